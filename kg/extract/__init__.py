@@ -1,0 +1,6 @@
+"""Extract: topics, methods, datasets and code links from each entry's text (spaCy components)."""
+
+from .mentions import code_urls, extract_entries, latin_names
+from .pipeline import ExtractConfig, load_pipeline
+
+__all__ = ["ExtractConfig", "extract_entries", "load_pipeline", "code_urls", "latin_names"]

@@ -1,0 +1,444 @@
+"""spaCy pipeline components that find topic candidates, acronym definitions, named methods and datasets.
+
+Each is a stateless function registered under a ``kg_`` name; it reads the tagger's POS tags and
+writes plain Python values to a ``Doc._`` extension, which ``mentions.py`` turns into dataclasses.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = [
+    "GENERIC_NOUNS",
+    "METHOD_HEADS",
+    "best_long_form",
+    "dataset_gazetteer",
+    "is_name_shaped",
+    "singular_short_form",
+    "singular",
+]
+
+for _name in ("kg_candidates", "kg_acronyms", "kg_named", "kg_datasets"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+# Heads so general that alone they name no topic; corpus frequency catches the rest.
+GENERIC_NOUNS = frozenset(
+    """
+    approach approaches method methods model models paper papers work works result results performance
+    task tasks problem problems data framework frameworks experiment experiments study studies analysis
+    way ways number numbers set sets system systems technique techniques algorithm algorithms state art
+    art-of-the-state issue issues challenge challenges application applications scenario scenarios
+    setting settings variety range effectiveness efficiency superiority advantage advantages fact
+    case cases example examples term terms part parts type types kind kinds lot use usage order
+    paradigm aspect aspects insight insights solution solutions question questions manner end step steps
+    time times level levels amount amounts quality improvement improvements gain gains domain domains
+    baseline baselines benchmark benchmarks dataset datasets field fields literature researcher researchers
+    people practitioner practitioners user users need needs limitation limitations property properties
+    evaluation evaluations finding findings idea ideas concept concepts design designs component components
+    module modules stage stages process processes strategy strategies mechanism mechanisms scheme schemes
+    factor factors feature features information knowledge representation representations input inputs
+    output outputs sample samples instance instances object objects image images text texts code
+    accuracy cost costs resource resources impact role form forms context contexts structure structures
+    version versions extension extensions variant variants comparison comparisons art. sota
+    """.split()
+)
+# Leading words that evaluate rather than name ("novel framework", "existing methods").
+_SKIP_MODIFIERS = frozenset(
+    """
+    novel new proposed existing various different several many such other same previous recent current
+    prior extensive comprehensive simple effective efficient strong significant important key main
+    further additional certain specific particular general overall typical standard conventional
+    traditional popular common large small good better best high higher low lower first second third
+    single multiple numerous promising remarkable superior competitive challenging difficult
+    state-of-the-art impressive satisfying original whole entire major minor wide broad
+    own real practical potential possible unified our their its this these those
+    most more much less least fewer only able
+    """.split()
+)
+# Heads of long forms that name a method rather than a field or a task.
+METHOD_HEADS = frozenset(
+    """
+    network networks net nets transformer transformers model models framework frameworks algorithm
+    algorithms method methods block blocks module modules layer layers architecture architectures
+    mechanism mechanisms attention encoder encoders decoder decoders autoencoder autoencoders
+    estimator estimators loss optimization optimizer optimisation strategy technique procedure
+    operator policy search sampling sampler regularization regularisation pruning distillation
+    machine machines classifier classifiers detector detectors generator generators descriptor
+    descriptors embedding embeddings tree trees filter filters approach pipeline system scheme
+    unit units kernel kernels
+    """.split()
+)
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*$")
+_PROPOSE_LEMMAS = frozenset({"propose", "present", "introduce", "design", "develop", "devise", "build", "release"})
+_NAMING_WORDS = frozenset({"named", "called", "dubbed", "termed", "coined", "namely"})
+_DATASET_WORDS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "suite", "database"})
+
+
+def is_name_shaped(text: str) -> bool:
+    """True for tokens that look like coined names: GFNet, iRMB, CMT, COCO2017, R2RISE, ImageNet-1K.
+
+    >>> [is_name_shaped(t) for t in ("GFNet", "CMT", "Transformer", "model", "A")]
+    [True, True, False, False, False]
+    """
+    if len(text) < 2 or not _NAME_RE.match(text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    inner_upper = any(c.isupper() for c in text[1:])
+    has_digit = any(c.isdigit() for c in text)
+    return inner_upper or (has_digit and any(c.isupper() for c in text))
+
+
+def singular_short_form(short: str) -> str:
+    """GNNs → GNN, MDPs → MDP; other forms unchanged."""
+    if len(short) > 2 and short.endswith("s") and short[:-1].isupper():
+        return short[:-1]
+    if len(short) > 3 and short.endswith("S") and short[:-1].isupper() and short[-2] in "NPL":
+        return short[:-1]  # DNNS → DNN in machine-translated text; only after letters where a plural is usual
+    return short
+
+
+def best_long_form(short: str, long: str) -> str | None:
+    """Schwartz–Hearst: the shortest suffix of `long` whose letters spell `short` in order, or None.
+
+    >>> best_long_form("CMT", "a robust 3D detector, named Cross Modal Transformer")
+    'Cross Modal Transformer'
+    """
+    s_idx, l_idx = len(short) - 1, len(long) - 1
+    while s_idx >= 0:
+        c = short[s_idx].lower()
+        if not c.isalnum():
+            s_idx -= 1
+            continue
+        while (l_idx >= 0 and long[l_idx].lower() != c) or (
+            s_idx == 0 and l_idx > 0 and long[l_idx - 1].isalnum()
+        ):
+            l_idx -= 1
+        if l_idx < 0:
+            return None
+        l_idx -= 1
+        s_idx -= 1
+    start = long.rfind(" ", 0, l_idx + 1) + 1
+    return long[start:].strip()
+
+
+def _valid_short_form(text: str) -> bool:
+    return (
+        2 <= len(text) <= 12
+        and text[0].isalnum()
+        and any(c.isupper() for c in text)
+        and sum(c.isalpha() for c in text) >= 2
+        and len(text.split()) <= 2
+    )
+
+
+@lru_cache(maxsize=1)
+def dataset_gazetteer() -> dict[tuple[str, ...], str]:
+    """Known dataset names keyed by their lowercased token sequence (as spaCy splits hyphens)."""
+    table: dict[tuple[str, ...], str] = {}
+    text = resources.files("kg").joinpath("data/datasets.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key = tuple(t.lower() for t in re.findall(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]", line))
+            table[key] = line
+    return table
+
+
+def _candidate_token(token) -> bool:
+    if token.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return token.is_alpha or _word_like(token.text)
+    if token.pos_ == "VERB" and token.tag_ in ("VBN", "VBG"):
+        return token.is_alpha
+    return False
+
+
+_DATA_WORDS = {"datum": "data", "data": "data", "media": "media", "criteria": "criteria"}
+
+
+def singular(word: str) -> str:
+    """A plain English singular for a lowercase plural head ("networks" → "network").
+
+    Used for heads the tagger marks as proper nouns (title-case titles), where its lemmatiser does
+    not apply; common nouns use the lemmatiser itself.
+    """
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
+        return word
+    if word.endswith("ies") and len(word) > 4 and word != "series":
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _head_label(head) -> str:
+    if head.text.isupper() or any(c.isdigit() for c in head.text):
+        return head.lower_  # acronyms and coined names keep their form ("FSIS", "3D")
+    if len(head.text) > 2 and head.text.endswith("s") and head.text[:-1].isupper():
+        return head.lower_[:-1]  # "GNNs" → "gnn"
+    if head.pos_ == "NOUN":
+        lemma = head.lemma_.lower()
+        return _DATA_WORDS.get(lemma, lemma)
+    return singular(head.lower_)
+
+
+def _words(tokens) -> list[list]:
+    """Group tokens into words, gluing tokens written without spaces ("large - scale" → one word)."""
+    words: list[list] = []
+    glue = False
+    for token in tokens:
+        if glue and words:
+            words[-1].append(token)
+        else:
+            words.append([token])
+        glue = not token.whitespace_
+    return words
+
+
+def _strip_leading(word, previous) -> bool:
+    first = word[0]
+    text = "".join(t.text + t.whitespace_ for t in word).strip().lower()
+    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or first.text == "-":
+        return True
+    if first.pos_ == "VERB" and first.tag_ == "VBG" and len(word) == 1:
+        return True  # "designing efficient models": a gerund here is the verb of the clause
+    if first.pos_ == "VERB" and first.tag_ == "VBN" and len(word) == 1 and previous is not None:
+        # "have achieved remarkable success", ", named X": a participle after an auxiliary or a comma
+        return previous.pos_ == "AUX" or previous.text in (",", ";") or previous.lower_ in _NAMING_WORDS
+    return False
+
+
+@Language.component("kg_candidates", assigns=["doc._.kg_candidates"], requires=["token.pos", "token.lemma"])
+def kg_candidates(doc: Doc) -> Doc:
+    """Noun-phrase topic candidates from POS patterns: (ADJ|NOUN|PROPN|participle)* (NOUN|PROPN).
+
+    Writes a list of (label, character offset, n_words) per occurrence; labels are lowercase with the
+    head lemmatised, so "Knowledge Neurons" and "knowledge neuron" meet.
+    """
+    found: list[tuple[str, int, int]] = []
+    run: list = []
+
+    def flush():
+        if not run:
+            return
+        previous = doc[run[0].i - 1] if run[0].i > 0 else None
+        words = _words(run)
+        run.clear()
+        while words and _strip_leading(words[0], previous):
+            previous = words[0][-1]
+            words.pop(0)
+        while words and (words[-1][-1].pos_ not in ("NOUN", "PROPN") or words[-1][-1].text == "-"):
+            words.pop()
+        if not words:
+            return
+        words = words[-5:]  # the head and its closest modifiers
+        head = words[-1][-1]
+        texts = ["".join(t.lower_ + t.whitespace_ for t in w).strip() for w in words]
+        texts[-1] = texts[-1][: len(texts[-1]) - len(head.lower_)] + _head_label(head)
+        label = " ".join(texts)
+        if len(texts) == 1 and (label in GENERIC_NOUNS or len(label) < 3 or texts[0] in _SKIP_MODIFIERS):
+            return
+        if not any(c.isalpha() for c in label):
+            return
+        found.append((label, words[0][0].idx, len(texts)))
+
+    for token in doc:
+        glued_hyphen = (
+            token.text == "-" and run and not run[-1].whitespace_ and not token.whitespace_ and token.i + 1 < len(doc)
+        )
+        # "zero-shot", "3D": numbers glued to a following word belong to it
+        glued_number = (
+            (token.like_num or token.pos_ == "NUM") and not token.whitespace_ and token.i + 1 < len(doc)
+            and (doc[token.i + 1].text == "-" or doc[token.i + 1].is_alpha)
+        )
+        if token.lower_ in ("et", "al", "al.", "i.e.", "e.g."):
+            flush()
+        elif glued_hyphen or glued_number or _candidate_token(token):
+            run.append(token)
+        else:
+            flush()
+    flush()
+    doc._.kg_candidates = found
+    return doc
+
+
+def _word_like(text: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9]*$", text))
+
+
+@Language.component("kg_acronyms", assigns=["doc._.kg_acronyms"])
+def kg_acronyms(doc: Doc) -> Doc:
+    """Acronym definitions `long form (SHORT)` found with Schwartz–Hearst.
+
+    Writes (short, long, proposed) triples; `proposed` is True when the sentence introduces the
+    paper's own method ("we propose ... X (ABBR)", "named X (ABBR)").
+    """
+    found: list[tuple[str, str, bool]] = []
+    seen: set[str] = set()
+    for token in doc:
+        if token.text != "(":
+            continue
+        close = next((t for t in doc[token.i + 1 : token.i + 5] if t.text == ")"), None)
+        if close is None:
+            continue
+        short = doc[token.i + 1 : close.i].text.strip()
+        if not _valid_short_form(short) or short in seen:
+            continue
+        window_start = token.i
+        limit = min(len(short) + 5, len(short) * 2)
+        words = 0
+        while window_start > 0 and words < limit:
+            prev = doc[window_start - 1]
+            if prev.text in (".", ";", "(", ")", ":", ",") and prev.text != "-":
+                break
+            window_start -= 1
+            if not prev.is_punct:
+                words += 1
+        window = doc[window_start : token.i].text
+        long = best_long_form(short, window)
+        if not long or len(long) <= len(short) or short.lower() in long.lower().split():
+            continue
+        if len(long.split()) > limit:
+            continue
+        seen.add(short)
+        context = doc[max(0, window_start - 12) : token.i]
+        proposed = any(t.lemma_.lower() in _PROPOSE_LEMMAS or t.lower_ in _NAMING_WORDS for t in context) and any(
+            t.lower_ in ("we", "our", "this", "named", "called", "dubbed", "termed") for t in context
+        )
+        found.append((short, long, proposed))
+    doc._.kg_acronyms = found
+    return doc
+
+
+@Language.component("kg_named", assigns=["doc._.kg_named"])
+def kg_named(doc: Doc) -> Doc:
+    """Names the paper gives its own method: "we present Muse", "named RELIANT", "namely X and Y"."""
+    found: list[str] = []
+    for token in doc:
+        trigger = token.lower_ in _NAMING_WORDS or (
+            token.lemma_.lower() in _PROPOSE_LEMMAS and any(t.lower_ == "we" for t in doc[max(0, token.i - 3) : token.i])
+        )
+        if not trigger:
+            continue
+        for cand in doc[token.i + 1 : token.i + 8]:
+            if cand.lower_ in ("a", "an", "the", "new", "novel", "method", "model", "framework", "two", "types", "of", ",", "and"):
+                continue
+            text = cand.text
+            if is_name_shaped(text) or (
+                cand.pos_ == "PROPN" and text[:1].isupper() and text.isalpha() and len(text) > 2 and cand.i > token.i + 0
+                and not doc[cand.i + 1 : cand.i + 2].text[:1].isupper()
+            ):
+                if text not in found:
+                    found.append(text)
+                nxt = doc[cand.i + 1 : cand.i + 3]
+                if len(nxt) == 2 and nxt[0].lower_ in ("and", "or") and is_name_shaped(nxt[1].text) and nxt[1].text not in found:
+                    found.append(nxt[1].text)
+            break
+    doc._.kg_named = found
+    return doc
+
+
+def _dataset_name_token(token) -> bool:
+    return bool(token.text) and (is_name_shaped(token.text) or token.text[:1].isupper() and token.is_alpha)
+
+
+@Language.component("kg_datasets", assigns=["doc._.kg_datasets"])
+def kg_datasets(doc: Doc) -> Doc:
+    """Dataset and benchmark names: the gazetteer, "<Name> dataset|benchmark", lists before such a
+    word ("ImageNet-1K, COCO2017, and ADE20K benchmarks"), and "<score> on <Name>"."""
+    found: list[str] = []
+    gazetteer = dataset_gazetteer()
+    lowered = [t.lower_ for t in doc]
+    longest = max((len(k) for k in gazetteer), default=1)
+    covered: set[int] = set()
+
+    def add(name: str) -> None:
+        if name.lower() not in {f.lower() for f in found}:
+            found.append(name)
+
+    # 1. gazetteer: distinctive names anywhere, plain words only before a dataset word
+    i = 0
+    while i < len(doc):
+        match = None
+        for n in range(min(longest, len(doc) - i), 0, -1):
+            key = tuple(lowered[i : i + n])
+            if key in gazetteer:
+                match = (n, gazetteer[key])
+                break
+        if match:
+            n, canonical = match
+            printed = doc[i : i + n].text
+            distinctive = any(c.isdigit() for c in printed) or any(c.isupper() for c in printed[1:])
+            next_word = lowered[i + n] if i + n < len(doc) else ""
+            if distinctive or next_word in _DATASET_WORDS:
+                add(canonical)
+                covered.update(range(i, i + n))
+            i += n
+        else:
+            i += 1
+    # 2. "<Names> dataset(s)|benchmark(s)", walking left across lists
+    for token in doc:
+        if token.lower_ not in _DATASET_WORDS:
+            continue
+        j = token.i - 1
+        names: list[str] = []
+        current: list = []
+        while j >= 0:
+            t = doc[j]
+            if t.i in covered:
+                current = []
+                j -= 1
+                continue
+            if _dataset_name_token(t) or (t.text == "-" and current):
+                current.insert(0, t)
+            elif t.text == "," or t.lower_ in ("and", "or"):
+                if current:
+                    names.append(_span_text(current))
+                    current = []
+                if j > 0 and (doc[j - 1].text == "," or doc[j - 1].lower_ in ("and", "or")):
+                    pass
+            else:
+                break
+            j -= 1
+        if current:
+            names.append(_span_text(current))
+        for name in reversed(names):
+            if _plausible_dataset(name):
+                add(name)
+    # 3. "<number>% <metric> on <Name>"
+    for token in doc:
+        if token.lower_ != "on" or token.i + 1 >= len(doc):
+            continue
+        before = doc[max(0, token.i - 4) : token.i]
+        if not any(t.like_num or t.text == "%" for t in before):
+            continue
+        nxt = doc[token.i + 1]
+        if nxt.lower_ == "the" and token.i + 2 < len(doc):
+            nxt = doc[token.i + 2]
+        if is_name_shaped(nxt.text) and nxt.i not in covered:
+            add(nxt.text)
+    doc._.kg_datasets = found
+    return doc
+
+
+def _span_text(tokens) -> str:
+    out = ""
+    for t in tokens:
+        out += t.text + t.whitespace_
+    return out.strip()
+
+
+def _plausible_dataset(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 6:
+        return False
+    if len(words) == 1 and not is_name_shaped(words[0]) and not (words[0].isupper() and len(words[0]) >= 2):
+        return False  # a lone capitalised word ("Moreover", "Large") is not a name
+    return words[0].lower() not in _SKIP_MODIFIERS and words[0].lower() not in ("the", "a", "an", "our", "this", "we")

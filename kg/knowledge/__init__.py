@@ -1,0 +1,1 @@
+"""Curated domain knowledge used while resolving mentions (institution names and the like)."""

@@ -1,0 +1,504 @@
+"""Institution names: match printed names to canonical labels and ROR ids, split "A & B" lines.
+
+Two data files back the matcher: ``kg/data/institution_aliases.tsv`` (hand-curated abbreviations
+and short names such as CMU or MSR) and ``kg/data/ror_names.tsv.gz`` (names and synonyms of the
+Research Organization Registry, CC0, written by ``scripts/build_ror_index.py``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = [
+    "InstitutionMatch",
+    "InstitutionLexicon",
+    "normalise_name",
+    "strip_country_suffix",
+    "load_lexicon",
+]
+
+ALIASES_FILE = "institution_aliases.tsv"
+ROR_FILE = "ror_names.tsv.gz"
+
+# Statuses in ror_names.tsv.gz, best first. "short" is a ROR name with its " (Country)"
+# suffix removed ("Microsoft (United States)" -> "Microsoft"); it is added by the build script.
+ROR_STATUSES = ("name", "synonym", "short")
+
+# ROR names companies and national branches "Name (Country)": these suffixes are stripped for
+# display. Spelling variants seen in ROR v1.36 are included.
+_COUNTRY_NAMES = (
+    "Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|"
+    "Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bermuda|Bhutan|Bolivia|"
+    "Bosnia and Herzegovina|Bosnia-Herzegovina|Botswana|Brazil|Brasil|British Virgin Islands|"
+    "Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Cape Verde|Cayman Islands|"
+    "Chad|Chile|China|Colombia|Costa Rica|Croatia|Cuba|Curacao|Cyprus|Czechia|Czech Republic|"
+    "Denmark|Dominican Republic|Ecuador|Egypt|El Salvador|Estonia|Eswatini|Ethiopia|"
+    "Faroe Islands|Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Gibraltar|Greece|"
+    "Greenland|Guatemala|Guernsey|Guinea|Guyana|Haiti|Honduras|Hong Kong|Hongkong|Hungary|"
+    "Iceland|India|Indonesia|Iran|Iraq|Ireland|Isle of Man|Israel|Italy|Ivory Coast|Jamaica|"
+    "Japan|Jersey|Jordan|Kazakhstan|Kenya|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|"
+    "Liberia|Libya|Liechtenstein|Lithuania|Luxembourg|Luxemburg|Macao|Macau|Macedonia|"
+    "North Macedonia|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Mauritania|Mauritius|"
+    "Mexico|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nepal|"
+    "Netherlands|The Netherlands|New Zealand|Nicaragua|Niger|Nigeria|Norway|Oman|Pakistan|"
+    "Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Puerto Rico|"
+    "Qatar|Romania|Russia|Rwanda|Saint Vincent and the Grenadines|Saudi Arabia|Senegal|Serbia|"
+    "Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|Somalia|South Africa|South Korea|"
+    "Korea|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|"
+    "Thailand|Togo|Trinidad and Tobago|Tunisia|Turkey|Turkiye|Uganda|Ukraine|"
+    "United Arab Emirates|United Kingdom|UK|United States|USA|UnitedStates|United Kindgom|"
+    "Uruguay|Uzbekistan|Venezuela|Vietnam|Viet Nam|Yemen|Zambia|Zimbabwe"
+)
+
+# Letters that NFKD does not decompose into a base letter plus accents.
+_FOLD = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th",
+    }
+)
+# Spacing accents left by PDF extraction: "Universit ´e de Montr ´eal".
+_SPACING_ACCENT = re.compile(r"\s?[\u00b4\u00a8\u02c6\u02dc\u02d8\u02c7\u02da](?=[^\W\d_])")
+_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
+_AMP_SPLIT = re.compile(r"\s+[&\uff06]\s+")
+
+# Words that can stand on both sides of an "&" inside one name: "University of Science &
+# Technology", "Boeing Research & Technology", "Oregon Health & Science University".
+_FIELD_WORDS = frozenset(
+    """
+    ai analytics applied arts astronomy automation bioinformatics biology biomedical business
+    chemistry communication communications computation computational computer computing control
+    data design development economics education educational electronics energy engineering
+    environment environmental finance healthcare humanities industrial informatica informatics
+    information innovation intelligence intelligent law linguistics machine management
+    manufacturing materials mathematics medicine mining physics policy psychology research
+    robotics science sciences security society statistics systems technologies technology
+    telecommunications
+    """.split()
+)
+# Words that end the left part of such a name without being field words themselves.
+_LEFT_ONLY_WORDS = frozenset(
+    """
+    aeronautics aerospace agriculture electrical health human mechanical monitoring recognition
+    technological signal
+    """.split()
+)
+# "D. E. Shaw & Co.", "Johnson & Sons".
+_FIRM_TAILS = frozenset({"co", "company", "sons", "partners", "associates", "cie"})
+_MAX_JOIN = 4
+
+
+@dataclass(frozen=True)
+class InstitutionMatch:
+    """The institution behind one printed name.
+
+    ``name`` is the canonical display label, ``ror_id`` the bare ROR id (``"05x2bcf33"``) or
+    None, ``key`` the clustering key (``"ror:<id>"`` when linked, else ``"name:<normalised
+    name>"``) and ``via`` how it was found: ``"alias"``, ``"ror"`` or ``"unmatched"``.
+    """
+
+    name: str
+    ror_id: str | None
+    key: str
+    via: str
+
+    @property
+    def ror_iri(self) -> str | None:
+        """The ROR IRI (``https://ror.org/<id>``), or None when not linked."""
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else None
+
+
+def _fold_accents(text: str) -> str:
+    text = _SPACING_ACCENT.sub("", text).translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _words(text: str) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in text).split()
+
+
+def normalise_name(text: str) -> str:
+    """Return the matching form of an institution name.
+
+    Accents are stripped (NFKD), letters lowercased, ``&`` read as "and", every other
+    non-alphanumeric character becomes a space, spaces collapse and a leading "the" goes.
+
+    Parameters
+    ----------
+    text : str
+        A printed institution name.
+
+    Returns
+    -------
+    str
+        The normalised name ("" for a name without letters or digits).
+
+    Examples
+    --------
+    >>> normalise_name("The Université de Montréal")
+    'universite de montreal'
+    >>> normalise_name("Texas A&M University")
+    'texas a and m university'
+    """
+    words = _words(_fold_accents(text).lower().replace("&", " and "))
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _acronym_key(text: str) -> str:
+    # Case-sensitive form for all-caps aliases: "MPI-IS" and "MPI IS" meet, "Cmu" and "CMU" do not.
+    return " ".join(_words(_fold_accents(text).replace("&", " and ")))
+
+
+def _is_acronym(alias: str) -> bool:
+    folded = _fold_accents(alias)
+    return any(ch.isupper() for ch in folded) and not any(ch.islower() for ch in folded)
+
+
+_COUNTRY_KEYS = frozenset(normalise_name(name) for name in _COUNTRY_NAMES.split("|"))
+
+
+def strip_country_suffix(name: str) -> str:
+    """Remove a trailing ``" (Country)"`` as ROR writes company branches.
+
+    Examples
+    --------
+    >>> strip_country_suffix("Microsoft (United States)")
+    'Microsoft'
+    >>> strip_country_suffix("China University of Petroleum (East China)")
+    'China University of Petroleum (East China)'
+    """
+    match = re.search(r"\s*\(([^()]*)\)\s*$", name)
+    if match and match.start() > 0 and normalise_name(match.group(1)) in _COUNTRY_KEYS:
+        return name[: match.start()].rstrip()
+    return name
+
+
+def _clean(printed: str) -> str:
+    text = " ".join(printed.split())
+    text = text.strip(" \t[]{}<>\"'`,;:|/·•*")
+    return text
+
+
+def _looks_like_acronym(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return 2 <= len(letters) <= 12 and " " not in text.strip() and sum(ch.isupper() for ch in letters) >= 2
+
+
+class InstitutionLexicon:
+    """Known institution names: the alias table and the ROR name index.
+
+    Build one with :func:`load_lexicon`; the object is immutable and cheap to share.
+
+    Parameters
+    ----------
+    aliases : mapping of str to (canonical name, ROR id or None), case-sensitive
+        acronym aliases keyed by their acronym form; see :func:`load_lexicon`.
+    folded_aliases : mapping of str to (canonical name, ROR id or None)
+        Case-insensitive aliases keyed by :func:`normalise_name`.
+    ror_names : mapping of normalised name to tuple of (ROR id, status)
+    ror_labels : mapping of ROR id to its ROR name
+    """
+
+    def __init__(
+        self,
+        aliases: Mapping[str, tuple[str, str | None]],
+        folded_aliases: Mapping[str, tuple[str, str | None]],
+        ror_names: Mapping[str, tuple[tuple[str, str], ...]],
+        ror_labels: Mapping[str, str],
+    ) -> None:
+        self._aliases = MappingProxyType(dict(aliases))
+        self._folded = MappingProxyType(dict(folded_aliases))
+        self._ror = MappingProxyType(dict(ror_names))
+        self._labels = MappingProxyType(dict(ror_labels))
+
+    def __repr__(self) -> str:
+        return (
+            f"InstitutionLexicon({len(self._aliases) + len(self._folded)} aliases, "
+            f"{len(self._labels)} ROR organisations)"
+        )
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def ror_label(self, ror_id: str) -> str | None:
+        """Return the display label of a ROR organisation (country suffix removed), or None."""
+        entry = self._labels.get(ror_id)
+        return strip_country_suffix(entry) if entry is not None else None
+
+    def ror_lookup(self, name: str) -> str | None:
+        """Return the single ROR id whose name or synonym normalises like ``name``, else None.
+
+        A name shared by several organisations is ambiguous (None) unless exactly one of them
+        carries it as its primary name.
+        """
+        rows = self._ror.get(normalise_name(name))
+        if not rows:
+            return None
+        for status in ROR_STATUSES:
+            ids = {ror_id for ror_id, row_status in rows if row_status == status}
+            if ids:
+                return next(iter(ids)) if len(ids) == 1 else None
+        return None
+
+    def _alias_match(self, text: str) -> InstitutionMatch | None:
+        entry = self._aliases.get(_acronym_key(text))
+        if entry is None:
+            entry = self._folded.get(normalise_name(text))
+        if entry is None:
+            return None
+        canonical, ror_id = entry
+        if ror_id is None:
+            ror_id = self.ror_lookup(canonical)
+        return _make_match(canonical, ror_id, "alias")
+
+    def _exact_match(self, text: str) -> InstitutionMatch | None:
+        if not normalise_name(text):
+            return None
+        found = self._alias_match(text)
+        if found is not None:
+            return found
+        ror_id = self.ror_lookup(text)
+        if ror_id is not None:
+            return _make_match(self.ror_label(ror_id) or text, ror_id, "ror")
+        return None
+
+    def _strict_match(self, text: str) -> InstitutionMatch | None:
+        # Exact match, then the name without parenthetical acronyms: "Royal Institute of
+        # Technology (KTH)", "Eidgenössische Technische Hochschule (ETH) Zürich".
+        found = self._exact_match(text)
+        if found is not None:
+            return found
+        stripped = _PARENTHETICAL.sub(
+            lambda m: "" if _looks_like_acronym(m.group(1)) else m.group(0), text
+        ).strip()
+        if stripped and stripped != text:
+            return self._exact_match(stripped)
+        return None
+
+    def _comma_match(self, text: str) -> InstitutionMatch | None:
+        # "Department of Computer Science, University of California, Berkeley": try the
+        # trailing comma parts (longest first), then each part alone, left to right.
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if len(parts) < 2:
+            return None
+        for start in range(1, len(parts)):
+            tail = ", ".join(parts[start:])
+            if normalise_name(tail) in _COUNTRY_KEYS:
+                continue
+            found = self._strict_match(tail)
+            if found is not None:
+                return found
+        for part in parts[:-1]:
+            if normalise_name(part) in _COUNTRY_KEYS:
+                continue
+            found = self._strict_match(part)
+            if found is not None:
+                return found
+        return None
+
+    # -- public API --------------------------------------------------------------------------
+
+    def match(self, printed: str) -> InstitutionMatch:
+        """Return the institution behind a printed name; never fails.
+
+        Order: alias table (case-sensitive for all-caps acronyms, otherwise on the normalised
+        form), then the ROR index (primary names before synonyms before country-stripped
+        names; ambiguous names stay unmatched), then the same lookups on the name without
+        parenthetical acronyms, then on its comma-separated parts. Unmatched names keep their
+        cleaned printed form and a ``name:`` key.
+
+        Parameters
+        ----------
+        printed : str
+            One institution name as printed ("CMU", "Peking University").
+
+        Returns
+        -------
+        InstitutionMatch
+
+        Examples
+        --------
+        >>> lexicon = load_lexicon()
+        >>> lexicon.match("CMU").key
+        'ror:05x2bcf33'
+        >>> lexicon.match("Unknown Lab of Nowhere").via
+        'unmatched'
+        """
+        text = _clean(printed)
+        found = self._strict_match(text) or self._comma_match(text)
+        if found is not None:
+            return found
+        norm = normalise_name(text)
+        return InstitutionMatch(text, None, f"name:{norm or text.casefold()}", "unmatched")
+
+    def is_known(self, printed: str) -> bool:
+        """Return True when :meth:`match` links ``printed`` to an alias or a ROR entry."""
+        return self.match(printed).via != "unmatched"
+
+    def _joinable(self, left: str, right: str) -> bool:
+        right_words = _words(right)
+        left_words = _words(left)
+        if not right_words or not left_words:
+            return False
+        first = right_words[0]
+        if first.casefold() in _FIRM_TAILS and len(right_words) <= 3:
+            return True
+        if first[0].islower():
+            return True
+        last = left_words[-1].casefold()
+        if first.casefold() not in _FIELD_WORDS:
+            return False
+        if last not in _FIELD_WORDS and last not in _LEFT_ONLY_WORDS:
+            return False
+        # "X Research & Technology Innovation Institute": the right part is a name of its own.
+        return self._strict_match(right) is None
+
+    def split(self, line: str) -> list[str]:
+        """Split an institution line on " & " without breaking names that contain "&".
+
+        A run of parts is kept together when the joined text is a known name (longest run
+        first, up to four parts) or when each "&" sits between field words ("University of
+        Science & Technology", "Boeing Research & Technology", "D. E. Shaw & Co."). An "&"
+        without surrounding spaces ("R&D", "Texas A&M") never splits.
+
+        Parameters
+        ----------
+        line : str
+            Names joined by " & ", optionally inside square brackets.
+
+        Returns
+        -------
+        list of str
+            The names, stripped, in order; empty parts are dropped.
+
+        Examples
+        --------
+        >>> load_lexicon().split("Texas A&M University & Huazhong University of Science & Technology")
+        ['Texas A&M University', 'Huazhong University of Science & Technology']
+        """
+        text = line.strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        pieces = [piece.strip() for piece in _AMP_SPLIT.split(text)]
+        pieces = [piece for piece in pieces if piece]
+        names: list[str] = []
+        i = 0
+        while i < len(pieces):
+            end = i + 1
+            for j in range(min(len(pieces), i + _MAX_JOIN), i + 1, -1):
+                if self._strict_match(" & ".join(pieces[i:j])) is not None:
+                    end = j
+                    break
+            else:
+                while end < len(pieces) and self._joinable(pieces[end - 1], pieces[end]):
+                    end += 1
+            names.append(" & ".join(pieces[i:end]))
+            i = end
+        return names
+
+
+def _make_match(name: str, ror_id: str | None, via: str) -> InstitutionMatch:
+    key = f"ror:{ror_id}" if ror_id else f"name:{normalise_name(name)}"
+    return InstitutionMatch(name, ror_id, key, via)
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+def _data_path(filename: str):
+    try:
+        return resources.files("kg") / "data" / filename
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - kg without package metadata
+        return Path(__file__).resolve().parent.parent / "data" / filename
+
+
+def _read_aliases(path) -> tuple[dict, dict]:
+    exact: dict[str, tuple[str, str | None]] = {}
+    folded: dict[str, tuple[str, str | None]] = {}
+    canonicals: dict[str, tuple[str, str | None]] = {}
+    with path.open("r", encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle]
+    header_seen = False
+    for number, row in enumerate(rows, start=1):
+        if not row[0].strip() or row[0].lstrip().startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            if row[0].strip().lower() == "alias":
+                continue
+        if len(row) < 2 or not row[1].strip():
+            raise ValueError(f"{path}:{number}: expected alias<TAB>canonical name<TAB>ror_id")
+        alias, canonical = row[0].strip(), row[1].strip()
+        ror_id = row[2].strip() if len(row) > 2 and row[2].strip() else None
+        entry = (canonical, ror_id)
+        if _is_acronym(alias):
+            table, key = exact, _acronym_key(alias)
+        else:
+            table, key = folded, normalise_name(alias)
+        if table.get(key, entry) != entry:
+            raise ValueError(f"{path}:{number}: alias {alias!r} already maps to {table[key][0]!r}")
+        table[key] = entry
+        canonical_key = normalise_name(canonical)
+        if canonicals.get(canonical_key, entry) != entry:
+            raise ValueError(f"{path}:{number}: {canonical!r} has two different ROR ids")
+        canonicals[canonical_key] = entry
+    # Every canonical name is an alias of itself ("Microsoft Research" -> Microsoft Research).
+    for key, entry in canonicals.items():
+        folded.setdefault(key, entry)
+    return exact, folded
+
+
+def _read_ror(path) -> tuple[dict, dict]:
+    names: dict[str, list[tuple[str, str]]] = {}
+    labels: dict[str, str] = {}
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        if header[:4] != ["norm", "ror_id", "status", "entry_name"]:
+            raise ValueError(f"{path}: unexpected header {header!r}")
+        for line in handle:
+            norm, ror_id, status, entry_name = line.rstrip("\n").split("\t")
+            names.setdefault(norm, []).append((ror_id, status))
+            if entry_name:
+                labels[ror_id] = entry_name
+    return {norm: tuple(rows) for norm, rows in names.items()}, labels
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(aliases_path=None, ror_path=None) -> InstitutionLexicon:
+    """Load the alias table and the ROR index (cached per pair of paths).
+
+    Parameters
+    ----------
+    aliases_path, ror_path : str or Path, optional
+        Override the files shipped in ``kg/data``; ``ror_path`` must have the columns
+        ``norm, ror_id, status, entry_name`` written by ``scripts/build_ror_index.py``.
+
+    Returns
+    -------
+    InstitutionLexicon
+
+    Raises
+    ------
+    ValueError
+        When the alias table maps one alias to two different institutions.
+
+    Examples
+    --------
+    >>> load_lexicon().match("Peking University").name
+    'Peking University'
+    """
+    alias_file = Path(aliases_path) if aliases_path is not None else _data_path(ALIASES_FILE)
+    ror_file = Path(ror_path) if ror_path is not None else _data_path(ROR_FILE)
+    exact, folded = _read_aliases(alias_file)
+    ror_names, ror_labels = _read_ror(ror_file)
+    return InstitutionLexicon(exact, folded, ror_names, ror_labels)

@@ -1,0 +1,159 @@
+"""Plain frozen dataclasses passed between the stages ingest → extract → resolve → graph → export.
+
+They hold only plain values and ids, never library objects (spaCy docs, graphs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Source",
+    "Problem",
+    "Entry",
+    "ReadResult",
+    "Method",
+    "Extraction",
+    "Authorship",
+    "InstitutionRef",
+    "Paper",
+    "Author",
+    "Institution",
+    "Corpus",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where an entry was read: the path as given by the user and the entry's first line (1-based)."""
+
+    file: str
+    line: int
+
+    def label(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong with the input: a rejected entry, an unreadable file, or a warning."""
+
+    file: str
+    line: int | None
+    reason: str
+    severity: str = "error"  # "error": the entry/file is not in the graph; "warning": it is, with caveats
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as one document printed it, before any interpretation beyond layout."""
+
+    source: Source
+    format: str  # name of the reader that produced it ("digest", "feed", ...)
+    number: int | None = None  # entry number printed in a numbered digest
+    tag: str | None = None  # digest category tag as printed ("LG", "CV", ...)
+    title: str | None = None
+    authors: tuple[str, ...] = ()  # as printed, in order
+    institutions: tuple[str, ...] = ()  # as printed, in order
+    summary_zh: str | None = None  # Chinese summary of a bilingual digest
+    abstract: str | None = None  # the abstract in its own language (see lang)
+    lang: str = "en"  # language of `abstract`
+    urls: tuple[str, ...] = ()  # cleaned, in order of appearance, unique
+    arxiv_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a reader returns for one file."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named method: its short name and, when defined in the text, its long form."""
+
+    name: str
+    long_form: str | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What extraction found in one entry's text."""
+
+    topics: tuple[tuple[str, float], ...] = ()  # (canonical label, score), best first
+    methods: tuple[Method, ...] = ()
+    datasets: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()  # code repository URLs
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """An author's place on one paper: position (0-based), the name as printed, the resolved entity."""
+
+    position: int
+    printed: str
+    author_id: str
+
+
+@dataclass(frozen=True)
+class InstitutionRef:
+    """An institution as one paper printed it, with the canonical entity it resolved to."""
+
+    printed: str
+    institution_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One unique paper after merging every entry that describes it."""
+
+    id: str
+    title: str | None
+    arxiv_id: str | None
+    category: str | None  # arXiv category, e.g. "cs.LG"
+    year: int | None
+    lang: tuple[str, ...]
+    abstracts: tuple[tuple[str, str], ...]  # (lang, text)
+    authorships: tuple[Authorship, ...]
+    institutions: tuple[InstitutionRef, ...]
+    topics: tuple[tuple[str, float], ...]
+    methods: tuple[Method, ...]
+    datasets: tuple[str, ...]
+    code: tuple[str, ...]
+    urls: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Author:
+    """A resolved person; `evidence` says why its mentions were merged."""
+
+    id: str
+    name: str  # the most complete printed form
+    mentions: tuple[tuple[str, int], ...]  # (paper id, position)
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Institution:
+    """A canonical institution and every form in which it was printed."""
+
+    id: str
+    name: str
+    ror_id: str | None
+    printed: tuple[str, ...]
+    matched: bool  # False when the printed name matched no alias and no ROR record
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The resolved corpus: the input of graph building and of every exporter."""
+
+    papers: tuple[Paper, ...]
+    authors: tuple[Author, ...]
+    institutions: tuple[Institution, ...]
+    problems: tuple[Problem, ...] = ()
+    inputs: tuple[str, ...] = field(default=())

@@ -1,0 +1,144 @@
+"""Resolve: merge entries into papers, mentions into authors, printed names into institutions.
+
+>>> from kg.resolve import resolve                       # doctest: +SKIP
+>>> corpus = resolve(entries, extractions)              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Authorship, Corpus, Entry, Extraction, Institution, InstitutionRef, Method, Paper, Problem
+from .authors import AuthorMention, normalise_person_name, resolve_authors
+from .categories import category_for_tag
+from .papers import group_entries, paper_id, paper_keys, year_from_arxiv_id
+
+__all__ = ["resolve", "resolve_institution", "category_for_tag"]
+
+
+def resolve_institution(printed: str, lexicon) -> tuple[str, str, str | None, bool]:
+    """(id, canonical name, ROR id, matched) of a printed institution name."""
+    match = lexicon.match(printed)
+    if match.ror_id:
+        inst_id = f"institution:ror-{match.ror_id}"
+    else:
+        slug = re.sub(r"[^a-z0-9]+", "-", match.key.split(":", 1)[-1].lower()).strip("-") or "unknown"
+        inst_id = f"institution:{slug}"
+    return inst_id, match.name, match.ror_id, match.via != "unmatched"
+
+
+def _merge_ranked(lists) -> tuple[tuple[str, float], ...]:
+    best: dict[str, float] = {}
+    for topics in lists:
+        for label, score in topics:
+            best[label] = max(score, best.get(label, 0.0))
+    return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _union(lists) -> tuple:
+    out: dict = {}
+    for items in lists:
+        for item in items:
+            out.setdefault(item, None)
+    return tuple(out)
+
+
+def _merge_methods(lists) -> tuple[Method, ...]:
+    out: dict[str, Method] = {}
+    for methods in lists:
+        for method in methods:
+            known = out.get(method.name.lower())
+            if known is None or (known.long_form is None and method.long_form):
+                out[method.name.lower()] = method
+    return tuple(out.values())
+
+
+def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
+    """Turn entries and their extractions (same order) into a resolved Corpus.
+
+    Papers are sorted by id; authors and institutions by id. Problems found here (unknown category
+    tags, conflicting arXiv ids) are returned on the corpus as warnings.
+    """
+    if lexicon is None:
+        from ..knowledge.institutions import load_lexicon
+
+        lexicon = load_lexicon()
+    entries = list(entries)
+    extractions = list(extractions)
+    problems: list[Problem] = []
+    institutions: dict[str, dict] = {}
+    drafts = []
+    for group in group_entries(entries):
+        members: list[Entry] = [entries[i] for i in group]
+        found: list[Extraction] = [extractions[i] for i in group]
+        keys = [k for e in members for k in paper_keys(e)]
+        pid = paper_id(keys)
+        arxiv_ids = sorted({e.arxiv_id for e in members if e.arxiv_id})
+        if len(arxiv_ids) > 1:
+            problems.append(
+                Problem(members[0].source.file, members[0].source.line,
+                        f"entries merged by title carry different arXiv ids {arxiv_ids}; kept {arxiv_ids[0]}", "warning")
+            )
+        # the richest entry gives the author and institution lists (digests print them, feeds do not)
+        richest = max(members, key=lambda e: (len(e.authors), len(e.institutions), e.title is not None))
+        title = next((e.title for e in members if e.title), None)
+        tag = next((e.tag for e in members if e.tag), None)
+        category = None
+        if tag:
+            category = category_for_tag(tag)
+            if category is None:
+                problems.append(Problem(members[0].source.file, members[0].source.line, f"unknown category tag [{tag}]", "warning"))
+        abstracts: dict[tuple[str, str], None] = {}
+        for e in members:
+            if e.abstract:
+                abstracts.setdefault((e.lang, e.abstract), None)
+            if e.summary_zh and e.summary_zh != e.abstract:
+                abstracts.setdefault(("zh", e.summary_zh), None)
+        lang = tuple(sorted({lang for lang, _ in abstracts}))
+        refs = []
+        for printed in richest.institutions:
+            inst_id, name, ror_id, matched = resolve_institution(printed, lexicon)
+            record = institutions.setdefault(inst_id, {"name": name, "ror": ror_id, "printed": {}, "matched": matched})
+            record["printed"].setdefault(printed, None)
+            if not any(r.institution_id == inst_id for r in refs):
+                refs.append(InstitutionRef(printed=printed, institution_id=inst_id, name=name))
+        drafts.append(
+            dict(
+                id=pid,
+                title=title,
+                arxiv_id=arxiv_ids[0] if arxiv_ids else None,
+                category=category,
+                year=year_from_arxiv_id(arxiv_ids[0] if arxiv_ids else None),
+                lang=lang,
+                abstracts=tuple(abstracts),
+                printed_authors=richest.authors,
+                institutions=tuple(refs),
+                topics=_merge_ranked(x.topics for x in found)[:max_topics],
+                methods=_merge_methods(x.methods for x in found),
+                datasets=_union(x.datasets for x in found),
+                code=_union(x.code for x in found),
+                urls=_union(e.urls for e in members),
+                sources=tuple(sorted({e.source for e in members})),
+            )
+        )
+    mentions = []
+    for d in drafts:
+        names = [normalise_person_name(n) for n in d["printed_authors"]]
+        inst_ids = tuple(r.institution_id for r in d["institutions"])
+        for position, printed in enumerate(d["printed_authors"]):
+            others = tuple(n for k, n in enumerate(names) if k != position)
+            mentions.append(AuthorMention(d["id"], position, printed, others, inst_ids))
+    assignment, authors = resolve_authors(mentions)
+    papers = []
+    for d in drafts:
+        printed_authors = d.pop("printed_authors")
+        authorships = tuple(
+            Authorship(position=i, printed=name, author_id=assignment[(d["id"], i)]) for i, name in enumerate(printed_authors)
+        )
+        papers.append(Paper(authorships=authorships, **d))
+    papers.sort(key=lambda p: p.id)
+    insts = tuple(
+        Institution(id=i, name=r["name"], ror_id=r["ror"], printed=tuple(sorted(r["printed"])), matched=r["matched"])
+        for i, r in sorted(institutions.items())
+    )
+    return Corpus(papers=tuple(papers), authors=tuple(authors), institutions=insts, problems=tuple(problems))

@@ -1,0 +1,44 @@
+"""Shared fixtures: the seeds, a once-per-session build of them, and paths to ../shared."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+SEED_DIGEST = "000_25fba04581528bc5.txt"
+SEED_FEED_1 = "001_2c5e3b2e6839104e.txt"
+SEED_FEED_2 = "002_fb597934ba27845b.txt"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(tmp_path_factory) -> Path:
+    """A copy of seeds/ so paths in outputs are stable ("seeds/<file>") whatever the cwd."""
+    base = tmp_path_factory.mktemp("work")
+    shutil.copytree(SEEDS, base / "seeds")
+    return base
+
+
+@pytest.fixture(scope="session")
+def seed_build(seeds_dir):
+    """One build of the seeds shared by the tests that only read its results."""
+    import os
+
+    from kg.build import build
+
+    cwd = os.getcwd()
+    os.chdir(seeds_dir)
+    try:
+        result = build(["seeds"], "exports")
+    finally:
+        os.chdir(cwd)
+    return result
+
+
+@pytest.fixture(scope="session")
+def seed_papers(seed_build):
+    return {p.title or p.id: p for p in seed_build.corpus.papers}
