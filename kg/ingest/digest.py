@@ -51,9 +51,11 @@ def _looks_like_name(part: str) -> bool:
     words = part.replace(".", ". ").split()
     if not 1 <= len(words) <= 6 or len(part) > 60:
         return False
+    if len(words) <= 4 and re.match(r"^[A-Z]{1,2}(?:[.\-][A-Z]?)*$", words[0]) and all(w[:1].isalpha() or w[:1] in "'’(" for w in words):
+        return True  # digests print initials first: "B dey" is a name even with a lowercase surname
     for word in words:
-        if word.lower() in _NAME_PARTICLES:
-            continue
+        if word.lower() in _NAME_PARTICLES or re.match(r"^[a-z]{1,3}['’]", word) or not any(c.isalpha() for c in word):
+            continue  # "van", "d'Aspremont", "F d’Alché-Buc", stray punctuation such as "("
         first = word.lstrip("'’(\"")[:1]
         if not first or not (first.isupper() or not first.isascii() and first.isalpha()):
             return False

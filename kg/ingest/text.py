@@ -108,7 +108,8 @@ def detect_lang(text: str) -> str:
     not the presence of one ideograph.
     """
     cjk = latin = 0
-    for ch in text:
+    # the opening decides: translations start in Chinese even when they quote a long foreign passage
+    for ch in _URL_RE.sub(" ", text)[:400]:
         if _is_cjk(ch):
             cjk += 1
         elif ch.isascii() and ch.isalpha():

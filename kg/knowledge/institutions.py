@@ -190,6 +190,19 @@ def _clean(printed: str) -> str:
     return text
 
 
+def _is_single_token_acronym(text: str) -> bool:
+    return " " not in text.strip() and sum(ch.isupper() for ch in text) >= 2
+
+
+def _same_acronym(printed: str, label: str) -> bool:
+    # Case-sensitive for short acronyms ("HFT" is not "Hft"), case-insensitive from five
+    # letters on ("SYSTRAN" is "Systran").
+    if _acronym_key(printed) == _acronym_key(label):
+        return True
+    letters = sum(ch.isalpha() for ch in printed)
+    return letters >= 5 and normalise_name(printed) == normalise_name(label)
+
+
 def _looks_like_acronym(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return 2 <= len(letters) <= 12 and " " not in text.strip() and sum(ch.isupper() for ch in letters) >= 2
@@ -268,9 +281,14 @@ class InstitutionLexicon:
         if found is not None:
             return found
         ror_id = self.ror_lookup(text)
-        if ror_id is not None:
-            return _make_match(self.ror_label(ror_id) or text, ror_id, "ror")
-        return None
+        if ror_id is None:
+            return None
+        label = self.ror_label(ror_id) or text
+        if _is_single_token_acronym(text) and not _same_acronym(text, label):
+            # ROR synonyms include acronyms of organisations all over the world ("TTI" is
+            # Techtronic Industries there); a bare acronym only links to a ROR entry named so.
+            return None
+        return _make_match(label, ror_id, "ror")
 
     def _strict_match(self, text: str) -> InstitutionMatch | None:
         # Exact match, then the name without parenthetical acronyms: "Royal Institute of

@@ -40,6 +40,10 @@ def paper_keys(entry: Entry) -> list[str]:
         keys.append(f"text:{text_fingerprint(entry.abstract)}")
     if entry.summary_zh and len(entry.summary_zh) >= 60:
         keys.append(f"text:{text_fingerprint(entry.summary_zh)}")
+    if not keys:
+        # too little text to merge on safely: the entry is a paper of its own, keyed by its words
+        text = entry.title or entry.abstract or entry.summary_zh or f"{entry.source.file}:{entry.source.line}"
+        keys.append(f"text:{text_fingerprint(text)}#{entry.source.file}:{entry.source.line}")
     return keys
 
 

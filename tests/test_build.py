@@ -1,0 +1,100 @@
+"""End-to-end: `kg build` on the seeds, checked against exact values read from the seed files."""
+
+import json
+
+import pytest
+
+from kg.build import build, read_graph_json
+
+pytestmark = pytest.mark.model
+
+
+def records(seeds_dir):
+    lines = (seeds_dir / "exports" / "papers.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def by_title(seeds_dir, title):
+    return next(r for r in records(seeds_dir) if r["title"] == title)
+
+
+def test_seeds_give_24_unique_papers_from_25_entries(seed_build, seeds_dir):
+    assert seed_build.report["inputs"] == {"files": 3, "entries": 25}
+    assert seed_build.report["papers"] == 24
+    recs = records(seeds_dir)
+    assert len(recs) == 24
+    assert [r["id"] for r in recs] == sorted(r["id"] for r in recs)
+    assert seed_build.report["rejected"] == [] and seed_build.report["warnings"] == []
+
+
+def test_knowledge_neurons_record(seeds_dir):
+    r = by_title(seeds_dir, "Knowledge Neurons in Pretrained Transformers")
+    assert r["id"] == "arxiv:2104.08696" and r["arxiv_id"] == "2104.08696"
+    assert r["category"] == "cs.CL" and r["year"] == 2021 and r["lang"] == ["en", "zh"]
+    assert [a["name"] for a in r["authors"]] == ["D Dai", "L Dong", "Y Hao", "Z Sui", "B Chang", "F Wei"]
+    assert all(a["id"].startswith("author:") for a in r["authors"])
+    assert [(i["name"], i["printed"]) for i in r["institutions"]] == [
+        ("Peking University", "Peking University"),
+        ("Microsoft Research", "Microsoft Research"),
+    ]
+    assert r["institutions"][0]["id"] == "institution:ror-02v51f717"
+    assert r["code"] == ["https://github.com/Hunter-DDM/knowledge-neurons"]
+    assert r["sources"] == [{"file": "seeds/000_25fba04581528bc5.txt", "line": 14}]
+    assert r["topics"][0] == "knowledge neuron"
+
+
+def test_cmu_resolves_to_carnegie_mellon(seeds_dir):
+    r = by_title(seeds_dir, "Distributionally Robust Models with Parametric Likelihood Ratios")
+    assert [i["printed"] for i in r["institutions"]] == ["École normale supérieure PSL", "Stanford University", "CMU"]
+    assert r["institutions"][2]["name"] == "Carnegie Mellon University"
+    assert r["institutions"][2]["id"] == "institution:ror-05x2bcf33"
+    assert r["authors"][2]["name"] == "G Neubig"
+
+
+def test_code_links_methods_and_datasets(seeds_dir):
+    recs = records(seeds_dir)
+    code = {url for r in recs for url in r["code"]}
+    assert {"https://github.com/Hunter-DDM/knowledge-neurons", "https://github.com/blackfeather-wang/gfnet-pytorch",
+            "https://github.com/leaplabthu/adafocusv2", "https://github.com/junjie18/CMT",
+            "https://github.com/LeapLabTHU/Model-Assembling", "https://github.com/yanyachen/xDeepInt"} == code
+    cmt = next(r for r in recs if "https://github.com/junjie18/CMT" in r["code"])
+    assert cmt["methods"] == ["CMT"] and cmt["datasets"] == ["nuScenes"]
+    assert cmt["title"] is None and cmt["lang"] == ["en"]
+
+
+def test_emo_paper_is_one_node_with_two_sources(seeds_dir):
+    emo = [r for r in records(seeds_dir) if "EMO" in r["methods"]]
+    assert len(emo) == 1
+    assert emo[0]["sources"] == [
+        {"file": "seeds/001_2c5e3b2e6839104e.txt", "line": 7},
+        {"file": "seeds/002_fb597934ba27845b.txt", "line": 15},
+    ]
+
+
+def test_graph_types_provenance_and_counts(seed_build, seeds_dir):
+    g = seed_build.graph
+    assert g.number_of_nodes() == sum(seed_build.report["nodes"].values())
+    assert g.number_of_edges() == sum(seed_build.report["edges"].values())
+    assert seed_build.report["nodes"]["Paper"] == 24
+    assert seed_build.report["nodes"]["Category"] == 3
+    for _, data in g.nodes(data=True):
+        assert data["sources"] and all(":" in s for s in data["sources"])
+    for _, _, data in g.edges(data=True):
+        assert data["sources"]
+    dai = next(n for n, d in g.nodes(data=True) if d["type"] == "Author" and d["label"] == "D Dai")
+    coauthors = sorted(g.nodes[v]["label"] for u, v, k in g.edges(dai, keys=True) if k == "CO_AUTHOR") + sorted(
+        g.nodes[u]["label"] for u, v, k in g.in_edges(dai, keys=True) if k == "CO_AUTHOR")
+    assert sorted(coauthors) == ["B Chang", "F Wei", "L Dong", "Y Hao", "Z Sui"]
+    paper = "arxiv:2104.08696"
+    assert g.edges[paper, dai, "HAS_AUTHOR"]["position"] == 0
+    assert g.nodes["category:cs.CL"]["notation"] == "cs.CL"
+    assert g.edges[paper, "category:cs.CL", "IN_CATEGORY"]["sources"] == ["seeds/000_25fba04581528bc5.txt:14"]
+    reread = read_graph_json(seeds_dir / "exports" / "graph.json")
+    assert reread.number_of_nodes() == g.number_of_nodes() and reread.number_of_edges() == g.number_of_edges()
+
+
+def test_rebuild_is_byte_identical(seed_build, seeds_dir, monkeypatch):
+    monkeypatch.chdir(seeds_dir)
+    build(["seeds"], "again")
+    for name in ("papers.jsonl", "graph.json", "report.json"):
+        assert (seeds_dir / "again" / name).read_bytes() == (seeds_dir / "exports" / name).read_bytes(), name

@@ -1,0 +1,46 @@
+"""The `kg` command through click's CliRunner: exit codes, messages, outputs."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import SEED_DIGEST, SEEDS
+
+
+@pytest.mark.model
+def test_build_exit_codes_and_rejects(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEEDS / SEED_DIGEST, tmp_path / "in" / SEED_DIGEST)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["build", "in", "--out", "out", "-q"])
+    assert ok.exit_code == 0, ok.output
+    assert len((tmp_path / "out" / "papers.jsonl").read_text(encoding="utf-8").splitlines()) == 5
+    (tmp_path / "in" / "broken.txt").write_bytes(b"1\xe3\x80\x81[LG] T\n\xff\xfe\n")
+    partial = runner.invoke(cli, ["build", "in", "--out", "out"])
+    assert partial.exit_code == 3
+    assert "rejected: in/broken.txt: cannot decode: not valid UTF-8 (line 2, byte 11)" in partial.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["rejected"] == [{"file": "in/broken.txt", "line": None, "reason": "cannot decode: not valid UTF-8 (line 2, byte 11)"}]
+    assert report["papers"] == 5
+
+
+def test_missing_input_is_a_one_line_fatal_error(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path / 'nope'}: no such file or folder"
+
+
+def test_unknown_format_is_fatal(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(SEEDS), "--format", "bogus", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "unknown input format 'bogus'; available: digest, feed" in result.output
+
+
+def test_help_texts():
+    result = CliRunner().invoke(cli, ["build", "--help"])
+    assert result.exit_code == 0 and "Example: kg build seeds --out exports" in result.output
