@@ -173,7 +173,8 @@ def main() -> int:
                 url_pred.add((key, entry.urls[-1]))  # digests print the paper link last
             if key in code_entries:  # gold annotates one repository per entry, where it has one
                 code_pred.update((key, _url_key(c)) for c in extractions_by_entry(entry, read, extractions))
-            if [a for a in entry.authors] == [a["printed"] for a in g["authors"]]:
+            gold_printed = [a["printed"] for a in g["authors"]]
+            if list(entry.authors) == gold_printed and [a.printed for a in paper.authorships] == gold_printed:
                 for authorship in paper.authorships:
                     mention = (paper.id, authorship.position)
                     author_ours[mention] = authorship.author_id

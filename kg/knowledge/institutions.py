@@ -93,6 +93,18 @@ _LEFT_ONLY_WORDS = frozenset(
 )
 # "D. E. Shaw & Co.", "Johnson & Sons".
 _FIRM_TAILS = frozenset({"co", "company", "sons", "partners", "associates", "cie"})
+# Words that do not make a name distinctive on their own.
+_GENERIC_WORDS = frozenset(
+    """
+    academy advanced and at center centre college department dept division faculty for group
+    in institute international key lab laboratories laboratory labs national of program
+    programme school state the university
+    """.split()
+)
+_UNIT_WORDS = frozenset(
+    "department dept faculty school college division program programme lab laboratory group".split()
+)
+_NAME_PREPOSITIONS = frozenset({"of", "for", "de", "di", "du", "der", "des", "at"})
 _MAX_JOIN = 4
 
 
@@ -190,8 +202,14 @@ def _clean(printed: str) -> str:
     return text
 
 
-def _is_single_token_acronym(text: str) -> bool:
-    return " " not in text.strip() and sum(ch.isupper() for ch in text) >= 2
+def _looks_like_acronym(text: str) -> bool:
+    # One token with at least two capitals: "KTH", "EPFL", "CityU", "ServiceNow".
+    letters = [ch for ch in text if ch.isalpha()]
+    return (
+        2 <= len(letters) <= 12
+        and not any(ch.isspace() for ch in text.strip())
+        and sum(ch.isupper() for ch in letters) >= 2
+    )
 
 
 def _same_acronym(printed: str, label: str) -> bool:
@@ -203,9 +221,20 @@ def _same_acronym(printed: str, label: str) -> bool:
     return letters >= 5 and normalise_name(printed) == normalise_name(label)
 
 
-def _looks_like_acronym(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return 2 <= len(letters) <= 12 and " " not in text.strip() and sum(ch.isupper() for ch in letters) >= 2
+def _is_unit_name(text: str) -> bool:
+    # "Computer Science Department", "Faculty", "School of Software": a unit of some
+    # institution, which ROR may list under the same generic name for an unrelated one.
+    if _has_proper_word(text):
+        return False
+    words = [word.casefold() for word in _words(text)]
+    return len(words) == 1 or words[0] in _UNIT_WORDS or words[-1] in _UNIT_WORDS
+
+
+def _has_proper_word(text: str) -> bool:
+    return any(
+        word not in _GENERIC_WORDS and word not in _FIELD_WORDS and word not in _LEFT_ONLY_WORDS
+        for word in (w.casefold() for w in _words(text))
+    )
 
 
 class InstitutionLexicon:
@@ -283,8 +312,10 @@ class InstitutionLexicon:
         ror_id = self.ror_lookup(text)
         if ror_id is None:
             return None
+        if _is_unit_name(text):
+            return None
         label = self.ror_label(ror_id) or text
-        if _is_single_token_acronym(text) and not _same_acronym(text, label):
+        if _looks_like_acronym(text) and not _same_acronym(text, label):
             # ROR synonyms include acronyms of organisations all over the world ("TTI" is
             # Techtronic Industries there); a bare acronym only links to a ROR entry named so.
             return None
@@ -305,21 +336,16 @@ class InstitutionLexicon:
 
     def _comma_match(self, text: str) -> InstitutionMatch | None:
         # "Department of Computer Science, University of California, Berkeley": try the
-        # trailing comma parts (longest first), then each part alone, left to right.
+        # trailing runs of two or more comma parts (longest first), then each part alone, left
+        # to right, so "Microsoft Research, Redmond" stays Microsoft Research.
         parts = [part.strip() for part in text.split(",") if part.strip()]
         if len(parts) < 2:
             return None
-        for start in range(1, len(parts)):
-            tail = ", ".join(parts[start:])
-            if normalise_name(tail) in _COUNTRY_KEYS:
+        candidates = [", ".join(parts[start:]) for start in range(1, len(parts) - 1)] + parts
+        for candidate in candidates:
+            if normalise_name(candidate) in _COUNTRY_KEYS:
                 continue
-            found = self._strict_match(tail)
-            if found is not None:
-                return found
-        for part in parts[:-1]:
-            if normalise_name(part) in _COUNTRY_KEYS:
-                continue
-            found = self._strict_match(part)
+            found = self._strict_match(candidate)
             if found is not None:
                 return found
         return None
@@ -364,22 +390,28 @@ class InstitutionLexicon:
         return self.match(printed).via != "unmatched"
 
     def _joinable(self, left: str, right: str) -> bool:
-        right_words = _words(right)
-        left_words = _words(left)
-        if not right_words or not left_words:
+        # Sound rules for an "&" inside one name; see split().
+        left_words = [word.casefold() for word in _words(left)]
+        right_words = [word.casefold() for word in _words(right)]
+        if not left_words or not right_words:
             return False
-        first = right_words[0]
-        if first.casefold() in _FIRM_TAILS and len(right_words) <= 3:
+        if right_words[0] in _FIRM_TAILS and len(right_words) <= 3:
             return True
-        if first[0].islower():
-            return True
-        last = left_words[-1].casefold()
-        if first.casefold() not in _FIELD_WORDS:
+        if right_words[0] not in _FIELD_WORDS:
             return False
-        if last not in _FIELD_WORDS and last not in _LEFT_ONLY_WORDS:
+        if left_words[-1] not in _FIELD_WORDS and left_words[-1] not in _LEFT_ONLY_WORDS:
             return False
-        # "X Research & Technology Innovation Institute": the right part is a name of its own.
-        return self._strict_match(right) is None
+        if any(word in _NAME_PREPOSITIONS for word in right_words[1:]):
+            return False  # "... & Information Research Center of Military Science"
+        if len(right_words) > 1 and right_words[-1] in _FIELD_WORDS and len(left_words) > 1:
+            return False  # two disciplines: "Computer Science & Biomedical Data Science"
+        # Either side standing as a distinctive name of its own ("California Institute of
+        # Technology & Statistics") makes a list, not one name. Generic names that happen to be
+        # in ROR ("Institute of Engineering", "Data Management") do not count.
+        return not any(
+            _has_proper_word(side) and self._strict_match(side) is not None
+            for side in (left, right)
+        )
 
     def split(self, line: str) -> list[str]:
         """Split an institution line on " & " without breaking names that contain "&".
