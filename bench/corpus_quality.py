@@ -61,7 +61,7 @@ def pairwise(pred: dict, gold: dict) -> tuple[float, float, float]:
 
 def _url_key(url: str) -> str:
     """Scheme, case of the host and a trailing slash do not make a different repository."""
-    return url.split("://", 1)[-1].rstrip("/").removesuffix(".git").lower()
+    return url.split("://", 1)[-1].rstrip("/").removesuffix(".git").lower().removeprefix("www.")
 
 
 def row(name: str, scores, note: str = "") -> str:

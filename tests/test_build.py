@@ -56,7 +56,8 @@ def test_code_links_methods_and_datasets(seeds_dir):
     code = {url for r in recs for url in r["code"]}
     assert {"https://github.com/Hunter-DDM/knowledge-neurons", "https://github.com/blackfeather-wang/gfnet-pytorch",
             "https://github.com/leaplabthu/adafocusv2", "https://github.com/junjie18/CMT",
-            "https://github.com/LeapLabTHU/Model-Assembling", "https://github.com/yanyachen/xDeepInt"} == code
+            "https://github.com/LeapLabTHU/Model-Assembling", "https://github.com/yanyachen/xDeepInt",
+            "https://muse-model.github.io"} == code
     cmt = next(r for r in recs if "https://github.com/junjie18/CMT" in r["code"])
     assert cmt["methods"] == ["CMT"] and cmt["datasets"] == ["nuScenes"]
     assert cmt["title"] is None and cmt["lang"] == ["en"]

@@ -15,32 +15,47 @@ from .clean import clean_text
 from .components import METHOD_HEADS, dataset_gazetteer, is_name_shaped, singular, singular_short_form
 from .pipeline import ExtractConfig, load_pipeline
 
-__all__ = ["extract_entries", "code_urls", "latin_names", "entry_text_key"]
+__all__ = ["extract_entries", "code_urls", "repository_of", "latin_names", "entry_text_key"]
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net")
+_PAGES_HOSTS = (".github.io", ".gitlab.io")
 _LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
 
 
 def code_urls(urls: Iterable[str]) -> list[str]:
-    """Code repository URLs among `urls`, reduced to the repository root, in order, unique.
+    """Code links among `urls`, in order, unique: repositories (and user or organisation pages) on
+    code hosts, and GitHub/GitLab Pages sites, which publish a project from its repository.
 
-    >>> code_urls(["https://github.com/junjie18/CMT/tree/main", "https://muse-model.github.io"])
-    ['https://github.com/junjie18/CMT']
+    The path is kept as printed (a link into a repository says where the code is); the scheme
+    becomes https, the host loses "www." and case, a trailing "/" or ".git" is dropped.
+
+    >>> code_urls(["http://www.github.com/junjie18/CMT.git", "https://muse-model.github.io/", "https://aka.ms/x"])
+    ['https://github.com/junjie18/CMT', 'https://muse-model.github.io']
     """
     out: list[str] = []
     for url in urls:
         parts = urlsplit(url)
         host = parts.netloc.lower().removeprefix("www.")
-        if host not in _CODE_HOSTS:
+        path = parts.path.rstrip("/").removesuffix(".git").rstrip("/")
+        if host in _CODE_HOSTS:
+            if not [s for s in path.split("/") if s]:
+                continue  # the host's home page
+        elif not host.endswith(_PAGES_HOSTS):
             continue
-        segments = [s for s in parts.path.split("/") if s]
-        if len(segments) < 2:
-            continue  # a user or organisation page, not a repository
-        repo = segments[1].removesuffix(".git")
-        root = f"https://{host}/{segments[0]}/{repo}"
-        if root not in out:
-            out.append(root)
+        query = f"?{parts.query}" if parts.query else ""
+        link = f"https://{host}{path}{query}"
+        if link not in out:
+            out.append(link)
     return out
+
+
+def repository_of(url: str) -> str | None:
+    """The repository root of a code-host link ("…/amzn/pecos/tree/main/x" → "…/amzn/pecos"), else None."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.netloc in _CODE_HOSTS and len(segments) >= 2:
+        return f"https://{parts.netloc}/{segments[0]}/{segments[1]}"
+    return None
 
 
 def entry_text_key(entry: Entry) -> str:

@@ -7,6 +7,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from ..extract.mentions import repository_of
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 
@@ -119,7 +120,8 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             paper_count[did].add(pid)
         for url in paper.code:
             cid = node_id("Code", url)
-            add_node(cid, "Code", url, srcs, url=url)
+            repo = repository_of(url)
+            add_node(cid, "Code", url, srcs, url=url, **({"repository": repo} if repo else {}))
             add_edge(pid, cid, "HAS_CODE", srcs)
             paper_count[cid].add(pid)
         if paper.category:

@@ -48,9 +48,10 @@ def split_lines(text: str) -> list[str]:
 
 
 # A URL runs until whitespace or a character that never belongs to one in these texts.
-# A URL is printable ASCII up to whitespace, a quote or an angle bracket: it ends where Chinese text begins.
+# A URL is printable ASCII up to whitespace, a quote, a brace (LaTeX \href{…}{…}) or an angle bracket:
+# it ends where Chinese text begins.
 # (case-insensitive on the scheme only: with IGNORECASE the non-ASCII range would swallow "i" via "İ")
-_URL_RE = re.compile(r"(?i:https?)://[^\s<>\"'`\x80-\U0010ffff]+")
+_URL_RE = re.compile(r"(?i:https?)://[^\s<>\"'`{}\x80-\U0010ffff]+")
 # "https://github.com/ Hunter-DDM/x": digests break GitHub links with a space after the host.
 _BROKEN_HOST_RE = re.compile(
     r"(https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/)\s+(?=[A-Za-z0-9])",

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from ..textnorm import fold
 from ..model import Authorship, Corpus, Entry, Extraction, Institution, InstitutionRef, Method, Paper, Problem
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
@@ -25,6 +27,23 @@ def resolve_institution(printed: str, lexicon) -> tuple[str, str, str | None, bo
         slug = re.sub(r"[^a-z0-9]+", "-", match.key.split(":", 1)[-1].lower()).strip("-") or "unknown"
         inst_id = f"institution:{slug}"
     return inst_id, match.name, match.ror_id, match.via != "unmatched"
+
+
+# Printed in place of an affiliation by the paper lists digests copy; no organisation stands behind them.
+_PLACEHOLDERS = frozenset({
+    "unknown institution", "unknown", "university affiliation not specified", "institution not specified",
+    "affiliation not specified", "not specified", "independent researcher", "independent", "n a", "none",
+})
+
+
+def _entity_name(record: dict, lexicon) -> str:
+    """An organisation's label: its ROR name when linked (labs fold into their parent's record, so
+    "MSR" and "Microsoft" are one node labelled Microsoft), else its most frequent canonical form."""
+    if record["ror"]:
+        label = lexicon.ror_label(record["ror"])
+        if label:
+            return label
+    return sorted(record["names"].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
 def _merge_ranked(lists) -> tuple[tuple[str, float], ...]:
@@ -97,8 +116,11 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
         lang = tuple(sorted({lang for lang, _ in abstracts}))
         refs = []
         for printed in richest.institutions:
+            if fold(printed) in _PLACEHOLDERS:
+                continue  # "Unknown Institution": the printed form stays on the entry, no node is made
             inst_id, name, ror_id, matched = resolve_institution(printed, lexicon)
-            record = institutions.setdefault(inst_id, {"name": name, "ror": ror_id, "printed": {}, "matched": matched})
+            record = institutions.setdefault(inst_id, {"names": Counter(), "ror": ror_id, "printed": {}, "matched": matched})
+            record["names"][name] += 1
             record["printed"].setdefault(printed, None)
             if not any(r.institution_id == inst_id for r in refs):
                 refs.append(InstitutionRef(printed=printed, institution_id=inst_id, name=name))
@@ -138,7 +160,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
         papers.append(Paper(authorships=authorships, **d))
     papers.sort(key=lambda p: p.id)
     insts = tuple(
-        Institution(id=i, name=r["name"], ror_id=r["ror"], printed=tuple(sorted(r["printed"])), matched=r["matched"])
+        Institution(id=i, name=_entity_name(r, lexicon), ror_id=r["ror"], printed=tuple(sorted(r["printed"])), matched=r["matched"])
         for i, r in sorted(institutions.items())
     )
     return Corpus(papers=tuple(papers), authors=tuple(authors), institutions=insts, problems=tuple(problems))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..model import Author
+from ..textnorm import fold
 
 __all__ = ["AuthorMention", "normalise_person_name", "resolve_authors", "baseline_same_name"]
 
@@ -36,9 +36,7 @@ def normalise_person_name(name: str) -> str:
     >>> normalise_person_name("Y-S Liu")
     'y s liu'
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\W_]+", " ", text).strip()
+    return fold(name)
 
 
 def _slug(name: str) -> str:

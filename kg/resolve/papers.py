@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from ..model import Entry
+from ..textnorm import fold
 
 __all__ = ["normalise_title", "text_fingerprint", "paper_keys", "group_entries", "paper_id", "year_from_arxiv_id"]
 
@@ -17,9 +18,7 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("Pin the Memory:  Learning to Generalize")
     'pin the memory learning to generalize'
     """
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\W_]+", " ", text).strip()
+    return fold(title)
 
 
 def text_fingerprint(text: str) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from kg.extract import code_urls, extract_entries, latin_names
+from kg.extract.mentions import repository_of
 from kg.extract.clean import clean_text
 from kg.extract.components import best_long_form, is_name_shaped, singular
 from kg.ingest import read_inputs
@@ -70,8 +71,12 @@ def test_same_text_twice_gives_identical_extraction(seed_extractions):
 
 def test_code_urls_and_latin_names_without_model():
     assert code_urls(["http://github.com/elisaF/subjective_discourse/", "https://www.github.com/a/b.git",
-                      "https://github.com/orgonly", "https://aka.ms/x"]) == [
-        "https://github.com/elisaF/subjective_discourse", "https://github.com/a/b"]
+                      "https://github.com/orgonly", "https://aka.ms/x", "https://github.com/",
+                      "https://github.com/amzn/pecos/tree/mainline/examples/maclr"]) == [
+        "https://github.com/elisaF/subjective_discourse", "https://github.com/a/b", "https://github.com/orgonly",
+        "https://github.com/amzn/pecos/tree/mainline/examples/maclr"]
+    assert repository_of("https://github.com/amzn/pecos/tree/mainline/examples/maclr") == "https://github.com/amzn/pecos"
+    assert repository_of("https://muse-model.github.io") is None
     methods, datasets = latin_names("在ImageNet上,GFNET和MobileNet-V3用GPU训练")
     assert methods == ["GFNET", "MobileNet-V3"] and datasets == ["ImageNet"]
 

@@ -117,10 +117,15 @@ def test_ambiguous_ror_name_stays_unmatched(lexicon):
 
 
 def test_ambiguous_abbreviations_are_left_out(lexicon):
-    for printed in ("NTU", "UM", "NU", "TUD"):
+    for printed in ("NU", "TUD", "CU", "IIT"):
         match = lexicon.match(printed)
         assert match.via == "unmatched"
         assert match.key == f"name:{printed.lower()}"
+
+
+def test_dominant_reading_of_some_ambiguous_abbreviations(lexicon):
+    assert lexicon.match("NTU").name == "Nanyang Technological University"
+    assert lexicon.match("UM").key == lexicon.match("University of Michigan").key == "ror:00jmfr291"
 
 
 def test_acronyms_are_case_sensitive(lexicon):
