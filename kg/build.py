@@ -11,6 +11,9 @@ import networkx as nx
 
 from .export import build_report, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
+from .export.rdf import write_rdf, write_void
+from .graph.rdf import DEFAULT_BASE
+from .records import CORPUS_FILE, write_corpus
 from .extract import ExtractConfig, extract_entries
 from .graph.build import build_graph
 from .ingest import iter_input_files, read_inputs
@@ -26,6 +29,7 @@ class BuildConfig:
 
     format: str | None = None  # force one reader for every file; None detects per file
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    base: str = DEFAULT_BASE  # IRI base of minted RDF resources
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ def read_graph_json(path) -> nx.MultiDiGraph:
 
 
 def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
-    """Build the graph of every file under `inputs` and write papers.jsonl, report.json and graph.json to `out`.
+    """Build the graph of every file under `inputs` and write papers.jsonl, graph.json, corpus.json,
+    graph.ttl, graph.nq, void.ttl and report.json to `out`.
 
     `progress(stage, done, total)` is called as entries are extracted. Raises InputError for a
     missing input path and ModelError when no spaCy pipeline is installed; bad content never raises
@@ -95,5 +100,9 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     written = []
     written += write_papers_jsonl(corpus, out / "papers.jsonl")
     written += write_graph_json(graph, out / "graph.json")
+    written += write_corpus(corpus, out / CORPUS_FILE)
+    written += write_rdf(corpus, out / "graph.ttl", "turtle", config.base)
+    written += write_rdf(corpus, out / "graph.nq", "nquads", config.base)
+    written += write_void(corpus, out / "void.ttl", config.base, files=written)
     written += write_report(report, out / "report.json")
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written))

@@ -1,0 +1,162 @@
+"""RDF exports: Turtle, N-Triples, N-Quads (a named graph per source document), JSON-LD, TriG.
+
+Serialisation is pyoxigraph's (fast, escapes every literal and IRI correctly); the terms come
+from kg.graph.rdf.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import RdfFormat, serialize
+
+from ..graph.rdf import DEFAULT_BASE, Minter, generate_quads, generate_triples
+from ..model import Corpus
+from .atomic import atomic_open
+
+__all__ = ["RDF_FORMATS", "write_rdf"]
+
+# name → (pyoxigraph format, file suffix, quads?)
+RDF_FORMATS = {
+    "turtle": (RdfFormat.TURTLE, ".ttl", False),
+    "ntriples": (RdfFormat.N_TRIPLES, ".nt", False),
+    "nquads": (RdfFormat.N_QUADS, ".nq", True),
+    "jsonld": (RdfFormat.JSON_LD, ".jsonld", False),
+    "trig": (RdfFormat.TRIG, ".trig", True),
+}
+ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
+
+
+def write_rdf(corpus: Corpus, path, format: str = "turtle", base: str = DEFAULT_BASE) -> list[str]:
+    """Write the corpus as RDF in `format` to `path` (atomically); returns the paths written."""
+    name = ALIASES.get(format, format)
+    rdf_format, _, quads = RDF_FORMATS[name]
+    minter = Minter(base)
+    data = generate_quads(corpus, base) if quads else generate_triples(corpus, base)
+    prefixes = minter.prefixes if name in ("turtle", "trig", "jsonld") else None
+    if name == "jsonld":
+        return _write_compact_jsonld(data, path, minter.prefixes)
+    with atomic_open(path, "wb") as handle:
+        serialize(data, handle, rdf_format, prefixes=prefixes)
+    return [str(path)]
+
+
+def _write_compact_jsonld(triples, path, prefixes: dict) -> list[str]:
+    """JSON-LD with an @context of the prefixes: pyoxigraph writes expanded JSON-LD, and compact IRIs
+    ("foaf:name") under a prefix context are the same graph, readable by people."""
+    import json
+
+    expanded = json.loads(serialize(triples, format=RdfFormat.JSON_LD))
+    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))  # longest namespace wins
+
+    def compact(iri: str) -> str:
+        for prefix, ns in ordered:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "@id" or key == "@type":
+                    out[key] = [compact(x) for x in value] if isinstance(value, list) else compact(value)
+                elif key.startswith("@"):
+                    out[key] = walk(value)
+                else:
+                    out[compact(key)] = walk(value)
+            return out
+        return node
+
+    graph = expanded if isinstance(expanded, list) else expanded.get("@graph", [expanded])
+    doc = {"@context": dict(sorted(prefixes.items())), "@graph": walk(graph)}
+    with atomic_open(path) as handle:
+        json.dump(doc, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    return [str(path)]
+
+
+def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
+    """A VoID description of one build: sizes, class and property partitions, vocabularies, and one
+    subset per source document (its named graph), as sorted triples."""
+    from collections import Counter
+
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from ..graph.rdf import PREFIXES, RDF_TYPE, XSD_INTEGER, source_graph
+
+    void = PREFIXES["void"]
+    minter = Minter(base)
+    dataset = minter.iri("void", "dataset")
+    triples = generate_triples(corpus, base)
+    classes: Counter = Counter()
+    properties: Counter = Counter()
+    subjects, objects = set(), set()
+    for t in triples:
+        properties[t.predicate.value] += 1
+        subjects.add(t.subject)
+        objects.add(t.object)
+        if t.predicate == RDF_TYPE:
+            classes[t.object.value] += 1
+
+    def n(value: int) -> Literal:
+        return Literal(str(value), datatype=XSD_INTEGER)
+
+    def v(local: str) -> NamedNode:
+        return NamedNode(void + local)
+
+    out = [
+        Triple(dataset, RDF_TYPE, v("Dataset")),
+        Triple(dataset, NamedNode(PREFIXES["dcterms"] + "title"), Literal("kg build of AI research digests")),
+        Triple(dataset, v("triples"), n(len(triples))),
+        Triple(dataset, v("entities"), n(len({t.subject for t in triples if t.predicate == RDF_TYPE}))),
+        Triple(dataset, v("distinctSubjects"), n(len(subjects))),
+        Triple(dataset, v("distinctObjects"), n(len(objects))),
+        Triple(dataset, v("classes"), n(len(classes))),
+        Triple(dataset, v("properties"), n(len(properties))),
+        Triple(dataset, v("uriSpace"), Literal(minter.base)),
+        Triple(dataset, v("feature"), NamedNode("http://www.w3.org/ns/formats/Turtle")),
+        Triple(dataset, v("feature"), NamedNode("http://www.w3.org/ns/formats/N-Quads")),
+    ]
+    vocabularies = {ns for ns in PREFIXES.values() if any(p.startswith(ns) for p in properties) or any(c.startswith(ns) for c in classes)}
+    out += [Triple(dataset, v("vocabulary"), NamedNode(ns)) for ns in sorted(vocabularies)]
+    def short(iri: str) -> str:
+        for prefix, ns in sorted(PREFIXES.items()):
+            if iri.startswith(ns):
+                return f"{prefix}-{iri[len(ns):]}"
+        return iri
+
+    for cls, count in sorted(classes.items()):
+        part = minter.iri("void", "class", short(cls))
+        out += [Triple(dataset, v("classPartition"), part), Triple(part, v("class"), NamedNode(cls)),
+                Triple(part, v("entities"), n(count))]
+    for prop, count in sorted(properties.items()):
+        part = minter.iri("void", "property", short(prop))
+        out += [Triple(dataset, v("propertyPartition"), part), Triple(part, v("property"), NamedNode(prop)),
+                Triple(part, v("triples"), n(count))]
+    for file in sorted({s.file for p in corpus.papers for s in p.sources}):
+        graph = source_graph(minter, file)
+        out += [Triple(dataset, v("subset"), graph), Triple(graph, RDF_TYPE, v("Dataset")),
+                Triple(graph, NamedNode(PREFIXES["dcterms"] + "source"), Literal(file))]
+    return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=()) -> list[str]:
+    """Write void.ttl describing the build; `files` (the dumps written beside it) become void:dataDump."""
+    from pathlib import Path
+
+    from pyoxigraph import NamedNode, Triple
+
+    from ..graph.rdf import PREFIXES
+
+    minter = Minter(base)
+    triples = generate_void(corpus, base)
+    dataset = minter.iri("void", "dataset")
+    for name in sorted(Path(f).name for f in files):
+        if name.endswith((".ttl", ".nq", ".nt", ".jsonld", ".trig")):
+            # dumps sit beside void.ttl; relative to the base they are <base>dump/<name>
+            triples.append(Triple(dataset, NamedNode(PREFIXES["void"] + "dataDump"), minter.iri("dump", name)))
+    with atomic_open(path, "wb") as handle:
+        serialize(triples, handle, RdfFormat.TURTLE, prefixes={"void": PREFIXES["void"], "kg": minter.base,
+                                                                 "dcterms": PREFIXES["dcterms"], "xsd": PREFIXES["xsd"]})
+    return [str(path)]

@@ -1,0 +1,259 @@
+"""Resolved corpus → RDF quads on the project ontology (ontology/kg.ttl), with pyoxigraph terms.
+
+Standard terms first (FaBiO, DCTERMS, FOAF, W3C ORG, SKOS, schema.org, PROV, OWL); own terms
+(prefix ``kgo:``) only for authorships, methods, datasets and co-authorship weights.
+
+Every fact about a paper is stated in the named graph of each source document the paper came
+from, so a quad store keeps provenance; corpus-level facts (co-authorship counts) live in the
+graph ``<base>graph/derived``. IRIs are minted under a configurable base from the entity ids,
+percent-encoded, so any name gives a valid IRI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from itertools import combinations
+from typing import Iterable, Iterator
+from urllib.parse import quote
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+
+from ..model import Corpus, Paper
+from ..resolve.categories import CATEGORY_LABELS
+
+__all__ = [
+    "DEFAULT_BASE",
+    "KGO",
+    "PREFIXES",
+    "Minter",
+    "generate_quads",
+    "generate_triples",
+    "source_graph",
+]
+
+DEFAULT_BASE = "https://example.org/kg/"
+KGO = "https://w3id.org/kg-digests/ontology#"
+_NS = {
+    "kgo": KGO,
+    "fabio": "http://purl.org/spar/fabio/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#",
+}
+PREFIXES = dict(_NS)
+
+
+def _t(prefixed: str) -> NamedNode:
+    prefix, local = prefixed.split(":", 1)
+    return NamedNode(_NS[prefix] + local)
+
+
+RDF_TYPE = _t("rdf:type")
+XSD_INTEGER = _t("xsd:integer")
+XSD_GYEAR = _t("xsd:gYear")
+XSD_DECIMAL = _t("xsd:decimal")
+ARXIV_SCHEME = "scheme/arxiv"
+TOPIC_SCHEME = "scheme/topics"
+
+
+class Minter:
+    """Deterministic IRIs under one base, safe for any name (percent-encoded path segments)."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.base = base
+        self.prefixes = dict(PREFIXES)
+        self.prefixes["kg"] = base
+        for kind in ("paper", "author", "institution", "topic", "method", "dataset", "code", "category", "source"):
+            self.prefixes[kind] = f"{base}{kind}/"
+
+    def iri(self, *segments: str) -> NamedNode:
+        return NamedNode(self.base + "/".join(quote(s, safe="-._~") for s in segments))
+
+    def entity(self, entity_id: str) -> NamedNode:
+        """IRI of a graph node id: "arxiv:2104.08696" → <base>paper/arxiv/2104.08696."""
+        kind, _, key = entity_id.partition(":")
+        if kind in ("arxiv", "title", "text"):
+            return self.iri("paper", kind, key)
+        if kind == "code":
+            return self.iri("code", hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
+        return self.iri(kind, key)
+
+
+def source_graph(minter: Minter, file: str) -> NamedNode:
+    """The named graph holding what was read from one source document."""
+    return minter.iri("source", file)
+
+
+def _lit(value: str, lang: str | None = None) -> Literal:
+    return Literal(value, language=lang) if lang else Literal(value)
+
+
+def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator[Triple]:
+    p = minter.entity(paper.id)
+    yield Triple(p, RDF_TYPE, _t("fabio:Preprint"))
+    yield Triple(p, RDF_TYPE, _t("schema:ScholarlyArticle"))
+    if paper.title:
+        yield Triple(p, _t("dcterms:title"), _lit(paper.title))
+    for lang, text in paper.abstracts:
+        yield Triple(p, _t("dcterms:abstract"), _lit(text, lang))
+    for lang in paper.lang:
+        yield Triple(p, _t("dcterms:language"), _lit(lang))
+    if paper.arxiv_id:
+        yield Triple(p, _t("fabio:hasArXivId"), _lit(paper.arxiv_id))
+        yield Triple(p, _t("owl:sameAs"), NamedNode(f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='/.')}"))
+    if paper.year:
+        yield Triple(p, _t("dcterms:issued"), Literal(str(paper.year), datatype=XSD_GYEAR))
+    for url in paper.urls:
+        yield Triple(p, _t("schema:url"), Literal(url))
+    raw_affiliation = " & ".join(ref.printed for ref in paper.institutions)
+    names = corpus_index["authors"]
+    for a in paper.authorships:
+        person = minter.entity(a.author_id)
+        signature = minter.iri("paper", *paper.id.split(":", 1), "authorship", str(a.position))
+        yield Triple(p, _t("dcterms:creator"), person)
+        yield Triple(p, _t("kgo:hasAuthorship"), signature)
+        yield Triple(signature, RDF_TYPE, _t("kgo:Authorship"))
+        yield Triple(signature, _t("kgo:position"), Literal(str(a.position), datatype=XSD_INTEGER))
+        yield Triple(signature, _t("kgo:printedName"), _lit(a.printed))
+        yield Triple(signature, _t("kgo:author"), person)
+        if raw_affiliation:
+            yield Triple(signature, _t("kgo:rawAffiliation"), _lit(raw_affiliation))
+        yield Triple(person, RDF_TYPE, _t("foaf:Person"))
+        yield Triple(person, _t("foaf:name"), _lit(names[a.author_id]))
+    insts = corpus_index["institutions"]
+    for ref in paper.institutions:
+        inst = insts[ref.institution_id]
+        o = minter.entity(inst.id)
+        yield Triple(p, _t("kgo:institution"), o)
+        yield Triple(o, RDF_TYPE, _t("org:Organization"))
+        yield Triple(o, _t("skos:prefLabel"), _lit(inst.name))
+        yield Triple(o, _t("kgo:printedName"), _lit(ref.printed))
+        if inst.ror_id:
+            yield Triple(o, _t("owl:sameAs"), NamedNode(f"https://ror.org/{inst.ror_id}"))
+        for a in paper.authorships:
+            # what the digest says: this author signed a paper listing this organisation
+            yield Triple(minter.entity(a.author_id), _t("kgo:affiliatedVia"), o)
+    topic_scheme = minter.iri(*TOPIC_SCHEME.split("/"))
+    for rank, (label, score) in enumerate(paper.topics):
+        t = minter.entity(f"topic:{label}")
+        yield Triple(p, _t("dcterms:subject"), t)
+        yield Triple(t, RDF_TYPE, _t("skos:Concept"))
+        yield Triple(t, _t("skos:prefLabel"), _lit(label, "en"))
+        yield Triple(t, _t("skos:inScheme"), topic_scheme)
+    for method in paper.methods:
+        m = minter.entity(f"method:{method.name.lower()}")
+        yield Triple(p, _t("kgo:usesMethod"), m)
+        yield Triple(m, RDF_TYPE, _t("kgo:Method"))
+        yield Triple(m, _t("rdfs:label"), _lit(method.name))
+        if method.long_form:
+            yield Triple(m, _t("skos:altLabel"), _lit(method.long_form))
+    for dataset in paper.datasets:
+        d = minter.entity(f"dataset:{dataset.lower()}")
+        yield Triple(p, _t("kgo:usesDataset"), d)
+        yield Triple(d, RDF_TYPE, _t("kgo:Dataset"))
+        yield Triple(d, RDF_TYPE, _t("schema:Dataset"))
+        yield Triple(d, _t("rdfs:label"), _lit(dataset))
+    for url in paper.code:
+        c = minter.entity(f"code:{url}")
+        yield Triple(p, _t("kgo:hasCode"), c)
+        yield Triple(c, RDF_TYPE, _t("schema:SoftwareSourceCode"))
+        yield Triple(c, _t("schema:codeRepository"), NamedNode(_iri_safe_url(url)))
+    if paper.category:
+        cat = minter.iri("category", paper.category)
+        yield Triple(p, _t("kgo:category"), cat)
+        yield from _category_triples(paper.category, minter)
+    for source in paper.sources:
+        doc = source_graph(minter, source.file)
+        yield Triple(p, _t("prov:wasDerivedFrom"), doc)
+        yield Triple(doc, RDF_TYPE, _t("kgo:SourceDocument"))
+        yield Triple(doc, _t("dcterms:identifier"), _lit(source.file))
+        yield Triple(p, _t("kgo:sourceLocation"), _lit(source.label()))
+
+
+def _category_triples(category: str, minter: Minter) -> Iterator[Triple]:
+    scheme = minter.iri(*ARXIV_SCHEME.split("/"))
+    cat = minter.iri("category", category)
+    archive = category.split(".", 1)[0]
+    parent = minter.iri("category", archive)
+    yield Triple(cat, RDF_TYPE, _t("skos:Concept"))
+    yield Triple(cat, _t("skos:notation"), _lit(category))
+    yield Triple(cat, _t("skos:prefLabel"), _lit(CATEGORY_LABELS.get(category, category), "en"))
+    yield Triple(cat, _t("skos:inScheme"), scheme)
+    yield Triple(cat, _t("skos:broader"), parent)
+    yield Triple(parent, RDF_TYPE, _t("skos:Concept"))
+    yield Triple(parent, _t("skos:notation"), _lit(archive))
+    yield Triple(parent, _t("skos:prefLabel"), _lit(archive, "en"))
+    yield Triple(parent, _t("skos:inScheme"), scheme)
+    yield Triple(parent, _t("skos:topConceptOf"), scheme)
+    yield Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme"))
+    yield Triple(scheme, _t("skos:prefLabel"), _lit("arXiv category taxonomy", "en"))
+
+
+def _iri_safe_url(url: str) -> str:
+    # URLs come cleaned from ingest (ASCII, no spaces); quote anything an IRI may not hold anyway
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+
+
+def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
+    """Corpus-level facts: weighted co-authorships and the topic scheme."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for paper in corpus.papers:
+        for a, b in combinations(sorted({x.author_id for x in paper.authorships}), 2):
+            counts[(a, b)] += 1
+    for (a, b), n in sorted(counts.items()):
+        link = minter.iri("coauthorship", a.split(":", 1)[1], b.split(":", 1)[1])
+        pa, pb = minter.entity(a), minter.entity(b)
+        yield Triple(pa, _t("kgo:coAuthorWith"), pb)
+        yield Triple(pb, _t("kgo:coAuthorWith"), pa)
+        yield Triple(link, RDF_TYPE, _t("kgo:CoAuthorship"))
+        yield Triple(link, _t("kgo:coAuthor"), pa)
+        yield Triple(link, _t("kgo:coAuthor"), pb)
+        yield Triple(link, _t("kgo:paperCount"), Literal(str(n), datatype=XSD_INTEGER))
+    scheme = minter.iri(*TOPIC_SCHEME.split("/"))
+    yield Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme"))
+    yield Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en"))
+
+
+def _sort_key(triple) -> tuple:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
+    """Every quad, graph by graph (source documents sorted, then the derived graph), each graph's
+    triples sorted and unique: the same corpus always gives the same sequence."""
+    minter = Minter(base)
+    index = {"authors": {a.id: a.name for a in corpus.authors}, "institutions": {i.id: i for i in corpus.institutions}}
+    by_graph: dict[str, set] = defaultdict(set)
+    for paper in corpus.papers:
+        triples = list(_paper_triples(paper, index, minter))
+        for file in sorted({s.file for s in paper.sources}):
+            by_graph[file].update(triples)
+    for file in sorted(by_graph):
+        graph = source_graph(minter, file)
+        for triple in sorted(by_graph[file], key=_sort_key):
+            yield Quad(triple.subject, triple.predicate, triple.object, graph)
+    derived = minter.iri("graph", "derived")
+    for triple in sorted(set(_derived_triples(corpus, minter)), key=_sort_key):
+        yield Quad(triple.subject, triple.predicate, triple.object, derived)
+
+
+def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> list[Triple]:
+    """The union of all graphs as sorted, unique triples (for Turtle, N-Triples, JSON-LD)."""
+    seen = {Triple(q.subject, q.predicate, q.object) for q in generate_quads(corpus, base)}
+    return sorted(seen, key=_sort_key)
+
+
+def to_default_graph(triples: Iterable[Triple]) -> Iterator[Quad]:
+    for t in triples:
+        yield Quad(t.subject, t.predicate, t.object, DefaultGraph())
