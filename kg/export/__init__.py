@@ -1,6 +1,76 @@
-"""Export: one module per output format; each writes files atomically and returns the paths."""
+"""Export: one module per output format, registered by name; each writes atomically and returns the paths.
 
+>>> {"turtle", "nquads", "jsonld"} <= set(exporter_names())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import FormatError
 from .papers_jsonl import generate_papers_jsonl, write_papers_jsonl
 from .report import build_report, write_report
 
-__all__ = ["generate_papers_jsonl", "write_papers_jsonl", "build_report", "write_report"]
+__all__ = [
+    "generate_papers_jsonl", "write_papers_jsonl", "build_report", "write_report",
+    "Exporter", "register_exporter", "get_exporter", "exporter_names", "export",
+]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A registered export target: `write(corpus, out_dir, base) -> paths written`."""
+
+    name: str
+    description: str
+    write: Callable
+
+
+_EXPORTERS: dict[str, Exporter] = {}
+
+
+def register_exporter(name: str, description: str, *aliases: str):
+    def decorate(write):
+        for key in (name, *aliases):
+            _EXPORTERS[key] = Exporter(name, description, write)
+        return write
+
+    return decorate
+
+
+def exporter_names() -> list[str]:
+    return sorted(_EXPORTERS)
+
+
+def get_exporter(name: str) -> Exporter:
+    try:
+        return _EXPORTERS[name]
+    except KeyError:
+        raise FormatError(f"unknown export target {name!r}; available: {', '.join(exporter_names())}") from None
+
+
+def export(target: str, corpus, out_dir, base: str | None = None) -> list[str]:
+    """Write `corpus` in the format `target` into `out_dir`; returns the paths written."""
+    from ..graph.rdf import DEFAULT_BASE
+
+    exporter = get_exporter(target)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return exporter.write(corpus, out, base or DEFAULT_BASE)
+
+
+def _register_rdf() -> None:
+    from .rdf import RDF_FORMATS, write_rdf
+
+    aliases = {"turtle": ("ttl",), "ntriples": ("nt",), "nquads": ("nq",), "jsonld": ("json-ld",), "trig": ()}
+    for name, (_, suffix, quads) in RDF_FORMATS.items():
+        what = "quads, one named graph per source document" if quads else "triples, union of all graphs"
+        register_exporter(name, f"RDF {name} ({what}) → graph{suffix}", *aliases[name])(
+            lambda corpus, out, base, name=name, suffix=suffix: write_rdf(corpus, out / f"graph{suffix}", name, base)
+        )
+
+
+_register_rdf()

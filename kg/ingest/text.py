@@ -80,14 +80,29 @@ def clean_url(url: str) -> str:
     return url
 
 
+# "available at: github.com/lilt/tec": code-host links printed without a scheme
+_BARE_CODE_RE = re.compile(
+    r"(?<![\w/.@-])(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*"
+)
+
+
 def find_urls(text: str) -> list[str]:
-    """Every cleaned URL in `text`, in order of appearance, without repeats."""
+    """Every cleaned URL in `text`, in order of appearance, without repeats.
+
+    >>> find_urls("code: github.com/lilt/tec. Data at https://x.org/d.")
+    ['https://github.com/lilt/tec', 'https://x.org/d']
+    """
     text = _BROKEN_HOST_RE.sub(r"\1", text)
-    seen: dict[str, None] = {}
+    found: list[tuple[int, str]] = []
     for match in _URL_RE.finditer(text):
         url = clean_url(match.group(0))
         if re.match(r"https?://[^/\s]+\.[^/\s]+", url, re.IGNORECASE):
-            seen.setdefault(url, None)
+            found.append((match.start(), url))
+    for match in _BARE_CODE_RE.finditer(text):
+        found.append((match.start(), "https://" + clean_url(match.group(0))))
+    seen: dict[str, None] = {}
+    for _, url in sorted(found):
+        seen.setdefault(url, None)
     return list(seen)
 
 

@@ -1,0 +1,118 @@
+"""RDF exports: parse back in rdflib and pyoxigraph, named graphs, SHACL, hostile literals, --base."""
+
+import json
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.export.rdf import write_rdf
+from kg.graph.rdf import Minter
+from kg.model import Entry, Extraction, Method, Source
+from kg.resolve import resolve
+from kg.validate import validate_graph
+
+HOSTILE_TITLE = 'A "quoted" title\nwith a newline, a back\\slash, <b>markup</b> & emoji 😀 𝔘 and a tab\t.'
+HOSTILE_AUTHOR = '"><script>alert(2)</script>'
+
+
+def hostile_corpus():
+    entry = Entry(
+        source=Source("weird dir/fi'le #1.txt", 3), format="digest", number=1, tag="LG", title=HOSTILE_TITLE,
+        authors=(HOSTILE_AUTHOR, "R P. Adams"), institutions=("Univ. \"X\" <Lab>",),
+        abstract="An abstract with \\u0000-like text \\n and \"quotes\" " * 3, urls=("https://arxiv.org/abs/2101.00001",),
+        arxiv_id="2101.00001",
+    )
+    extraction = Extraction(topics=(('topic with "quotes" > and spaces', 1.0), ("x/y#z?", 0.5)),
+                            methods=(Method("A<B>", "Alpha \"Beta\""),), datasets=("Data set\n2",),
+                            code=("https://github.com/a/b",))
+    return resolve([entry], [extraction])
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_hostile_literals_round_trip(tmp_path, fmt, rdflib_format):
+    corpus = hostile_corpus()
+    path = tmp_path / f"g.{fmt}"
+    write_rdf(corpus, path, fmt)
+    graph = rdflib.Dataset() if fmt == "nquads" else rdflib.Graph()
+    graph.parse(path, format=rdflib_format)
+
+    def values(predicate):
+        quads = graph.quads((None, rdflib.URIRef(predicate), None, None)) if fmt == "nquads" else (
+            (s, p, o, None) for s, p, o in graph.triples((None, rdflib.URIRef(predicate), None)))
+        return {str(o) for _, _, o, _ in quads}
+
+    assert values("http://purl.org/dc/terms/title") == {HOSTILE_TITLE}
+    assert values("http://xmlns.com/foaf/0.1/name") == {HOSTILE_AUTHOR, "R P. Adams"}
+    assert 'topic with "quotes" > and spaces' in values("http://www.w3.org/2004/02/skos/core#prefLabel")
+    printed = values("https://w3id.org/kg-digests/ontology#printedName")
+    assert {'Univ. "X" <Lab>', HOSTILE_AUTHOR} <= printed
+
+
+def test_iris_are_safe_and_follow_the_base():
+    minter = Minter("http://data.example.com/kg")
+    iri = minter.entity('topic:a "b" <c> d/e#f').value
+    assert iri == "http://data.example.com/kg/topic/a%20%22b%22%20%3Cc%3E%20d%2Fe%23f"
+    assert minter.entity("arxiv:2104.08696").value == "http://data.example.com/kg/paper/arxiv/2104.08696"
+
+
+def test_base_option_changes_every_minted_iri(tmp_path):
+    corpus = hostile_corpus()
+    write_rdf(corpus, tmp_path / "a.nt", "ntriples", base="http://one.example/")
+    text = (tmp_path / "a.nt").read_text(encoding="utf-8")
+    assert "http://one.example/paper/arxiv/2101.00001" in text and "example.org/kg" not in text
+
+
+@pytest.mark.model
+def test_seed_turtle_parses_in_rdflib_and_pyoxigraph_to_same_count(seed_build, seeds_dir):
+    ttl = seeds_dir / "exports" / "graph.ttl"
+    g = rdflib.Graph().parse(ttl, format="turtle")
+    store = ox.Store()
+    store.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    assert len(g) == len(store) > 1000
+    papers = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://purl.org/spar/fabio/Preprint")))
+    assert len(papers) == 24
+
+
+@pytest.mark.model
+def test_seed_nquads_has_one_named_graph_per_source(seed_build, seeds_dir):
+    store = ox.Store()
+    store.load(path=str(seeds_dir / "exports" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    graphs = sorted(g.value for g in store.named_graphs())
+    assert graphs == [
+        "https://example.org/kg/graph/derived",
+        "https://example.org/kg/source/seeds%2F000_25fba04581528bc5.txt",
+        "https://example.org/kg/source/seeds%2F001_2c5e3b2e6839104e.txt",
+        "https://example.org/kg/source/seeds%2F002_fb597934ba27845b.txt",
+    ]
+    # the EMO paper was read from two files, so both graphs state it
+    emo = [q for q in store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/kg-digests/ontology#usesMethod"),
+                                              ox.NamedNode("https://example.org/kg/method/emo"), None)]
+    assert len({q.graph_name.value for q in emo}) == 2
+
+
+@pytest.mark.model
+def test_seed_graph_conforms_to_shapes_and_a_broken_graph_does_not(seed_build, seeds_dir):
+    g = rdflib.Graph().parse(seeds_dir / "exports" / "graph.ttl", format="turtle")
+    assert validate_graph(g).conforms
+    kgo = rdflib.Namespace("https://w3id.org/kg-digests/ontology#")
+    authorship = next(g.subjects(rdflib.RDF.type, kgo.Authorship))
+    g.remove((authorship, kgo.position, None))
+    person = next(g.subjects(rdflib.RDF.type, rdflib.FOAF.Person))
+    g.add((person, rdflib.FOAF.name, rdflib.Literal("Second Name")))
+    g.add((rdflib.URIRef("https://example.org/kg/paper/x"), rdflib.RDF.type, rdflib.URIRef("http://purl.org/spar/fabio/Preprint")))
+    result = validate_graph(g)
+    assert not result.conforms
+    assert result.violations == 5  # no position; two names; the stray paper: no ScholarlyArticle type, no source, no location
+
+
+@pytest.mark.model
+def test_void_and_jsonld_context(seed_build, seeds_dir):
+    void = rdflib.Graph().parse(seeds_dir / "exports" / "void.ttl", format="turtle")
+    triples = rdflib.Graph().parse(seeds_dir / "exports" / "graph.ttl", format="turtle")
+    count = void.value(rdflib.URIRef("https://example.org/kg/void/dataset"), rdflib.URIRef("http://rdfs.org/ns/void#triples"))
+    assert int(count) == len(triples)
+    write_rdf(seed_build.corpus, seeds_dir / "g.jsonld", "jsonld")
+    doc = json.loads((seeds_dir / "g.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["foaf"] == "http://xmlns.com/foaf/0.1/"
+    assert len(rdflib.Graph().parse(seeds_dir / "g.jsonld", format="json-ld")) == len(triples)
