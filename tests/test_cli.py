@@ -44,3 +44,18 @@ def test_unknown_format_is_fatal(tmp_path):
 def test_help_texts():
     result = CliRunner().invoke(cli, ["build", "--help"])
     assert result.exit_code == 0 and "Example: kg build seeds --out exports" in result.output
+
+
+@pytest.mark.model
+def test_export_and_validate_commands(seed_build, seeds_dir, tmp_path):
+    runner = CliRunner()
+    graph = str(seeds_dir / "exports")
+    result = runner.invoke(cli, ["export", "nt", "--graph", graph, "--out", str(tmp_path), "--base", "http://b.example/"])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) > 1000
+    assert all(line.endswith(" .") for line in lines)
+    assert "<http://b.example/paper/arxiv/2104.08696>" in lines[-1] or any("b.example/paper/arxiv/2104.08696" in x for x in lines)
+    assert runner.invoke(cli, ["validate", "--graph", graph]).exit_code == 0
+    missing = runner.invoke(cli, ["export", "nq", "--graph", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "corpus.json: no such file; run `kg build` first" in missing.output
