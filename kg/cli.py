@@ -128,6 +128,80 @@ def validate(graph_dir):
     raise click.ClickException(f"{result.violations} SHACL violations")
 
 
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(),
+              help="Folder of a finished build (holds graph.nq), or an RDF file.")
+@click.option("--format", "format_", default="table", show_default=True, type=click.Choice(["table", "json", "csv"]),
+              help="Output format.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a query parameter to a string value (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries: name, parameters, description.")
+def query(query, graph_dir, format_, params, list_):
+    """Run a SPARQL QUERY over a built graph: a named query, a FILE.rq, or - to read it from stdin.
+
+    Parameters are bound as literals, never pasted into the query text. See `kg query --list`
+    and docs/queries.md.
+
+    Example: kg query coauthors --param author="D Dai" --format csv
+    """
+    from .query import catalog, format_result, load_query, open_store, parse_params, run_query
+
+    try:
+        if list_:
+            click.echo(format_result(catalog(), format_))
+            return
+        if not query:
+            raise click.UsageError("give a query NAME, a FILE.rq or - (see kg query --list)")
+        named = load_query(sys.stdin.read() if query == "-" else query)
+        result = run_query(open_store(graph_dir), named, parse_params(params))
+        click.echo(format_result(result, format_))
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of a finished build (holds graph.nq).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless --public).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
+              help="Per-query time limit in seconds.")
+@click.option("--public", is_flag=True, help="Allow a --host that is not a loopback address.")
+def serve(graph_dir, host, port, timeout, public):
+    """Serve a built graph read-only at http://HOST:PORT/sparql (SPARQL 1.1 Protocol) until Ctrl-C.
+
+    GET ?query=... or POST a query; results as JSON, XML, CSV or TSV by the Accept header. Updates
+    are refused. The default graph is the union of all named graphs (one per source document, plus
+    the derived graph). Runs the oxigraph server on a store kept in GRAPH/.oxigraph-store, reloaded
+    when graph.nq changes.
+
+    Example: kg serve --graph exports --port 7878
+    """
+    import signal
+
+    from .serve import start_server
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)  # stop the oxigraph child on `kill` too, not only Ctrl-C
+    try:
+        server = start_server(graph_dir, host, port, timeout=timeout, public=public)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"SPARQL endpoint: {server.url} (read-only, {timeout} s query timeout; Ctrl-C to stop)", err=True)
+    try:
+        status = server.wait()
+    except KeyboardInterrupt:
+        status = None
+    finally:
+        server.stop()
+    if status is not None:
+        raise click.ClickException(f"the oxigraph server stopped (status {status}): {server.log().strip()[-500:]}")
+    click.echo("stopped", err=True)
+
+
 def main():
     try:
         cli(standalone_mode=True)

@@ -1,0 +1,459 @@
+"""Named SPARQL queries over a built graph (``graph.nq``), run with Oxigraph.
+
+The named queries are the ``kg/queries/*.rq`` files. Each starts with a comment header::
+
+    # name: coauthors
+    # description: Co-authors of an author, with the number of papers together.
+    # param: author  Author name, resolved or as printed, e.g. "D Dai"
+
+A parameter is a SPARQL variable of the same name (``?author``). Its value is bound as a plain
+string literal through Oxigraph's variable substitution, never spliced into the query text, so
+any value (quotes, braces, ``DROP ALL``) stays a literal. Oxigraph only substitutes variables that
+the top-level SELECT clause lists, so a parameter must be projected; it is then left out of the
+result columns (its value is the one given). Ad-hoc queries (a ``.rq`` file or SPARQL text) may
+declare parameters with the same header; undeclared ``--param`` values are an error.
+
+The store's default graph holds the union of every named graph (the source documents and
+``<base>graph/derived``), each triple once: Oxigraph 0.5's ``use_default_graph_as_union`` counts a
+triple once per graph that states it (oxigraph#1919), so the union is materialised instead. Named
+graphs stay queryable with ``GRAPH ?g { … }`` for provenance. Queries may use the project prefixes (``kgo:``, ``fabio:``, ``dcterms:``,
+``foaf:``, ``org:``, ``skos:``, ``schema:``, ``prov:``, ``owl:``, ``rdf:``, ``rdfs:``, ``xsd:``,
+``void:``) without declaring them.
+
+Results hold plain Python values: IRIs as ``str``, blank nodes as ``"_:id"``, literals as
+``int`` (xsd:integer and its subtypes), ``float`` (xsd:decimal, xsd:double, xsd:float), ``bool``
+(xsd:boolean) or ``str`` (anything else: the lexical form, without language tag or datatype),
+and ``None`` for an unbound variable.
+
+>>> from pyoxigraph import Literal, NamedNode, Quad, Store
+>>> store = Store()
+>>> store.add(Quad(NamedNode("https://example.org/a"), NamedNode("http://xmlns.com/foaf/0.1/name"), Literal("A")))
+>>> q = load_query('''# param: name  A name
+... SELECT ?name ?person WHERE { ?person foaf:name ?name }''')
+>>> run_query(store, q, {"name": "A"})
+QueryResult(columns=('person',), rows=(('https://example.org/a',),))
+>>> print(format_result(run_query(store, q, {"name": "A"}), "csv"))
+person
+https://example.org/a
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+)
+
+from .errors import FormatError, InputError, KgError
+from .graph.rdf import PREFIXES
+
+__all__ = [
+    "FORMATS",
+    "GraphNotFoundError",
+    "NamedQuery",
+    "ParameterError",
+    "QueryError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "UnknownQueryError",
+    "catalog",
+    "format_result",
+    "list_queries",
+    "load_query",
+    "open_store",
+    "parse_params",
+    "run_query",
+]
+
+FORMATS = ("table", "json", "csv")
+GRAPH_FILE = "graph.nq"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    _XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "nonPositiveInteger",
+        "positiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_HEADER = re.compile(r"#\s*(name|description|param)\s*:\s*(.*?)\s*\Z", re.IGNORECASE)
+_SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class QueryError(KgError):
+    """A query cannot be found, is malformed, or failed to run."""
+
+
+class UnknownQueryError(QueryError):
+    """Neither a named query, nor a query file, nor SPARQL text."""
+
+
+class ParameterError(QueryError):
+    """A parameter is missing, not declared by the query, or malformed."""
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse."""
+
+
+class GraphNotFoundError(InputError):
+    """No built graph where one was expected."""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with its header: ``params`` holds (name, help) pairs in header order."""
+
+    name: str
+    description: str
+    params: tuple[tuple[str, str], ...]
+    text: str
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.params)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names and rows of plain Python values (see the module docstring)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+    def records(self) -> list[dict]:
+        """The rows as dictionaries keyed by column name."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+# --- the query library -------------------------------------------------------------------------
+
+
+def parse_query(text: str, default_name: str = "<inline>") -> NamedQuery:
+    """Read the leading comment header of SPARQL text (name, description, params).
+
+    >>> q = parse_query("# name: n\\n# description: d\\n# param: x  the x\\nSELECT ?x WHERE {}")
+    >>> q.name, q.description, q.params
+    ('n', 'd', (('x', 'the x'),))
+    """
+    name, description, params = default_name, "", []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _HEADER.match(stripped)
+        if not match:
+            continue
+        key, value = match.group(1).lower(), match.group(2)
+        if key == "name":
+            name = value or default_name
+        elif key == "description":
+            description = value
+        else:
+            pname, _, phelp = value.partition(" ")
+            pname = pname.lstrip("?$")
+            if not _NAME.match(pname):
+                raise QueryError(f"query {name!r}: bad parameter line {stripped!r}; expected '# param: NAME  help'")
+            if pname in (p for p, _ in params):
+                raise QueryError(f"query {name!r}: parameter {pname!r} declared twice")
+            params.append((pname, phelp.strip()))
+    return NamedQuery(name=name, description=description, params=tuple(params), text=text)
+
+
+@lru_cache(maxsize=1)
+def _named_queries() -> tuple[NamedQuery, ...]:
+    folder = resources.files("kg").joinpath("queries")
+    queries = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".rq") and entry.is_file():
+            stem = entry.name[: -len(".rq")]
+            queries.append(parse_query(entry.read_text(encoding="utf-8"), default_name=stem))
+    queries.sort(key=lambda q: q.name)
+    return tuple(queries)
+
+
+def list_queries() -> list[NamedQuery]:
+    """The named queries shipped in ``kg/queries``, sorted by name."""
+    return list(_named_queries())
+
+
+def catalog() -> QueryResult:
+    """The named queries as a result table: name, parameters, description (for ``kg query --list``)."""
+    rows = tuple((q.name, " ".join(q.param_names), q.description) for q in list_queries())
+    return QueryResult(columns=("name", "parameters", "description"), rows=rows)
+
+
+def load_query(spec: str) -> NamedQuery:
+    """A named query, a query file (``.rq`` or any existing file) or SPARQL text, in that order.
+
+    >>> load_query("coauthors").params[0][0]
+    'author'
+    >>> load_query("SELECT * WHERE { ?s ?p ?o }").name
+    '<inline>'
+    """
+    if not isinstance(spec, str) or not spec.strip():
+        raise UnknownQueryError(f"empty query; available: {', '.join(q.name for q in list_queries())}")
+    for query in _named_queries():
+        if query.name == spec:
+            return query
+    if "\n" not in spec and len(spec) < 4096:
+        path = Path(spec)
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            is_file = False
+        if is_file:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UnknownQueryError(f"{spec}: cannot read query file: {exc}") from None
+            return parse_query(text, default_name=path.stem)
+        if spec.endswith(".rq"):
+            raise UnknownQueryError(f"{spec}: no such query file")
+    if _SPARQL.search(spec) and ("{" in spec or "\n" in spec):
+        return parse_query(spec)
+    names = ", ".join(q.name for q in list_queries())
+    raise UnknownQueryError(f"unknown query {spec!r}; available: {names} (or a FILE.rq, or - for stdin)")
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, str]:
+    """``["key=value", ...]`` → ``{"key": "value"}``: split at the first ``=``, value kept verbatim.
+
+    >>> parse_params(["author=D Dai", "x=a=b"])
+    {'author': 'D Dai', 'x': 'a=b'}
+    """
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lstrip("?$")
+        if not sep or not _NAME.match(key):
+            raise ParameterError(f"bad parameter {pair!r}; expected key=value, e.g. author=\"D Dai\"")
+        if key in params:
+            raise ParameterError(f"parameter {key!r} given twice")
+        params[key] = value
+    return params
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+def open_store(graph_dir) -> Store:
+    """An in-memory Oxigraph store holding ``graph_dir/graph.nq`` (or the RDF file ``graph_dir``)."""
+    path = Path(graph_dir)
+    if path.is_dir():
+        file, fmt = path / GRAPH_FILE, RdfFormat.N_QUADS
+        if not file.is_file():
+            raise GraphNotFoundError(f"{path}: no {GRAPH_FILE} in this folder; run `kg build --out {path}` first")
+    elif path.is_file():
+        file, fmt = path, RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+        if fmt is None:
+            raise GraphNotFoundError(f"{path}: not an RDF file (expected a build folder or a .nq file)")
+    else:
+        raise GraphNotFoundError(f"{path}: no such folder; run `kg build --out {path}` first")
+    store = Store()
+    try:
+        store.bulk_load(path=str(file), format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphNotFoundError(f"{file}: cannot load: {exc}") from None
+    # the default graph becomes the union of the named graphs, every triple once (see module docstring)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def _value(term):
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        datatype = term.datatype.value if term.datatype is not None else None
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(term.value)
+            if datatype in _FLOAT_TYPES:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, Triple):
+        return str(term)
+    return str(term)
+
+
+def run_query(store: Store, query, params: Mapping[str, str] | None = None) -> QueryResult:
+    """Run a query (NamedQuery, or anything ``load_query`` accepts) with its parameters bound.
+
+    Every declared parameter must be given and no other; values are bound as string literals.
+    SELECT gives the projected columns minus the parameters; ASK one ``result`` column;
+    CONSTRUCT/DESCRIBE ``subject``, ``predicate``, ``object`` columns.
+    """
+    if not isinstance(query, NamedQuery):
+        query = load_query(query)
+    params = {str(k): str(v) for k, v in (params or {}).items()}
+    declared = query.param_names
+    missing = [p for p in declared if p not in params]
+    extra = sorted(p for p in params if p not in declared)
+    if missing:
+        helps = "; ".join(f"{p}: {h}" if h else p for p, h in query.params if p in missing)
+        raise ParameterError(
+            f"query {query.name!r} needs --param {' --param '.join(m + '=...' for m in missing)} ({helps})"
+        )
+    if extra:
+        takes = f"its parameters are {', '.join(declared)}" if declared else "it takes no parameters"
+        adhoc = query not in _named_queries()
+        hint = " (declare one with a '# param: NAME  help' header line)" if adhoc and not declared else ""
+        raise ParameterError(f"query {query.name!r} has no parameter {', '.join(map(repr, extra))}; {takes}{hint}")
+    substitutions = {Variable(k): Literal(v) for k, v in params.items()}
+    try:
+        answer = store.query(
+            query.text,
+            prefixes=PREFIXES,
+            substitutions=substitutions or None,
+        )
+        if isinstance(answer, QueryBoolean):
+            return QueryResult(columns=("result",), rows=((bool(answer),),))
+        if isinstance(answer, QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            keep = [i for i, v in enumerate(variables) if v not in params]
+            rows = tuple(tuple(_value(solution[i]) for i in keep) for solution in answer)
+            return QueryResult(columns=tuple(variables[i] for i in keep), rows=rows)
+        rows = tuple((_value(t.subject), _value(t.predicate), _value(t.object)) for t in answer)
+        return QueryResult(columns=("subject", "predicate", "object"), rows=rows)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"query {query.name!r}: SPARQL syntax error: {exc}") from None
+    except (RuntimeError, OSError, ValueError, TypeError) as exc:
+        message = str(exc)
+        if "SELECT projection" in message:
+            message = f"every parameter ({', '.join(declared)}) must be listed in the SELECT clause ({message})"
+        raise QueryError(f"query {query.name!r}: {message}") from None
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _display(value) -> str:
+    text = _cell(value)
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _width(text: str) -> int:
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text
+    )
+
+
+def _table(result: QueryResult) -> str:
+    cells = [[_display(v) for v in row] for row in result.rows]
+    header = list(result.columns)
+    widths = [max([_width(h)] + [_width(row[i]) for row in cells]) for i, h in enumerate(header)]
+    numeric = [
+        bool(result.rows)
+        and all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool) or row[i] is None for row in result.rows)
+        for i in range(len(header))
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for value, width, right in zip(values, widths, numeric):
+            pad = " " * (width - _width(value))
+            parts.append(pad + value if right else value + pad)
+        return "  ".join(parts).rstrip()
+
+    lines = [line(header), line(["-" * w for w in widths])]
+    lines += [line(row) for row in cells]
+    return "\n".join(lines)
+
+
+def _json_value(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _neutralise(value) -> str:
+    text = _cell(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv(result: QueryResult) -> str:
+    # "\r\n" as the writer's line end makes it quote any cell holding "\r" or "\n"; rows are then
+    # joined with "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for row in (result.columns, *([_neutralise(v) for v in row] for row in result.rows)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-2])
+    return "\n".join(lines)
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Render a result, without a final newline.
+
+    - ``table``: aligned columns under a header (numbers right-aligned, unbound values empty,
+      newlines and tabs shown as ``\\n`` and ``\\t``);
+    - ``json``: a list of objects, one per row, keyed by column, with JSON numbers, booleans and
+      ``null`` for unbound values (not the SPARQL 1.1 JSON results format);
+    - ``csv``: RFC 4180 quoting with ``\\n`` line ends and a header row; a text cell starting with
+      ``= + - @``, a tab or a carriage return gets a leading ``'`` so spreadsheets do not run it.
+
+    >>> r = QueryResult(("name", "n"), (("=1+2", 3), ("b", None)))
+    >>> print(format_result(r, "table"))
+    name  n
+    ----  -
+    =1+2  3
+    b
+    >>> print(format_result(r, "csv"))
+    name,n
+    '=1+2,3
+    b,
+    >>> format_result(r, "json").replace("\\n", "").replace(" ", "")
+    '[{"name":"=1+2","n":3},{"name":"b","n":null}]'
+    """
+    if fmt == "table":
+        return _table(result)
+    if fmt == "json":
+        records = [{c: _json_value(v) for c, v in zip(result.columns, row)} for row in result.rows]
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _csv(result)
+    raise FormatError(f"unknown output format {fmt!r}; available: {', '.join(FORMATS)}")

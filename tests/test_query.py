@@ -1,0 +1,557 @@
+"""`kg query` and kg.query: every named query on the seeds (exact rows), formats, errors, binding.
+
+The expected rows were read off the seed files and exports/papers.jsonl / corpus.json of a seed
+build, then written down here; they are not recomputed with the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.errors import KgError
+from kg.query import (
+    GraphNotFoundError,
+    NamedQuery,
+    ParameterError,
+    QueryResult,
+    QuerySyntaxError,
+    UnknownQueryError,
+    catalog,
+    format_result,
+    list_queries,
+    load_query,
+    open_store,
+    parse_params,
+    run_query,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = "https://example.org/kg/paper/"
+KN = PAPER + "arxiv/2104.08696"  # Knowledge Neurons in Pretrained Transformers
+VITRUVION = PAPER + "arxiv/2109.14124"
+PIN = PAPER + "arxiv/2204.03609"
+DRO = PAPER + "arxiv/2204.06340"
+DIFF = PAPER + "arxiv/2209.00616"
+
+QUERY_PARAMS = {
+    "author-papers": ("author",),
+    "category-papers": ("category",),
+    "coauthors": ("author",),
+    "first-authors-by-institution": (),
+    "institution-collaborators": ("institution",),
+    "paper-authors": ("paper",),
+    "paper-methods-datasets": ("paper",),
+    "papers-with-code": (),
+    "related-topics": ("topic",),
+    "similar-papers": ("paper",),
+    "top-topics": (),
+    "topic-papers": ("topic",),
+}
+
+# (query name, params, columns, rows) on the seed build
+CASES = [
+    ("coauthors", {"author": "D Dai"}, ("coauthor", "papers"),
+     [("B Chang", 1), ("F Wei", 1), ("L Dong", 1), ("Y Hao", 1), ("Z Sui", 1)]),
+    ("coauthors", {"author": "R P. Adams"}, ("coauthor", "papers"),
+     [("A Seff", 1), ("N Richardson", 1), ("W Zhou", 1)]),
+    ("coauthors", {"author": "F Petersen"}, ("coauthor", "papers"), []),
+    ("coauthors", {"author": "d dai"}, ("coauthor", "papers"), []),  # names match exactly
+    ("author-papers", {"author": "F Petersen"}, ("title", "year", "position", "paper"),
+     [("Learning with Differentiable Algorithms", "2022", 1, DIFF)]),
+    ("author-papers", {"author": "G Neubig"}, ("title", "year", "position", "paper"),
+     [("Distributionally Robust Models with Parametric Likelihood Ratios", "2022", 3, DRO)]),
+    ("author-papers", {"author": "Nobody"}, ("title", "year", "position", "paper"), []),
+    ("institution-collaborators", {"institution": "Yonsei University"}, ("partner", "ror", "papers"),
+     [("Ewha Womans University", "https://ror.org/053fp5c05", 1), ("NAVER AI Lab", None, 1)]),
+    ("institution-collaborators", {"institution": "Peking University"}, ("partner", "ror", "papers"),
+     [("Microsoft", "https://ror.org/00d0nc645", 1)]),
+    # printed as "Microsoft Research" in the digest, resolved to the ROR name "Microsoft"
+    ("institution-collaborators", {"institution": "Microsoft Research"}, ("partner", "ror", "papers"),
+     [("Peking University", "https://ror.org/02v51f717", 1)]),
+    ("institution-collaborators", {"institution": "CMU"}, ("partner", "ror", "papers"),
+     [("Stanford University", "https://ror.org/00f54p054", 1),
+      ("École Normale Supérieure - PSL", "https://ror.org/05a0dhs15", 1)]),
+    ("institution-collaborators", {"institution": "University of Konstanz"}, ("partner", "ror", "papers"), []),
+    ("top-topics", {}, ("topic", "papers"), [
+        ("deep neural network", 2), ("markov decision process", 2), ("310k class vocabulary", 1),
+        ("accurate prediction", 1), ("animal few-shot learning", 1), ("arbitrary unseen domain", 1),
+        ("art image generation performance", 1), ("artificial intelligence", 1), ("attack success rate", 1),
+        ("automatic music generation", 1), ("automation system", 1), ("autoregressive model", 1),
+        ("backdoor attack", 1), ("bayesian program learning", 1), ("bicycle pedal", 1),
+        ("black-box il model", 1), ("blank cloze task", 1), ("bounding box", 1),
+        ("category-aware domain generalization", 1), ("centralized rl approach", 1),
+    ]),
+    ("topic-papers", {"topic": "Markov Decision Process"}, ("title", "year", "paper"),
+     [(None, None, PAPER + "text/0a9d6f38920f5250"), (None, None, PAPER + "text/b4cc57d9bfd1afdf")]),
+    ("topic-papers", {"topic": "deep neural network"}, ("title", "year", "paper"),
+     [("Pin the Memory: Learning to Generalize Semantic Segmentation", "2022", PIN),
+      (None, None, PAPER + "text/a1751451e42209cb")]),
+    ("topic-papers", {"topic": "knowledge neuron"}, ("title", "year", "paper"),
+     [("Knowledge Neurons in Pretrained Transformers", "2021", KN)]),
+    # a paper read from two digests: its triples are in two named graphs, yet one row
+    ("topic-papers", {"topic": "inverted residual block"}, ("title", "year", "paper"),
+     [(None, None, PAPER + "text/8872a9c53485897c")]),
+    ("related-topics", {"topic": "markov decision process"}, ("related", "papers"), [
+        ("centralized rl approach", 1), ("energy demand response", 1), ("fast-slow structure", 1),
+        ("frozen-state approach", 1), ("infinite horizon markov decision process", 1), ("marl approach", 1),
+        ("multi-agent reinforcement learning", 1), ("neighboring intersection", 1),
+        ("off-policy nash deep q-network", 1), ("parts transition", 1), ("real-time traffic data", 1),
+        ("reinforcement learning", 1), ("restless multi-armed bandit", 1), ("slow state", 1),
+        ("slower timescale", 1), ("state space move", 1), ("traffic signal control", 1), ("used technique", 1),
+    ]),
+    ("related-topics", {"topic": "vitruvion"}, ("related", "papers"), [
+        ("bicycle pedal", 1), ("computer-aided design", 1), ("generative model", 1),
+        ("parametric cad sketch", 1), ("parametric computer-aided design", 1), ("physical structure", 1),
+        ("predominant way", 1), ("printed circuit board", 1), ("tool", 1),
+    ]),
+    # no two seed papers share two topics: the only shared ones are single
+    ("similar-papers", {"paper": "2204.03609"}, ("title", "similar_paper", "shared_topics"), []),
+    ("similar-papers", {"paper": "Knowledge Neurons in Pretrained Transformers"},
+     ("title", "similar_paper", "shared_topics"), []),
+    ("paper-methods-datasets", {"paper": "2204.06340"}, ("kind", "name", "long_form"),
+     [("method", "DRO", "Distributionally Robust Optimization")]),
+    ("paper-methods-datasets", {"paper": "Vitruvion: A Generative Model of Parametric CAD Sketches"},
+     ("kind", "name", "long_form"), [("dataset", "SketchGraphs", None)]),
+    ("paper-methods-datasets", {"paper": PAPER + "text/0110419323bbc7bf"}, ("kind", "name", "long_form"), [
+        ("method", "Adafocus", None), ("method", "FCVID", None), ("method", "Jesters", None),
+        ("method", "Mini-Kinetics", None), ("method", "Something-V1", None), ("method", "V2", None),
+        ("dataset", "ActivityNet", None),
+    ]),
+    ("paper-methods-datasets", {"paper": PAPER + "text/8872a9c53485897c"}, ("kind", "name", "long_form"), [
+        ("method", "EMO", "Efficient MOdel"), ("method", "ResNet", None),
+        ("method", "iRMB", "Inverted Residual Mobile Block"),
+        ("dataset", "ADE20K", None), ("dataset", "COCO2017", None), ("dataset", "ImageNet-1K", None),
+    ]),
+    ("paper-methods-datasets", {"paper": "2104.08696"}, ("kind", "name", "long_form"), []),
+    ("paper-authors", {"paper": "Knowledge Neurons in Pretrained Transformers"},
+     ("position", "printed_name", "name", "author"), [
+        (1, "D Dai", "D Dai", "https://example.org/kg/author/d-dai-5a6d67c1"),
+        (2, "L Dong", "L Dong", "https://example.org/kg/author/l-dong-d39719c4"),
+        (3, "Y Hao", "Y Hao", "https://example.org/kg/author/y-hao-30c08d4f"),
+        (4, "Z Sui", "Z Sui", "https://example.org/kg/author/z-sui-9561a129"),
+        (5, "B Chang", "B Chang", "https://example.org/kg/author/b-chang-59b8d065"),
+        (6, "F Wei", "F Wei", "https://example.org/kg/author/f-wei-3176502d"),
+    ]),
+    ("paper-authors", {"paper": DIFF}, ("position", "printed_name", "name", "author"),
+     [(1, "F Petersen", "F Petersen", "https://example.org/kg/author/f-petersen-24e92c87")]),
+    ("first-authors-by-institution", {}, ("institution", "first_author", "papers"), [
+        ("Carnegie Mellon University", "P Michel", 1),
+        ("Ewha Womans University", "J Kim", 1),
+        ("Microsoft", "D Dai", 1),
+        ("NAVER AI Lab", "J Kim", 1),
+        ("New York University", "A Seff", 1),
+        ("Peking University", "D Dai", 1),
+        ("Princeton University", "A Seff", 1),
+        ("Stanford University", "P Michel", 1),
+        ("University of Konstanz", "F Petersen", 1),
+        ("Yonsei University", "J Kim", 1),
+        ("École Normale Supérieure - PSL", "P Michel", 1),
+    ]),
+    ("papers-with-code", {}, ("title", "repository", "paper"), [
+        (None, "https://github.com/leaplabthu/adafocusv2", PAPER + "text/0110419323bbc7bf"),
+        (None, "https://github.com/LeapLabTHU/Model-Assembling", PAPER + "text/1216274af45bf0b8"),
+        (None, "https://github.com/blackfeather-wang/gfnet-pytorch", PAPER + "text/5aafeada96e5357c"),
+        (None, "https://github.com/yanyachen/xDeepInt", PAPER + "text/a1751451e42209cb"),
+        (None, "https://muse-model.github.io", PAPER + "text/d4cec0115d84da9e"),
+        (None, "https://github.com/junjie18/CMT", PAPER + "text/ec43802e17632f33"),
+        ("Knowledge Neurons in Pretrained Transformers", "https://github.com/Hunter-DDM/knowledge-neurons", KN),
+    ]),
+    ("category-papers", {"category": "cs.LG"}, ("title", "year", "notation", "paper"), [
+        ("Distributionally Robust Models with Parametric Likelihood Ratios", "2022", "cs.LG", DRO),
+        ("Learning with Differentiable Algorithms", "2022", "cs.LG", DIFF),
+        ("Vitruvion: A Generative Model of Parametric CAD Sketches", "2021", "cs.LG", VITRUVION),
+    ]),
+    ("category-papers", {"category": "cs"}, ("title", "year", "notation", "paper"), [
+        ("Distributionally Robust Models with Parametric Likelihood Ratios", "2022", "cs.LG", DRO),
+        ("Learning with Differentiable Algorithms", "2022", "cs.LG", DIFF),
+        ("Pin the Memory: Learning to Generalize Semantic Segmentation", "2022", "cs.CV", PIN),
+        ("Knowledge Neurons in Pretrained Transformers", "2021", "cs.CL", KN),
+        ("Vitruvion: A Generative Model of Parametric CAD Sketches", "2021", "cs.LG", VITRUVION),
+    ]),
+    ("category-papers", {"category": "cs.AI"}, ("title", "year", "notation", "paper"), []),
+]
+
+NASTY = [
+    '"} . DROP ALL',
+    '" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o . FILTER("',
+    "D Dai\" || true || \"",
+    "x' . ?s ?p ?o }",
+    "line\nbreak\r\n} DROP ALL #",
+    "<https://example.org/kg/author/d-dai-5a6d67c1>",
+    "?author",
+    "",
+]
+
+# A tiny hand-written graph (no spaCy needed): two papers share two topics; odd titles for CSV.
+MINI_NQ = """\
+<http://x/p1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/fabio/Preprint> <http://x/g1> .
+<http://x/p1> <http://purl.org/dc/terms/title> "=HYPERLINK(\\"http://evil\\")" <http://x/g1> .
+<http://x/p1> <http://purl.org/dc/terms/subject> <http://x/t1> <http://x/g1> .
+<http://x/p1> <http://purl.org/dc/terms/subject> <http://x/t2> <http://x/g1> .
+<http://x/p1> <http://purl.org/dc/terms/subject> <http://x/t3> <http://x/g1> .
+<http://x/p2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/fabio/Preprint> <http://x/g2> .
+<http://x/p2> <http://purl.org/dc/terms/title> "-2+3" <http://x/g2> .
+<http://x/p2> <http://purl.org/dc/terms/title> "-2+3" <http://x/g1> .
+<http://x/p2> <http://purl.org/dc/terms/subject> <http://x/t1> <http://x/g1> .
+<http://x/p2> <http://purl.org/dc/terms/subject> <http://x/t1> <http://x/g2> .
+<http://x/p2> <http://purl.org/dc/terms/subject> <http://x/t2> <http://x/g2> .
+<http://x/p3> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/fabio/Preprint> <http://x/g2> .
+<http://x/p3> <http://purl.org/dc/terms/title> "@SUM(A1)\\tand, \\"quotes\\"\\nnext line" <http://x/g2> .
+<http://x/p3> <http://purl.org/dc/terms/subject> <http://x/t1> <http://x/g2> .
+<http://x/p3> <http://purl.org/dc/terms/subject> <http://x/t2> <http://x/g2> .
+<http://x/p3> <http://purl.org/dc/terms/subject> <http://x/t3> <http://x/g2> .
+<http://x/p4> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/fabio/Preprint> <http://x/g2> .
+<http://x/p4> <http://purl.org/dc/terms/subject> <http://x/t3> <http://x/g2> .
+<http://x/t1> <http://www.w3.org/2004/02/skos/core#prefLabel> "alpha"@en <http://x/g1> .
+<http://x/t2> <http://www.w3.org/2004/02/skos/core#prefLabel> "beta"@en <http://x/g1> .
+<http://x/t3> <http://www.w3.org/2004/02/skos/core#prefLabel> "+gamma"@en <http://x/g2> .
+"""
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graph_dir(seed_build, seeds_dir) -> Path:
+    return seeds_dir / "exports"
+
+
+@pytest.fixture(scope="module")
+def store(graph_dir):
+    return open_store(graph_dir)
+
+
+@pytest.fixture()
+def mini(tmp_path) -> Path:
+    (tmp_path / "graph.nq").write_text(MINI_NQ, encoding="utf-8")
+    return tmp_path
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(cli, ["query", *args], input=input)
+
+
+# --- the library of named queries (no build needed) --------------------------------------------
+
+
+def test_named_queries_and_their_parameters():
+    queries = list_queries()
+    assert {q.name: q.param_names for q in queries} == QUERY_PARAMS
+    assert [q.name for q in queries] == sorted(QUERY_PARAMS)
+    for q in queries:
+        assert isinstance(q, NamedQuery)
+        assert q.description and "\n" not in q.description
+        assert all(help_ for _, help_ in q.params), q.name
+        assert "ORDER BY" in q.text, q.name
+        for param in q.param_names:  # Oxigraph substitutes projected variables only
+            select = q.text[q.text.index("SELECT"): q.text.index("WHERE")]
+            assert f"?{param}" in select, (q.name, param)
+    with pytest.raises(Exception):
+        queries[0].name = "x"  # frozen
+
+
+def test_every_named_query_is_documented():
+    doc = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    for name, params in QUERY_PARAMS.items():
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, name
+        for p in params:
+            assert f"`{p}`" in row and f"kg query {name} --param {p}=" in row, name
+
+
+def test_every_named_query_has_an_exact_case():
+    assert {case[0] for case in CASES} == set(QUERY_PARAMS)
+
+
+def test_load_query_forms(tmp_path):
+    assert load_query("coauthors").name == "coauthors"
+    text = load_query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert text.name == "<inline>" and text.params == ()
+    rq = tmp_path / "mine.rq"
+    rq.write_text("# description: mine\n# param: who  somebody\n# param: ?what  something\nSELECT ?who ?what {}\n")
+    q = load_query(str(rq))
+    assert (q.name, q.description, q.params) == ("mine", "mine", (("who", "somebody"), ("what", "something")))
+    with pytest.raises(UnknownQueryError, match=r"unknown query 'coauthor'; available: author-papers, .*coauthors"):
+        load_query("coauthor")
+    with pytest.raises(UnknownQueryError, match="no such query file"):
+        load_query(str(tmp_path / "missing.rq"))
+
+
+def test_parse_params():
+    assert parse_params(["author=D Dai", "x==1", "e="]) == {"author": "D Dai", "x": "=1", "e": ""}
+    with pytest.raises(ParameterError, match="expected key=value"):
+        parse_params(["author"])
+    with pytest.raises(ParameterError, match="expected key=value"):
+        parse_params(["bad key=1"])
+    with pytest.raises(ParameterError, match="given twice"):
+        parse_params(["a=1", "a=2"])
+
+
+def test_catalog_and_list_command():
+    assert catalog().columns == ("name", "parameters", "description")
+    result = invoke("--list", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["name", "parameters", "description"]
+    assert {r[0]: r[1] for r in rows[1:]} == {k: " ".join(v) for k, v in QUERY_PARAMS.items()}
+    table = invoke("--list")
+    assert table.exit_code == 0
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["name", "parameters", "description"]
+    assert any(line.startswith("coauthors ") and " author " in line and "Co-authors of an author" in line for line in lines)
+    assert len(lines) == 2 + len(QUERY_PARAMS)
+
+
+def test_help_text():
+    result = invoke("--help")
+    assert result.exit_code == 0 and 'Example: kg query coauthors --param author="D Dai"' in result.output
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_graph_folder_without_graph_nq(tmp_path):
+    with pytest.raises(GraphNotFoundError, match=r"no graph\.nq .*run `kg build"):
+        open_store(tmp_path)
+    with pytest.raises(GraphNotFoundError, match="no such folder"):
+        open_store(tmp_path / "nope")
+    result = invoke("top-topics", "--graph", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path}: no graph.nq in this folder; run `kg build --out {tmp_path}` first"
+
+
+def test_unknown_query_name(mini):
+    result = invoke("co-authors", "--graph", str(mini))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: unknown query 'co-authors'; available: author-papers, category-papers, coauthors,")
+
+
+def test_missing_and_extra_parameters(mini):
+    store = open_store(mini)
+    with pytest.raises(ParameterError, match=r"query 'similar-papers' needs --param paper=\.\.\."):
+        run_query(store, load_query("similar-papers"), {})
+    with pytest.raises(ParameterError, match=r"has no parameter 'topic'; its parameters are paper"):
+        run_query(store, load_query("similar-papers"), {"paper": "x", "topic": "y"})
+    with pytest.raises(ParameterError, match="it takes no parameters"):
+        run_query(store, load_query("top-topics"), {"limit": "3"})
+    result = invoke("coauthors", "--graph", str(mini))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: query 'coauthors' needs --param author=... (author: Author name, resolved or as printed, e.g. \"D Dai\")"
+    )
+    assert invoke("coauthors", "--graph", str(mini), "--param", "author").exit_code == 1
+
+
+def test_syntax_error(mini):
+    with pytest.raises(QuerySyntaxError, match="SPARQL syntax error"):
+        run_query(open_store(mini), load_query("SELECT ?s WHERE { ?s ?p "), {})
+    result = invoke("-", "--graph", str(mini), input="SELECT ?s WHERE { ?s ?p }")
+    assert result.exit_code == 1 and result.output.startswith("Error: query '<inline>': SPARQL syntax error:")
+
+
+def test_parameter_must_be_projected(mini):
+    q = load_query("# param: x  an x\nSELECT ?s WHERE { ?s ?p ?x }")
+    with pytest.raises(KgError, match="must be listed in the SELECT clause"):
+        run_query(open_store(mini), q, {"x": "1"})
+
+
+def test_no_query_is_a_usage_error():
+    result = invoke()
+    assert result.exit_code == 2 and "give a query NAME, a FILE.rq or -" in result.output
+
+
+# --- formats and binding on a hand-written graph -----------------------------------------------
+
+
+def test_similar_papers_on_a_graph_with_shared_topics(mini):
+    store = open_store(mini)
+    result = run_query(store, load_query("similar-papers"), {"paper": "http://x/p1"})
+    assert result == QueryResult(
+        columns=("title", "similar_paper", "shared_topics"),
+        rows=(('@SUM(A1)\tand, "quotes"\nnext line', "http://x/p3", 3), ("-2+3", "http://x/p2", 2)),
+    )
+    by_title = run_query(store, load_query("similar-papers"), {"paper": "-2+3"})
+    assert by_title.rows == (('=HYPERLINK("http://evil")', "http://x/p1", 2), ('@SUM(A1)\tand, "quotes"\nnext line', "http://x/p3", 2))
+    assert run_query(store, load_query("similar-papers"), {"paper": "http://x/p4"}).rows == ()
+
+
+def test_csv_neutralises_formulas(mini):
+    result = invoke("similar-papers", "--graph", str(mini), "--param", "paper=http://x/p4", "--format", "csv")
+    assert result.exit_code == 0 and result.output == "title,similar_paper,shared_topics\n"
+    result = invoke("top-topics", "--graph", str(mini), "--format", "csv")
+    assert result.output == "topic,papers\n'+gamma,3\nalpha,3\nbeta,3\n"
+    result = invoke("similar-papers", "--graph", str(mini), "--param", "paper=http://x/p2", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output == (
+        "title,similar_paper,shared_topics\n"
+        '"\'=HYPERLINK(""http://evil"")",http://x/p1,2\n'
+        '"\'@SUM(A1)\tand, ""quotes""\nnext line",http://x/p3,2\n'
+    )
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[1:] == [["'=HYPERLINK(\"http://evil\")", "http://x/p1", "2"], ["'@SUM(A1)\tand, \"quotes\"\nnext line", "http://x/p3", "2"]]
+    text = format_result(QueryResult(("a", "n"), (("-1", -1), ("+", 2.5), ("\tx", None), ("\rx", True), ("a=b", 0))), "csv")
+    assert text == "a,n\n'-1,-1\n'+,2.5\n'\tx,\n\"'\rx\",true\na=b,0"
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["a", "n"], ["'-1", "-1"], ["'+", "2.5"], ["'\tx", ""], ["'\rx", "true"], ["a=b", "0"]
+    ]
+
+
+def test_table_and_json_formats(mini):
+    result = invoke("similar-papers", "--graph", str(mini), "--param", "paper=http://x/p2")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "title                               similar_paper  shared_topics",
+        "----------------------------------  -------------  -------------",
+        '=HYPERLINK("http://evil")           http://x/p1                2',
+        '@SUM(A1)\\tand, "quotes"\\nnext line  http://x/p3                2',
+    ]
+    data = json.loads(invoke("top-topics", "--graph", str(mini), "--format", "json").output)
+    assert data == [{"topic": "+gamma", "papers": 3}, {"topic": "alpha", "papers": 3}, {"topic": "beta", "papers": 3}]
+    wide = format_result(QueryResult(("名", "n"), (("知识神经元", 1), (None, 22))), "table")
+    assert wide.splitlines() == ["名           n", "----------  --", "知识神经元   1", "            22"]
+    assert format_result(QueryResult(("x",), ()), "json") == "[]"
+    with pytest.raises(KgError, match="unknown output format 'xml'"):
+        format_result(QueryResult(("x",), ()), "xml")
+
+
+def test_values_are_plain_python(mini):
+    store = open_store(mini)
+    result = run_query(store, """SELECT ?iri ?s ?i ?d ?b ?lang ?unbound WHERE {
+        BIND (<http://x/p1> AS ?iri) BIND ("s" AS ?s) BIND (42 AS ?i) BIND (1.5 AS ?d)
+        BIND (true AS ?b) BIND ("chat"@fr AS ?lang) }""", {})
+    assert result.rows == (("http://x/p1", "s", 42, 1.5, True, "chat", None),)
+    assert run_query(store, "ASK { ?s ?p ?o }", {}) == QueryResult(("result",), ((True,),))
+    constructed = run_query(store, "CONSTRUCT { ?p <http://x/t> ?t } WHERE { ?p dcterms:title ?t FILTER(?p = <http://x/p2>) }", {})
+    assert constructed == QueryResult(("subject", "predicate", "object"), (("http://x/p2", "http://x/t", "-2+3"),))
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_parameter_values_stay_literals(mini, value):
+    store = open_store(mini)
+    size = len(store)
+    assert run_query(store, load_query("similar-papers"), {"paper": value}).rows == ()
+    assert run_query(store, load_query("topic-papers"), {"topic": value}).rows == ()
+    assert len(store) == size
+    result = invoke("similar-papers", "--graph", str(mini), "--param", f"paper={value}", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+
+
+def test_query_from_file_and_stdin(mini, tmp_path):
+    rq = tmp_path / "alpha.rq"
+    rq.write_text(
+        "# name: titled-on-topic\n# param: label  a topic label\n"
+        "SELECT ?label ?title WHERE { ?p dcterms:subject/skos:prefLabel ?l ; dcterms:title ?title "
+        "FILTER(STR(?l) = ?label) } ORDER BY ?title\n",
+        encoding="utf-8",
+    )
+    result = invoke(str(rq), "--graph", str(mini), "--param", "label=+gamma", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"title": '=HYPERLINK("http://evil")'}, {"title": '@SUM(A1)\tand, "quotes"\nnext line'}]
+    stdin = invoke("-", "--graph", str(mini), "--format", "csv",
+                   input="PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?l WHERE { ?t skos:prefLabel ?l } ORDER BY ?l")
+    assert stdin.exit_code == 0, stdin.output
+    assert stdin.output == "l\n'+gamma\nalpha\nbeta\n"
+    extra = invoke("-", "--graph", str(mini), "--param", "x=1", input="SELECT ?x WHERE { }")
+    assert extra.exit_code == 1
+    assert "query '<inline>' has no parameter 'x'; it takes no parameters (declare one with a '# param: NAME  help' header line)" in extra.output
+
+
+# --- the named queries on the seeds ------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name, params, columns, rows", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_named_query_on_seeds(store, name, params, columns, rows):
+    result = run_query(store, load_query(name), params)
+    assert result.columns == columns
+    assert list(result.rows) == rows
+
+
+@pytest.mark.model
+def test_paper_can_be_named_by_title_arxiv_id_or_iri(store):
+    expected = run_query(store, load_query("paper-authors"), {"paper": "2104.08696"})
+    assert len(expected.rows) == 6
+    for ref in ("Knowledge Neurons in Pretrained Transformers", KN):
+        assert run_query(store, load_query("paper-authors"), {"paper": ref}) == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", [n for n, p in QUERY_PARAMS.items() if p])
+def test_injection_attempts_are_harmless_on_seeds(store, name):
+    size = len(store)
+    q = load_query(name)
+    for value in NASTY:
+        result = run_query(store, q, {p: value for p in q.param_names})
+        assert result.rows == (), (name, value)
+    assert len(store) == size
+
+
+@pytest.mark.model
+def test_cli_formats_on_seeds(graph_dir):
+    args = ["coauthors", "--graph", str(graph_dir), "--param", "author=D Dai"]
+    table = invoke(*args)
+    assert table.exit_code == 0, table.output
+    assert table.output == (
+        "coauthor  papers\n"
+        "--------  ------\n"
+        "B Chang        1\n"
+        "F Wei          1\n"
+        "L Dong         1\n"
+        "Y Hao          1\n"
+        "Z Sui          1\n"
+    )
+    as_json = invoke(*args, "--format", "json")
+    assert json.loads(as_json.output) == [
+        {"coauthor": "B Chang", "papers": 1}, {"coauthor": "F Wei", "papers": 1}, {"coauthor": "L Dong", "papers": 1},
+        {"coauthor": "Y Hao", "papers": 1}, {"coauthor": "Z Sui", "papers": 1},
+    ]
+    as_csv = invoke(*args, "--format", "csv")
+    assert as_csv.output == "coauthor,papers\nB Chang,1\nF Wei,1\nL Dong,1\nY Hao,1\nZ Sui,1\n"
+    papers = invoke("author-papers", "--graph", str(graph_dir), "-p", "author=F Petersen", "--format", "json")
+    assert json.loads(papers.output) == [
+        {"title": "Learning with Differentiable Algorithms", "year": "2022", "position": 1, "paper": DIFF}
+    ]
+
+
+@pytest.mark.model
+def test_cli_file_and_stdin_on_seeds(graph_dir, tmp_path):
+    rq = tmp_path / "method-papers.rq"  # the example of docs/queries.md
+    rq.write_text(
+        "# name: method-papers\n# description: Papers using a method, by method name.\n"
+        '# param: method  Method name as written, e.g. "DRO"\n'
+        "SELECT ?method ?title ?paper\nWHERE {\n  ?paper kgo:usesMethod ?m .\n  ?m rdfs:label ?method .\n"
+        "  OPTIONAL { ?paper dcterms:title ?title }\n}\nORDER BY ?title ?paper\n",
+        encoding="utf-8",
+    )
+    result = invoke(str(rq), "--graph", str(graph_dir), "--param", "method=DRO", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"title,paper\nDistributionally Robust Models with Parametric Likelihood Ratios,{DRO}\n"
+    stdin = invoke("-", "--graph", str(graph_dir), "--format", "csv",
+                   input="SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name LIMIT 3")
+    assert stdin.exit_code == 0, stdin.output
+    assert stdin.output == "name\nA Seff\nB Chang\nD Dai\n"
+    named = invoke(str(ROOT / "kg" / "queries" / "coauthors.rq"), "--graph", str(graph_dir), "-p", "author=Z Sui")
+    assert named.exit_code == 0
+    assert [line.split()[:2] for line in named.output.splitlines()[2:]] == [
+        ["B", "Chang"], ["D", "Dai"], ["F", "Wei"], ["L", "Dong"], ["Y", "Hao"]
+    ]
+
+
+@pytest.mark.model
+def test_union_default_graph_counts_each_paper_once(seed_build, seeds_dir):
+    from kg.query import load_query, open_store, run_query
+
+    store = open_store(seeds_dir / "exports")
+    count = run_query(store, load_query("SELECT (COUNT(*) AS ?n) WHERE { ?p a fabio:Preprint }"), {})
+    assert count.rows == ((24,),)
+    graphs = run_query(store, load_query(
+        "SELECT ?g WHERE { GRAPH ?g { ?p kgo:usesMethod <https://example.org/kg/method/emo> } } ORDER BY ?g"), {})
+    assert [r[0].rsplit("/", 1)[-1] for r in graphs.rows] == ["seeds%2F001_2c5e3b2e6839104e.txt", "seeds%2F002_fb597934ba27845b.txt"]
