@@ -88,7 +88,12 @@ def build(inputs, out, format_, model, jobs, max_topics, base, quiet):
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False), help="Output folder (default: the graph folder).")
 @click.option("--base", default=None, help="IRI base for minted resources (default https://example.org/kg/).")
 def export(target, graph_dir, out, base):
-    """Export a built graph to TARGET: turtle (ttl), ntriples (nt), nquads (nq), jsonld, trig.
+    """Export a built graph to TARGET.
+
+    RDF: turtle (ttl), ntriples (nt), nquads (nq), jsonld, trig. Property graphs: neo4j
+    (admin-import CSVs + load.cypher), ladybug (DDL + COPY files), ladybug-db (also creates the
+    database). Analysis tools: graphml, gexf (Gephi), vosviewer (map and network JSON). See
+    docs/exports.md.
 
     Example: kg export nquads --graph exports --out dumps
     """

@@ -74,3 +74,7 @@ def _register_rdf() -> None:
 
 
 _register_rdf()
+from . import neo4j  # noqa: E402,F401  (registers neo4j)
+from . import ladybug  # noqa: E402,F401  (registers ladybug, ladybug-db)
+from . import gephi  # noqa: E402,F401  (registers graphml, gexf)
+from . import vosviewer  # noqa: E402,F401  (registers vosviewer)

@@ -1,0 +1,317 @@
+"""The knowledge graph as typed tables for property-graph databases (Neo4j, LadybugDB).
+
+One node table per label and one relationship table per type, with typed columns; CSV cells made
+safe for spreadsheets; the example Cypher queries both databases answer the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..graph.build import EDGE_TYPES, NODE_TYPES
+from .atomic import atomic_open
+
+__all__ = [
+    "Column",
+    "NodeTable",
+    "RelTable",
+    "CypherQuery",
+    "CYPHER_QUERIES",
+    "FORMULA_PREFIXES",
+    "generate_tables",
+    "choose_array_delimiter",
+    "neutralise",
+    "format_cell",
+    "write_csv",
+]
+
+# Column kinds; each database maps them to its own type names.
+KINDS = ("string", "int", "float", "bool", "string[]")
+
+# Declared columns: their order, and their kind when a table is empty. An attribute that build_graph
+# adds later and is not listed here is still exported, after these, with its kind inferred.
+NODE_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Paper": (("name", "string"), ("title", "string"), ("arxiv_id", "string"), ("category", "string"),
+              ("year", "int"), ("lang", "string[]"), ("url", "string"), ("sources", "string[]")),
+    "Author": (("name", "string"), ("paper_count", "int"), ("sources", "string[]")),
+    "Institution": (("name", "string"), ("ror_id", "string"), ("matched", "bool"), ("printed", "string[]"),
+                    ("paper_count", "int"), ("sources", "string[]")),
+    "Topic": (("name", "string"), ("paper_count", "int"), ("sources", "string[]")),
+    "Method": (("name", "string"), ("long_form", "string"), ("paper_count", "int"), ("sources", "string[]")),
+    "Dataset": (("name", "string"), ("paper_count", "int"), ("sources", "string[]")),
+    "Code": (("name", "string"), ("url", "string"), ("repository", "string"), ("paper_count", "int"),
+             ("sources", "string[]")),
+    "Category": (("name", "string"), ("notation", "string"), ("paper_count", "int"), ("sources", "string[]")),
+}
+REL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "HAS_AUTHOR": (("position", "int"), ("printed", "string"), ("sources", "string[]")),
+    "HAS_INSTITUTION": (("printed", "string"), ("sources", "string[]")),
+    "AFFILIATED_WITH": (("weight", "int"), ("papers", "string[]"), ("via", "string"), ("sources", "string[]")),
+    "HAS_TOPIC": (("weight", "float"), ("rank", "int"), ("sources", "string[]")),
+    "USES_METHOD": (("sources", "string[]"),),
+    "USES_DATASET": (("sources", "string[]"),),
+    "HAS_CODE": (("sources", "string[]"),),
+    "IN_CATEGORY": (("sources", "string[]"),),
+    "CO_AUTHOR": (("weight", "int"), ("papers", "string[]"), ("sources", "string[]")),
+    "CO_OCCURS": (("weight", "int"), ("papers", "string[]"), ("sources", "string[]")),
+}
+# graph attribute → column name: `label` (the display name) becomes `name`, which Neo4j Browser and
+# LadybugDB Explorer show as the caption; `type` is the node label / relationship type itself.
+_RENAMED = {"label": "name"}
+_DROPPED = {"type"}
+_SOURCE_KEY = {v: k for k, v in _RENAMED.items()}
+
+# A spreadsheet reads a cell starting with one of these as a formula (or strips it): such a cell
+# gets one leading apostrophe. A cell that already starts with an apostrophe gets one too, so the
+# rule can be undone exactly: drop one leading "'" from any cell that has one.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+_DELIMITERS = (";", "|", "\x1f")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # one of KINDS
+
+
+@dataclass(frozen=True)
+class NodeTable:
+    """Nodes of one label: rows are (id, *values in column order)."""
+
+    label: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class RelTable:
+    """Relationships of one type from `start` nodes to `end` nodes: rows are (start id, end id, *values)."""
+
+    type: str
+    start: str
+    end: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...]
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, (list, tuple, set)):
+        return "string[]"
+    return "string"
+
+
+def _merge_kind(a: str | None, b: str) -> str:
+    if a is None or a == b:
+        return b
+    if {a, b} == {"int", "float"}:
+        return "float"
+    if "string[]" in (a, b):
+        return "string[]"
+    return "string"
+
+
+def _columns(declared, records: Iterable[dict]) -> tuple[Column, ...]:
+    kinds: dict[str, str | None] = {name: None for name, _ in declared}
+    for data in records:
+        for key, value in data.items():
+            if key in _DROPPED or value is None:
+                continue
+            name = _RENAMED.get(key, key)
+            kinds[name] = _merge_kind(kinds.get(name), _kind(value))
+    default = dict(declared)
+    ordered = [name for name, _ in declared] + sorted(set(kinds) - set(default))
+    return tuple(Column(name, kinds[name] or default.get(name, "string")) for name in ordered)
+
+
+def _value(data: dict, column: Column):
+    value = data.get(_SOURCE_KEY.get(column.name, column.name))
+    if value is None:
+        return None
+    if column.kind == "string[]":
+        return tuple(str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value]))
+    if column.kind == "float":
+        return float(value)
+    if column.kind == "string" and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tuple[RelTable, ...]]:
+    """Split a graph from `kg.graph.build.build_graph` into typed node and relationship tables.
+
+    Every node type and edge type gets a table, empty or not, so a schema never depends on what one
+    corpus happens to contain. Rows are sorted by id (nodes) and by (start, end) (relationships).
+
+    Examples
+    --------
+    >>> from kg.graph.build import build_graph
+    >>> from kg.model import Corpus
+    >>> nodes, rels = generate_tables(build_graph(Corpus((), (), ())))
+    >>> [t.label for t in nodes][:3], nodes[0].columns[0]
+    (['Paper', 'Author', 'Institution'], Column(name='name', kind='string'))
+    """
+    by_label: dict[str, list] = {label: [] for label in NODE_TYPES}
+    for nid, data in graph.nodes(data=True):
+        by_label.setdefault(data["type"], []).append((nid, data))
+    node_tables = []
+    for label, items in by_label.items():
+        items.sort(key=lambda item: item[0])
+        columns = _columns(NODE_COLUMNS.get(label, (("name", "string"),)), (d for _, d in items))
+        rows = tuple((nid, *(_value(d, c) for c in columns)) for nid, d in items)
+        node_tables.append(NodeTable(label, columns, rows))
+
+    by_type: dict[str, list] = {rel: [] for rel in EDGE_TYPES}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        by_type.setdefault(key, []).append((u, v, data))
+    rel_tables = []
+    for rel, items in by_type.items():
+        if rel in EDGE_TYPES:
+            start, end = EDGE_TYPES[rel]
+        else:  # a relation build_graph adds later: its endpoint types are in the graph
+            start, end = graph.nodes[items[0][0]]["type"], graph.nodes[items[0][1]]["type"]
+        items.sort(key=lambda item: (item[0], item[1]))
+        columns = _columns(REL_COLUMNS.get(rel, ()), (d for _, _, d in items))
+        rows = tuple((u, v, *(_value(d, c) for c in columns)) for u, v, d in items)
+        rel_tables.append(RelTable(rel, start, end, columns, rows))
+    return tuple(node_tables), tuple(rel_tables)
+
+
+def choose_array_delimiter(tables: Iterable) -> str:
+    """The first of ";", "|", U+001F that no array element contains (";" unless a value forces otherwise).
+
+    >>> t = NodeTable("Paper", (Column("sources", "string[]"),), (("p", ("a;b.txt:1",)),))
+    >>> choose_array_delimiter([t])
+    '|'
+    """
+    used: set[str] = set()
+    for table in tables:
+        offset = 1 if isinstance(table, NodeTable) else 2
+        arrays = [i + offset for i, c in enumerate(table.columns) if c.kind == "string[]"]
+        for row in table.rows:
+            for i in arrays:
+                for element in row[i] or ():
+                    used.update(d for d in _DELIMITERS if d in element)
+    for delimiter in _DELIMITERS:
+        if delimiter not in used:
+            return delimiter
+    return _DELIMITERS[-1]  # format_cell replaces U+001F inside elements
+
+
+def neutralise(text: str) -> str:
+    """Prefix text a spreadsheet would run as a formula with one apostrophe.
+
+    >>> neutralise('=HYPERLINK("x")'), neutralise("-1"), neutralise("'quoted"), neutralise("plain")
+    ('\\'=HYPERLINK("x")', "'-1", "''quoted", 'plain')
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def format_cell(value, kind: str, delimiter: str = ";") -> str:
+    """One CSV cell: "" for None, true/false, the shortest exact float, arrays joined, text neutralised.
+
+    Numbers and booleans are never prefixed (their columns are typed); strings and arrays are.
+
+    >>> format_cell(None, "int"), format_cell(True, "bool"), format_cell(0.1, "float")
+    ('', 'true', '0.1')
+    >>> format_cell(("en", "zh"), "string[]"), format_cell("+1 idea", "string")
+    ('en;zh', "'+1 idea")
+    """
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "int":
+        return str(int(value))
+    if kind == "float":
+        return repr(float(value))
+    if kind == "string[]":
+        if not value:
+            return ""
+        return neutralise(delimiter.join(str(v).replace(delimiter, " ") for v in value))
+    return neutralise(str(value))
+
+
+def write_csv(path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> tuple[list[str], bool]:
+    """Write a UTF-8 CSV (RFC 4180 quoting, "\\n" line ends) atomically; returns ([path], multiline?).
+
+    `multiline` says whether some cell holds a line break (quoted, so the file stays valid): some
+    loaders need to be told (neo4j-admin --multiline-fields, LadybugDB PARALLEL=false).
+    """
+    multiline = False
+    with atomic_open(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        for row in rows:
+            if not multiline and any("\n" in cell or "\r" in cell for cell in row):
+                multiline = True
+            writer.writerow(row)
+    return [str(path)], multiline
+
+
+@dataclass(frozen=True)
+class CypherQuery:
+    """A read query in the Cypher subset that Neo4j 5 and LadybugDB both run unchanged."""
+
+    name: str
+    description: str
+    text: str
+    params: dict  # example parameters (seeds)
+
+
+CYPHER_QUERIES: tuple[CypherQuery, ...] = (
+    CypherQuery(
+        "coauthors", "Co-authors of an author, with the number of papers together.",
+        "MATCH (a:Author {name: $author})-[c:CO_AUTHOR]-(b:Author)\n"
+        "RETURN b.name AS coauthor, c.weight AS papers\n"
+        "ORDER BY papers DESC, coauthor",
+        {"author": "D Dai"},
+    ),
+    CypherQuery(
+        "author-papers", "Papers of an author, newest first, with the place in the byline (1 = first).",
+        "MATCH (p:Paper)-[r:HAS_AUTHOR]->(a:Author {name: $author})\n"
+        "RETURN p.id AS paper, p.title AS title, p.year AS year, r.position + 1 AS position\n"
+        "ORDER BY year DESC, paper",
+        {"author": "D Dai"},
+    ),
+    CypherQuery(
+        "top-topics", "The 20 topics on the most papers.",
+        "MATCH (p:Paper)-[:HAS_TOPIC]->(t:Topic)\n"
+        "RETURN t.name AS topic, count(p) AS papers\n"
+        "ORDER BY papers DESC, topic\n"
+        "LIMIT 20",
+        {},
+    ),
+    CypherQuery(
+        "related-topics", "Topics that co-occur with a topic among papers' top topics.",
+        "MATCH (t:Topic {name: $topic})-[c:CO_OCCURS]-(u:Topic)\n"
+        "RETURN u.name AS topic, c.weight AS papers\n"
+        "ORDER BY papers DESC, topic\n"
+        "LIMIT 20",
+        {"topic": "knowledge neuron"},
+    ),
+    CypherQuery(
+        "institution-collaborators", "Institutions listed on the same papers as an institution.",
+        "MATCH (i:Institution {name: $institution})<-[:HAS_INSTITUTION]-(p:Paper)-[:HAS_INSTITUTION]->(j:Institution)\n"
+        "WHERE j.id <> i.id\n"
+        "RETURN j.name AS institution, count(DISTINCT p) AS papers\n"
+        "ORDER BY papers DESC, institution",
+        {"institution": "Peking University"},
+    ),
+    CypherQuery(
+        "papers-with-code", "Papers that link a code repository.",
+        "MATCH (p:Paper)-[:HAS_CODE]->(c:Code)\n"
+        "RETURN p.id AS paper, p.title AS title, c.url AS code\n"
+        "ORDER BY paper, code",
+        {},
+    ),
+)

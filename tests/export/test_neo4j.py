@@ -1,0 +1,159 @@
+"""Neo4j export: admin-import header grammar, endpoints that exist, hostile cells, load.cypher shape."""
+
+import csv
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from kg.export import export, exporter_names
+from kg.export.neo4j import write_neo4j
+from kg.export.property_graph import CYPHER_QUERIES, neutralise
+
+from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
+
+# neo4j-admin import header fields: name[:type], :ID(space), :START_ID(space), :END_ID(space), :LABEL, :TYPE
+HEADER_FIELD = re.compile(r"^(\w+)?(:(ID|START_ID|END_ID)\(\w+\)|:LABEL|:TYPE|:(int|long|float|double|boolean|string|date)(\[\])?)?$")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def validate_export(folder):
+    """Check every CSV against the admin-import grammar; returns (ids by ID space, rows by file)."""
+    ids: dict[str, set] = defaultdict(set)
+    files = {}
+    for path in sorted(folder.glob("*.csv")):
+        header, rows = read_csv(path)
+        files[path.name] = (header, rows)
+        for field in header:
+            assert HEADER_FIELD.match(field), f"{path.name}: bad header field {field!r}"
+        names = [f.split(":")[0] for f in header if f.split(":")[0]]
+        assert len(names) == len(set(names)), f"{path.name}: duplicate property"
+        for row in rows:
+            assert len(row) == len(header)
+        if path.name.startswith("nodes_"):
+            [id_field] = [f for f in header if ":ID(" in f]
+            assert ":LABEL" in header
+            space = id_field[id_field.index("(") + 1:-1]
+            ids[space].update(r[id_field] for r in rows)
+            assert len(ids[space]) == len(rows), f"{path.name}: duplicate ids"
+        else:
+            assert path.name.startswith("rels_")
+            assert sum(":START_ID(" in f for f in header) == 1 and sum(":END_ID(" in f for f in header) == 1
+            assert ":TYPE" in header
+    for name, (header, rows) in files.items():
+        for field in header:
+            if field.startswith((":START_ID(", ":END_ID(")):
+                space = field[field.index("(") + 1:-1]
+                missing = {r[field] for r in rows} - ids[space]
+                assert not missing, f"{name}: {field} ids not in any node file: {sorted(missing)[:3]}"
+    return ids, files
+
+
+@pytest.mark.model
+def test_seed_export_follows_the_admin_import_grammar(seed_build, tmp_path):
+    write_neo4j(seed_build.corpus, tmp_path)
+    ids, files = validate_export(tmp_path / "neo4j")
+    nodes = seed_build.report["nodes"]
+    assert {space: len(v) for space, v in ids.items() if v} == nodes
+    edges = {name[5:-4]: len(rows) for name, (_, rows) in files.items() if name.startswith("rels_") and rows}
+    assert edges == seed_build.report["edges"]
+    header, papers = files["nodes_Paper.csv"]
+    assert header[:3] == ["id:ID(Paper)", ":LABEL", "name"]
+    assert {"year:int", "lang:string[]", "sources:string[]"} <= set(header)
+    assert all(r[":LABEL"] == "Paper" for r in papers)
+    assert all(int(r["year:int"]) > 2000 for r in papers if r["year:int"])
+    header, rows = files["rels_HAS_AUTHOR.csv"]
+    assert header[:3] == [":START_ID(Paper)", ":END_ID(Author)", ":TYPE"] and "position:int" in header
+    assert {r[":TYPE"] for r in rows} == {"HAS_AUTHOR"}
+    assert all(float(r["weight:double"]) > 0 for r in files["rels_HAS_TOPIC.csv"][1])
+    assert "weight:int" in files["rels_CO_AUTHOR.csv"][0]
+    assert any(r["lang:string[]"] == "en;zh" for r in papers)
+
+
+@pytest.mark.model
+def test_load_cypher_loads_every_file_in_batches(seed_build, tmp_path):
+    written = write_neo4j(seed_build.corpus, tmp_path)
+    folder = tmp_path / "neo4j"
+    assert {p.split("/")[-1] for p in written} >= {"load.cypher", "constraints.cypher", "README.md", "queries.cypher"}
+    load = (folder / "load.cypher").read_text(encoding="utf-8")
+    loaded = re.findall(r"LOAD CSV WITH HEADERS FROM 'file:///([^']+)' AS row", load)
+    assert sorted(loaded) == sorted(p.name for p in folder.glob("*.csv"))
+    assert load.count("CALL {") == load.count("} IN TRANSACTIONS OF 10000 ROWS;") == len(loaded)
+    assert load.count("{") == load.count("}")
+    for label in seed_build.report["nodes"]:
+        assert f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;" in load
+    assert "CREATE INDEX author_name IF NOT EXISTS FOR (n:Author) ON (n.name);" in load
+    assert "split(row.`lang:string[]`, ';')" in load and "toInteger(row.`year:int`)" in load
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "neo4j-admin database import full \\\n" in readme and readme.count(" \\\n  neo4j\n```") == 1
+    for name in loaded:
+        assert f"={name}" in readme  # every file is on the import command line
+    assert "cypher-shell -u neo4j -p PASSWORD -f load.cypher" in readme
+    for query in CYPHER_QUERIES:  # the documented queries are the ones run on LadybugDB in test_ladybug
+        assert query.text in readme and query.text in (folder / "queries.cypher").read_text(encoding="utf-8")
+
+
+def test_hostile_values_survive_the_csv_module_neutralised(tmp_path):
+    write_neo4j(hostile_corpus(), tmp_path)
+    folder = tmp_path / "neo4j"
+    validate_export(folder)
+    _, papers = read_csv(folder / "nodes_Paper.csv")
+    [paper] = papers
+    assert paper["title"] == "'" + HOSTILE_TITLE  # formula neutralised, quotes, commas and line breaks intact
+    assert paper["title"].startswith("'=HYPERLINK(")
+    _, authors = read_csv(folder / "nodes_Author.csv")
+    assert "'" + HOSTILE_AUTHOR in {a["name"] for a in authors}
+    _, topics = read_csv(folder / "nodes_Topic.csv")
+    assert "'-topic with, comma; semicolon | pipe" in {t["name"] for t in topics}
+    # a source file name holds ";", so arrays are joined with "|" and every script says so
+    assert paper["sources:string[]"] == f"{HOSTILE_SOURCE}:3"
+    assert paper["lang:string[]"] == "en"
+    assert "split(row.`sources:string[]`, '|')" in (folder / "load.cypher").read_text(encoding="utf-8")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert '--array-delimiter="|"' in readme and "--multiline-fields=true" in readme
+    # no cell a spreadsheet would run
+    for path in folder.glob("*.csv"):
+        _, rows = read_csv(path)
+        for row in rows:
+            for field, cell in row.items():
+                if not re.search(r":(int|double|boolean)$", field):
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, field, cell)
+
+
+def test_neutralise_is_reversible():
+    for text in ["=1+1", "+x", "-y", "@z", "\tt", "\rr", "'q", "plain", ""]:
+        out = neutralise(text)
+        assert out.removeprefix("'") == text
+
+
+def test_targets_are_registered_and_output_is_deterministic(tmp_path):
+    assert {"neo4j", "ladybug", "ladybug-db", "graphml", "gexf", "vosviewer"} <= set(exporter_names())
+    corpus = hostile_corpus()
+    first = export("neo4j", corpus, tmp_path / "a")
+    second = export("neo4j", corpus, tmp_path / "b")
+    assert Counter(p.split("/")[-1] for p in first) == Counter(p.split("/")[-1] for p in second)
+    for a in first:
+        b = a.replace(str(tmp_path / "a"), str(tmp_path / "b"))
+        assert Path(a).read_bytes() == Path(b).read_bytes(), a
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("target, expected", [
+    ("neo4j", "neo4j/load.cypher"), ("ladybug", "ladybug/copy.cypher"), ("ladybug-db", "ladybug/graph.lbdb"),
+    ("graphml", "graph.graphml"), ("gexf", "graph.gexf"), ("vosviewer", "collaboration.vosviewer.json"),
+])
+def test_kg_export_command_writes_each_target(seed_build, seeds_dir, tmp_path, target, expected):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["export", target, "--graph", str(seeds_dir / "exports"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / expected).is_file()
+    assert str(tmp_path / expected) in result.output
