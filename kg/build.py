@@ -9,7 +9,7 @@ from typing import Callable
 
 import networkx as nx
 
-from .export import build_report, write_papers_jsonl, write_report
+from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
 from .export.rdf import write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE
@@ -20,7 +20,10 @@ from .ingest import iter_input_files, read_inputs
 from .model import Corpus
 from .resolve import resolve
 
-__all__ = ["BuildConfig", "BuildResult", "build", "write_graph_json", "read_graph_json"]
+# Written by every build beside papers.jsonl and the RDF: graph databases and analysis tools.
+DEFAULT_TARGETS = ("neo4j", "ladybug", "graphml", "gexf", "vosviewer")
+
+__all__ = ["DEFAULT_TARGETS", "BuildConfig", "BuildResult", "build", "write_graph_json", "read_graph_json"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class BuildConfig:
     format: str | None = None  # force one reader for every file; None detects per file
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     base: str = DEFAULT_BASE  # IRI base of minted RDF resources
+    targets: tuple[str, ...] = DEFAULT_TARGETS  # extra export targets written by every build (kg.export)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     >>> len(result.corpus.papers)                       # doctest: +SKIP
     24
     """
+    for target in config.targets:
+        get_exporter(target)  # an unknown target fails before any work
     files = iter_input_files(inputs)
     read = read_inputs(inputs, config.format)
     entries = list(read.entries)
@@ -103,6 +109,8 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     written += write_corpus(corpus, out / CORPUS_FILE)
     written += write_rdf(corpus, out / "graph.ttl", "turtle", config.base)
     written += write_rdf(corpus, out / "graph.nq", "nquads", config.base)
+    for target in config.targets:
+        written += export(target, corpus, out, config.base)
     written += write_void(corpus, out / "void.ttl", config.base, files=written)
     written += write_report(report, out / "report.json")
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written))

@@ -32,8 +32,10 @@ def cli():
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction worker processes.")
 @click.option("--max-topics", default=10, show_default=True, type=click.IntRange(1, 100), help="Topics kept per paper.")
 @click.option("--base", default=None, help="IRI base of minted RDF resources (default https://example.org/kg/).")
+@click.option("--export", "targets", multiple=True, metavar="TARGET",
+              help="Export target to write as well (repeatable; default: neo4j, ladybug, graphml, gexf, vosviewer; 'none' for none).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def build(inputs, out, format_, model, jobs, max_topics, base, quiet):
+def build(inputs, out, format_, model, jobs, max_topics, base, targets, quiet):
     """Build the graph from digest files or folders (default: seeds/) into OUT.
 
     Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl and report.json. Exit status: 0 when every entry is in the
@@ -48,9 +50,15 @@ def build(inputs, out, format_, model, jobs, max_topics, base, quiet):
     if jobs > 1:
         os.environ.setdefault("OMP_NUM_THREADS", "1")  # spaCy workers only pay off single-threaded
     inputs = inputs or ("seeds",)
-    config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics))
-    if base:
-        config = BuildConfig(format=format_, extract=config.extract, base=base)
+    from .build import DEFAULT_TARGETS
+    from .graph.rdf import DEFAULT_BASE
+
+    if not targets:
+        targets = DEFAULT_TARGETS
+    elif targets == ("none",):
+        targets = ()
+    config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics),
+                         base=base or DEFAULT_BASE, targets=tuple(targets))
     bar = None
 
     def progress(stage, done, total):

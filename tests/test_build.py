@@ -97,5 +97,9 @@ def test_graph_types_provenance_and_counts(seed_build, seeds_dir):
 def test_rebuild_is_byte_identical(seed_build, seeds_dir, monkeypatch):
     monkeypatch.chdir(seeds_dir)
     build(["seeds"], "again")
-    for name in ("papers.jsonl", "graph.json", "report.json"):
-        assert (seeds_dir / "again" / name).read_bytes() == (seeds_dir / "exports" / name).read_bytes(), name
+    first = sorted(p.relative_to(seeds_dir / "exports") for p in (seeds_dir / "exports").rglob("*") if p.is_file())
+    second = sorted(p.relative_to(seeds_dir / "again") for p in (seeds_dir / "again").rglob("*") if p.is_file())
+    assert first == second
+    assert {"papers.jsonl", "graph.ttl", "graph.nq", "void.ttl", "graph.graphml", "graph.gexf"} <= {str(p) for p in first}
+    for rel in first:
+        assert (seeds_dir / "again" / rel).read_bytes() == (seeds_dir / "exports" / rel).read_bytes(), rel
