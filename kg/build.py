@@ -14,6 +14,7 @@ from .export.atomic import atomic_open
 from .export.rdf import write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE
 from .records import CORPUS_FILE, write_corpus
+from .viz import write_pages
 from .extract import ExtractConfig, extract_entries
 from .graph.build import build_graph
 from .ingest import iter_input_files, read_inputs
@@ -34,6 +35,7 @@ class BuildConfig:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     base: str = DEFAULT_BASE  # IRI base of minted RDF resources
     targets: tuple[str, ...] = DEFAULT_TARGETS  # extra export targets written by every build (kg.export)
+    pages: bool = True  # write the interactive maps (collaboration.html, institutions.html, topics.html)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     written += write_rdf(corpus, out / "graph.nq", "nquads", config.base)
     for target in config.targets:
         written += export(target, corpus, out, config.base)
+    if config.pages:
+        written += write_pages(corpus, out)
     written += write_void(corpus, out / "void.ttl", config.base, files=written)
     written += write_report(report, out / "report.json")
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written))

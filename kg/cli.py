@@ -34,11 +34,13 @@ def cli():
 @click.option("--base", default=None, help="IRI base of minted RDF resources (default https://example.org/kg/).")
 @click.option("--export", "targets", multiple=True, metavar="TARGET",
               help="Export target to write as well (repeatable; default: neo4j, ladybug, graphml, gexf, vosviewer; 'none' for none).")
+@click.option("--no-pages", is_flag=True, help="Do not write the interactive HTML maps.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def build(inputs, out, format_, model, jobs, max_topics, base, targets, quiet):
+def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages, quiet):
     """Build the graph from digest files or folders (default: seeds/) into OUT.
 
-    Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl and report.json. Exit status: 0 when every entry is in the
+    Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl, report.json, the
+    default export set and the maps collaboration.html, institutions.html, topics.html. Exit status: 0 when every entry is in the
     graph, 3 when the build finished but some entries or files were rejected (see report.json),
     1 on a fatal error.
 
@@ -58,7 +60,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, quiet):
     elif targets == ("none",):
         targets = ()
     config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics),
-                         base=base or DEFAULT_BASE, targets=tuple(targets))
+                         base=base or DEFAULT_BASE, targets=tuple(targets), pages=not no_pages)
     bar = None
 
     def progress(stage, done, total):
@@ -85,7 +87,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, quiet):
         for problem in report["rejected"]:
             where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
             click.echo(f"rejected: {where}: {problem['reason']}", err=True)
-        click.echo(f"wrote {', '.join(result.written)}", err=True)
+        click.echo(f"wrote {len(result.written)} files in {out}/ (report: {out}/report.json)", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
 
 
@@ -214,6 +216,37 @@ def serve(graph_dir, host, port, timeout, public):
         raise click.ClickException(f"the oxigraph server stopped (status {status}): {server.log().strip()[-500:]}")
     click.echo("stopped", err=True)
 
+
+@cli.command()
+@click.argument("view", type=click.Choice(["collaboration", "institutions", "topics"]))
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of a finished build (holds corpus.json).")
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False), help="Output HTML file (default: GRAPH/VIEW.html).")
+@click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(1), help="Show at most this many nodes (top by degree).")
+@click.option("--max-edges", default=20000, show_default=True, type=click.IntRange(0), help="Show at most this many edges (heaviest).")
+@click.option("--min-weight", default=1, show_default=True, type=click.IntRange(1), help="Hide links lighter than this.")
+@click.option("--min-occurrences", default=None, type=click.IntRange(1),
+              help="Topics map: minimum papers per topic (default: the smallest that keeps the map within --max-nodes).")
+def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences):
+    """Write one interactive, self-contained HTML map of a built graph: collaboration (co-authors),
+    institutions (shared papers) or topics (co-occurrence, VOSviewer-style association strength).
+
+    Example: kg viz topics --graph exports --min-occurrences 3
+    """
+    from pathlib import Path
+
+    from .records import CORPUS_FILE, read_corpus
+    from .viz import PAGE_FILES, write_page
+
+    try:
+        corpus = read_corpus(Path(graph_dir) / CORPUS_FILE)
+        path = write_page(view, corpus, out or str(Path(graph_dir) / PAGE_FILES[view]), max_nodes=max_nodes,
+                          max_edges=max_edges, min_weight=min_weight, min_occurrences=min_occurrences)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}", err=True)
 
 def main():
     try:

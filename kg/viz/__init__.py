@@ -1,0 +1,43 @@
+"""Interactive HTML maps of a resolved corpus: co-authorship, institution collaboration and topic
+co-occurrence, one self-contained page each (no network access needed to open them).
+
+>>> from kg.viz import write_pages                     # doctest: +SKIP
+>>> write_pages(corpus, "exports")                     # doctest: +SKIP
+['exports/collaboration.html', 'exports/institutions.html', 'exports/topics.html']
+"""
+
+from .graphs import association_strength, collaboration_graph, institution_graph, select_top, topic_graph, topic_threshold
+from .layout import clusters, layout
+from .page import (
+    DEFAULT_MAX_EDGES,
+    DEFAULT_MAX_NODES,
+    PAGE_FILES,
+    PHYSICS_LIMIT,
+    VIEWS,
+    page_data,
+    render_page,
+    view_graph,
+    write_page,
+    write_pages,
+)
+
+__all__ = [
+    "VIEWS",
+    "PAGE_FILES",
+    "DEFAULT_MAX_NODES",
+    "DEFAULT_MAX_EDGES",
+    "PHYSICS_LIMIT",
+    "write_page",
+    "write_pages",
+    "render_page",
+    "page_data",
+    "view_graph",
+    "collaboration_graph",
+    "institution_graph",
+    "topic_graph",
+    "association_strength",
+    "topic_threshold",
+    "select_top",
+    "clusters",
+    "layout",
+]

@@ -1,0 +1,305 @@
+"""Self-contained interactive HTML maps of a resolved corpus.
+
+One page per view: ``collaboration`` (authors by co-authorship), ``institutions`` (institutions by
+shared papers), ``topics`` (topic co-occurrence, VOSviewer style). A page is one HTML file with no
+external script, style, font or image: vis-network (vendored in ``kg/viz/static``) and the page's own
+script are inlined, and everything taken from the corpus — names, titles, URLs — travels as JSON in a
+``<script type="application/json">`` block whose ``<``, ``>`` and ``&`` are escaped as ``\\u003c``…,
+so no text can close the block or become markup. The script reads it with ``JSON.parse`` and puts
+text into the page with ``textContent`` only. A Content-Security-Policy allows only the two inline
+scripts (by hash) and no request at all.
+
+Positions and clusters are computed here (see `kg.viz.layout`); the browser runs physics only on
+small maps (at most `PHYSICS_LIMIT` nodes). The same corpus and options give byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from ..model import Corpus
+from ..resolve.categories import CATEGORY_LABELS
+from .graphs import collaboration_graph, institution_graph, select_top, topic_graph, topic_threshold
+from .layout import clusters, layout
+
+__all__ = [
+    "VIEWS",
+    "PAGE_FILES",
+    "DEFAULT_MAX_NODES",
+    "DEFAULT_MAX_EDGES",
+    "PHYSICS_LIMIT",
+    "view_graph",
+    "page_data",
+    "render_page",
+    "write_page",
+    "write_pages",
+]
+
+VIEWS = ("collaboration", "institutions", "topics")
+PAGE_FILES = {view: f"{view}.html" for view in VIEWS}
+DEFAULT_MAX_NODES = 5000  # a page of the dev corpus stays interactive (bench/viz_speed.py)
+DEFAULT_MAX_EDGES = 20000  # canvas draws every edge each frame: the heaviest are kept
+PHYSICS_LIMIT = 300  # above this many nodes the page offers no live physics (the precomputed layout only)
+CLUSTER_COLOURS = (  # VOSviewer-like, distinguishable; clusters past these are grey
+    "#d62728", "#2ca02c", "#1f77b4", "#e6b400", "#9467bd", "#17becf",
+    "#ff7f0e", "#8c564b", "#e377c2", "#7f7f00", "#393b79", "#637939",
+)
+OTHER_COLOUR = "#a0a0a0"
+
+
+@dataclass(frozen=True)
+class _View:
+    title: str
+    node_type: str
+    nouns: tuple[str, str]  # (one node, many nodes)
+    edge_nouns: tuple[str, str]
+    weight_meaning: str
+    weight_nouns: tuple[str, str]  # after a number: "1 paper together", "3 papers together"
+    size_meaning: str
+    search_placeholder: str
+
+
+_VIEWS = {
+    "collaboration": _View("Co-authorship network", "Author", ("author", "authors"),
+                           ("co-authorship link", "co-authorship links"), "papers written together",
+                           ("paper together", "papers together"), "papers", "Find an author…"),
+    "institutions": _View("Institution collaboration", "Institution", ("institution", "institutions"),
+                          ("link", "links"), "shared papers",
+                          ("shared paper", "shared papers"), "papers", "Find an institution…"),
+    "topics": _View("Topic co-occurrence map", "Topic", ("topic", "topics"),
+                    ("co-occurrence link", "co-occurrence links"), "papers in which both are top topics",
+                    ("paper with both", "papers with both"), "occurrences (papers)", "Find a topic…"),
+}
+
+
+def _check_view(view: str) -> _View:
+    if view not in _VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    return _VIEWS[view]
+
+
+def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
+               max_nodes: int = DEFAULT_MAX_NODES) -> tuple[nx.Graph, nx.Graph]:
+    """(the whole graph of a view, the same with the topic occurrence threshold applied).
+
+    For ``collaboration`` and ``institutions`` both are the same graph. For ``topics``,
+    `min_occurrences` None picks the smallest threshold leaving at most `max_nodes` topics
+    (`kg.viz.graphs.topic_threshold`).
+    """
+    _check_view(view)
+    if view == "collaboration":
+        g = collaboration_graph(corpus)
+        return g, g
+    if view == "institutions":
+        g = institution_graph(corpus)
+        return g, g
+    full = topic_graph(corpus, 1)
+    k = min_occurrences if min_occurrences is not None else topic_threshold(corpus, max_nodes)
+    kept = topic_graph(corpus, k) if k > 1 else full
+    kept.graph["min_occurrences"] = k
+    return full, kept
+
+
+def _paper_row(paper, categories: dict[str, int]) -> list:
+    title = paper.title or (paper.abstracts[0][1][:80] + "…" if paper.abstracts else paper.id)
+    arxiv = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else ""
+    code = [u for u in paper.code if u.startswith(("https://", "http://"))]
+    return [title, arxiv, categories.get(paper.category, -1) if paper.category else -1, paper.year or 0, code]
+
+
+def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
+              max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
+              min_occurrences: int | None = None) -> dict:
+    """Everything a page shows, as plain JSON-ready data (nodes with positions and clusters, edges,
+    the papers they refer to, categories, years, totals)."""
+    spec = _check_view(view)
+    full, g = view_graph(view, corpus, min_occurrences, max_nodes)
+    shown = select_top(g, max_nodes, max_edges, min_weight)
+    weight = "strength" if view == "topics" else "weight"
+    groups = clusters(shown, weight=weight)
+    pos = layout(shown, weight=weight, groups=groups)
+
+    # papers referred to by the shown nodes, in id order
+    by_id = {p.id: p for p in corpus.papers}
+    paper_ids = sorted({pid for n in shown for pid in shown.nodes[n]["papers"]})
+    cats = sorted({by_id[pid].category for pid in paper_ids if by_id[pid].category})
+    cat_index = {c: i for i, c in enumerate(cats)}
+    paper_index = {pid: i for i, pid in enumerate(paper_ids)}
+    papers = [_paper_row(by_id[pid], cat_index) for pid in paper_ids]
+    cat_counts = [0] * len(cats)
+    for row in papers:
+        if row[2] >= 0:
+            cat_counts[row[2]] += 1
+
+    nodes = list(shown.nodes)
+    node_index = {n: i for i, n in enumerate(nodes)}
+    sizes: dict[int, list] = {}
+    for n in nodes:
+        sizes.setdefault(groups[n], []).append(n)
+    cluster_info = []
+    for c in sorted(sizes):
+        members = sizes[c]
+        if c >= len(CLUSTER_COLOURS) or len(members) < 2:
+            break
+        top = sorted(members, key=lambda n: (-shown.nodes[n]["paper_count"], shown.nodes[n]["label"], n))[:3]
+        cluster_info.append({"colour": CLUSTER_COLOURS[c], "size": len(members),
+                             "top": [shown.nodes[n]["label"] for n in top]})
+    node_rows = [[n, shown.nodes[n]["label"], pos[n][0], pos[n][1], shown.nodes[n]["paper_count"], groups[n],
+                  [paper_index[p] for p in shown.nodes[n]["papers"]]] for n in nodes]
+    edge_rows = []
+    for u, v, d in shown.edges(data=True):
+        a, b = sorted((node_index[u], node_index[v]))
+        row = [a, b, d["weight"], [paper_index[p] for p in d["papers"]]]
+        if "strength" in d:
+            row.append(round(d["strength"], 3))
+        edge_rows.append(row)
+    edge_rows.sort(key=lambda r: (r[0], r[1]))
+
+    total_nodes, total_edges = full.number_of_nodes(), full.number_of_edges()
+    notes = []
+    if view == "topics" and g.graph.get("min_occurrences", 1) > 1:
+        notes.append(f"{g.number_of_nodes():,} of {total_nodes:,} topics occur at least "
+                     f"{g.graph['min_occurrences']} times")
+    if shown.number_of_nodes() < g.number_of_nodes():
+        notes.append(f"the page holds the top {shown.number_of_nodes():,} of {g.number_of_nodes():,} "
+                     f"{spec.nouns[1]} by number of links")
+    candidate_edges = sum(1 for u, v, w in g.subgraph(nodes).edges(data="weight") if w >= min_weight)
+    if shown.number_of_edges() < candidate_edges:
+        notes.append(f"the {shown.number_of_edges():,} heaviest of their {candidate_edges:,} {spec.edge_nouns[1]}")
+    if min_weight > 1:
+        notes.append(f"links of weight below {min_weight} left out")
+    return {
+        "view": view,
+        "title": spec.title,
+        "nodeType": spec.node_type,
+        "nouns": list(spec.nouns),
+        "edgeNouns": list(spec.edge_nouns),
+        "weightMeaning": spec.weight_meaning,
+        "weightNouns": list(spec.weight_nouns),
+        "sizeMeaning": spec.size_meaning,
+        "total": {"nodes": total_nodes, "edges": total_edges},
+        "minWeight": min_weight,
+        "physicsAllowed": shown.number_of_nodes() <= PHYSICS_LIMIT,
+        "physicsLimit": PHYSICS_LIMIT,
+        "clusters": cluster_info,
+        "clusterCount": len(sizes),
+        "otherColour": OTHER_COLOUR,
+        "categories": [[c, CATEGORY_LABELS.get(c, c), cat_counts[i]] for i, c in enumerate(cats)],
+        "years": sorted({row[3] for row in papers if row[3]}),
+        "papers": papers,
+        "nodes": node_rows,
+        "edges": edge_rows,
+        "notes": notes,
+    }
+
+
+def _json_for_script(data) -> str:
+    """JSON that is inert inside <script>: no '<', '>' or '&' at all, so neither '</script' nor
+    '<!--' can appear whatever the strings hold (JSON.parse reads the \\u escapes back)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@lru_cache(maxsize=None)
+def _static(name: str) -> str:
+    text = resources.files("kg.viz").joinpath("static", name).read_text(encoding="utf-8")
+    lowered = text.lower()
+    if "</script" in lowered or "<!--" in lowered:
+        raise RuntimeError(f"kg/viz/static/{name} cannot be inlined in a <script> element")
+    return text
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("kg.viz", "templates"),
+        autoescape=True,  # every {{ }} is HTML-escaped unless it is Markup made here
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_page(view: str, corpus: Corpus, **options) -> str:
+    """The HTML of one page (see `write_page` for the options)."""
+    from markupsafe import Markup
+
+    data = page_data(view, corpus, **options)
+    vis_js = _static("vis-network.min.js")
+    app_js = _static("map.js")
+    csp = "; ".join([
+        "default-src 'none'",
+        f"script-src {_sha256(vis_js)} {_sha256(app_js)}",
+        "style-src 'unsafe-inline'",  # vis-network styles its own elements
+        "img-src data: blob:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+    template = _environment().get_template("page.html.j2")
+    return template.render(
+        view=view,
+        title=data["title"],
+        views=[(v, PAGE_FILES[v], _VIEWS[v].title) for v in VIEWS],
+        search_placeholder=_VIEWS[view].search_placeholder,
+        nouns=data["nouns"],
+        notes=data["notes"],
+        csp=csp,
+        css=Markup(_static("map.css")),
+        data=Markup(_json_for_script(data)),
+        vis_js=Markup(vis_js),
+        app_js=Markup(app_js),
+    )
+
+
+def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_MAX_NODES,
+               max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
+               min_occurrences: int | None = None) -> str:
+    """Write one interactive map and return its path.
+
+    Parameters
+    ----------
+    view : "collaboration", "institutions" or "topics"
+    corpus : the resolved corpus (e.g. ``kg.records.read_corpus("exports/corpus.json")``)
+    out_path : the HTML file to write (atomically; folders are created)
+    max_nodes : the page keeps the nodes of highest degree up to this many ("showing N of M")
+    max_edges : and the heaviest edges among them up to this many
+    min_weight : edges of smaller weight (papers together) are left out
+    min_occurrences : topics only: minimum papers per topic; None picks the smallest threshold
+        that leaves at most `max_nodes` topics
+
+    Raises
+    ------
+    ValueError
+        For an unknown view or a negative limit.
+    """
+    from ..export.atomic import atomic_open
+
+    if max_nodes < 1 or max_edges < 0 or min_weight < 1 or (min_occurrences is not None and min_occurrences < 1):
+        raise ValueError("max_nodes, min_weight and min_occurrences must be at least 1, max_edges at least 0")
+    html = render_page(view, corpus, max_nodes=max_nodes, max_edges=max_edges, min_weight=min_weight,
+                       min_occurrences=min_occurrences)
+    with atomic_open(out_path) as handle:
+        handle.write(html)
+    return str(out_path)
+
+
+def write_pages(corpus: Corpus, out_dir, **options) -> list[str]:
+    """Write every view as ``<out_dir>/<view>.html`` (collaboration, institutions, topics); returns
+    the paths. `options` are those of `write_page`."""
+    out = Path(out_dir)
+    return [write_page(view, corpus, out / PAGE_FILES[view], **options) for view in VIEWS]
+
