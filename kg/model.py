@@ -60,6 +60,11 @@ class Entry:
     lang: str = "en"  # language of `abstract`
     urls: tuple[str, ...] = ()  # cleaned, in order of appearance, unique
     arxiv_id: str | None = None
+    # given by metadata sources (arXiv JSON, BibTeX, blog front matter); the defaults leave other readers unchanged
+    author_names_full: tuple[str | None, ...] = ()  # full name per author (aligned with `authors`), None where printed abbreviated
+    category: str | None = None  # arXiv category stated by the source ("cs.CL"), preferred to the digest tag
+    year: int | None = None  # year printed by the source (BibTeX year, "(2020)", post date)
+    venue: str | None = None  # journal or proceedings printed by the source
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class Authorship:
     position: int
     printed: str
     author_id: str
+    full_name: str | None = None  # full name given by another source of the same paper (arXiv metadata, BibTeX)
 
 
 @dataclass(frozen=True)

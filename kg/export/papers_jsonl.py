@@ -20,7 +20,7 @@ def paper_record(paper: Paper) -> dict:
         "category": paper.category,
         "year": paper.year,
         "lang": list(paper.lang),
-        "authors": [{"name": a.printed, "id": a.author_id} for a in paper.authorships],
+        "authors": [{"name": a.printed, "id": a.author_id, "full_name": a.full_name} for a in paper.authorships],
         "institutions": [{"name": i.name, "printed": i.printed, "id": i.institution_id} for i in paper.institutions],
         "topics": [label for label, _ in paper.topics],
         "methods": [m.name for m in paper.methods],

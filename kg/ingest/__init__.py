@@ -12,6 +12,12 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Problem, ReadResult
 from . import digest, feed  # noqa: F401  (registers the built-in readers)
+from . import arxiv_json  # noqa: F401  (arXiv metadata JSON lines)
+from . import bibtex  # noqa: F401  (BibTeX)
+from . import oneline  # noqa: F401  (one-line paper posts)
+from . import readinglist  # noqa: F401  (markdown reading lists)
+from . import frontmatter  # noqa: F401  (blog posts with YAML front matter)
+from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
 from .registry import detect_format, get_reader, reader_names, register_reader
 from .text import DecodeError, decode_bytes
 

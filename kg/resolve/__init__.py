@@ -11,6 +11,7 @@ from collections import Counter
 
 from ..textnorm import fold
 from ..model import Authorship, Corpus, Entry, Extraction, Institution, InstitutionRef, Method, Paper, Problem
+from ..ingest.fields import full_names_for
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
 from .papers import group_entries, paper_id, paper_keys, year_from_arxiv_id
@@ -99,11 +100,13 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
                         f"entries merged by title carry different arXiv ids {arxiv_ids}; kept {arxiv_ids[0]}", "warning")
             )
         # the richest entry gives the author and institution lists (digests print them, feeds do not)
-        richest = max(members, key=lambda e: (len(e.authors), len(e.institutions), e.title is not None))
+        # on a tie, an entry that prints names as the digests do (no full names) keeps its printed form
+        richest = max(members, key=lambda e: (len(e.authors), len(e.institutions), not e.author_names_full, e.title is not None))
         title = next((e.title for e in members if e.title), None)
         tag = next((e.tag for e in members if e.tag), None)
-        category = None
-        if tag:
+        # a category stated by metadata (arXiv JSON, BibTeX primaryClass) wins over a digest tag
+        category = next((e.category for e in members if e.category), None)
+        if tag and category is None:
             category = category_for_tag(tag)
             if category is None:
                 problems.append(Problem(members[0].source.file, members[0].source.line, f"unknown category tag [{tag}]", "warning"))
@@ -130,10 +133,11 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
                 title=title,
                 arxiv_id=arxiv_ids[0] if arxiv_ids else None,
                 category=category,
-                year=year_from_arxiv_id(arxiv_ids[0] if arxiv_ids else None),
+                year=year_from_arxiv_id(arxiv_ids[0] if arxiv_ids else None) or next((e.year for e in members if e.year), None),
                 lang=lang,
                 abstracts=tuple(abstracts),
                 printed_authors=richest.authors,
+                full_names=full_names_for(richest.authors, members),  # "D Dai" → "Damai Dai" from arXiv/BibTeX
                 institutions=tuple(refs),
                 topics=_merge_ranked(x.topics for x in found)[:max_topics],
                 methods=_merge_methods(x.methods for x in found),
@@ -154,8 +158,10 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     papers = []
     for d in drafts:
         printed_authors = d.pop("printed_authors")
+        full_names = d.pop("full_names")
         authorships = tuple(
-            Authorship(position=i, printed=name, author_id=assignment[(d["id"], i)]) for i, name in enumerate(printed_authors)
+            Authorship(position=i, printed=name, author_id=assignment[(d["id"], i)], full_name=full_names[i])
+            for i, name in enumerate(printed_authors)
         )
         papers.append(Paper(authorships=authorships, **d))
     papers.sort(key=lambda p: p.id)

@@ -1,0 +1,280 @@
+"""Field helpers shared by the metadata readers and the digest variants.
+
+Person names (full or initials, list splitting, matching a printed form to a full name), arXiv ids
+printed in text (``arXiv:2104.08696``, DOIs, bare eprints), printed years, LaTeX accents, and the
+post metadata lines (timestamps, counters, hashtags) that social-media digests carry around entries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..textnorm import fold
+from .text import arxiv_id_from_urls, normalise_space
+
+__all__ = [
+    "latex_to_text",
+    "split_name_list",
+    "is_full_name",
+    "full_names",
+    "names_compatible",
+    "full_names_for",
+    "arxiv_id_from_text",
+    "normalise_arxiv_id",
+    "year_from_text",
+    "is_post_metadata",
+    "excerpt",
+    "unlink_markdown",
+]
+
+
+# ---------------------------------------------------------------- LaTeX
+
+_LATEX = None
+
+
+def latex_to_text(text: str) -> str:
+    """LaTeX accents and escapes as Unicode; math between ``$`` kept verbatim; spaces collapsed.
+
+    >>> latex_to_text(r"Bal\\'azs, Schr{\\"o}dinger and {\\AA}ngstr\\"om")
+    'Balázs, Schrödinger and Ångström'
+    >>> latex_to_text(r"$k$-means for {GAN}s")
+    '$k$-means for GANs'
+    """
+    if "\\" not in text and "{" not in text:
+        return normalise_space(text)
+    global _LATEX
+    if _LATEX is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _LATEX = LatexNodes2Text(math_mode="verbatim")
+    try:
+        decoded = _LATEX.latex_to_text(text)
+    except Exception:  # pylatexenc is lenient; anything it still rejects stays as printed
+        decoded = text
+    return normalise_space(unicodedata.normalize("NFC", decoded))
+
+
+# ---------------------------------------------------------------- person names
+
+_INITIALS_RUN_RE = re.compile(r"^[A-Z]{1,3}$")  # "R", "JM": given names printed as capitals only
+
+
+def split_name_list(text: str) -> list[str] | None:
+    """Names of an author list separated by commas, semicolons or "and"; None when it is not one.
+
+    >>> split_name_list("Neil Shenvi, Julia Kempe, and K. Birgitta Whaley")
+    ['Neil Shenvi', 'Julia Kempe', 'K. Birgitta Whaley']
+    >>> split_name_list("Damai Dai and Li Dong")
+    ['Damai Dai', 'Li Dong']
+    >>> split_name_list("We study transformers.") is None
+    True
+    """
+    from .digest import split_authors
+
+    text = re.sub(r"\s+(?:and|&)\s+", ", ", text.strip())
+    return split_authors(text)
+
+
+def _given_tokens(given: str) -> list[str]:
+    """Given-name tokens, folded; runs of capitals ("JM") become one token per initial."""
+    tokens: list[str] = []
+    for raw in re.split(r"[\s.\-‐]+", given):
+        if not raw:
+            continue
+        if _INITIALS_RUN_RE.match(raw) and len(raw) > 1:
+            tokens.extend(ch.lower() for ch in raw)
+        else:
+            tokens.extend(fold(raw).split())
+    return tokens
+
+
+def is_full_name(name: str) -> bool:
+    """True when some given name is spelled out (not only initials).
+
+    >>> [is_full_name(n) for n in ("Damai Dai", "D Dai", "R P. Adams", "K. Birgitta Whaley", "C. -P. Yuan", "Dai")]
+    [True, False, False, True, False, False]
+    """
+    words = name.split()
+    if len(words) < 2:
+        return False
+    for word in words[:-1]:
+        core = word.strip(".,-‐")
+        parts = [p for p in re.split(r"[.\-‐]", core) if p]
+        if any(len(p) >= 2 and not _INITIALS_RUN_RE.match(p) for p in parts):
+            return True
+    return False
+
+
+def full_names(authors) -> tuple[str | None, ...]:
+    """`Entry.author_names_full` for a list of printed names: the name where it is full, else None;
+    () when no name is full (nothing to attach)."""
+    found = tuple(name if is_full_name(name) else None for name in authors)
+    return found if any(found) else ()
+
+
+def names_compatible(printed: str, full: str) -> bool:
+    """Whether `printed` can be an abbreviation of `full`: same surname (accents, case and hyphens
+    ignored) and each printed given name equal to, or the initial of, the full given name in order.
+
+    >>> names_compatible("D Dai", "Damai Dai"), names_compatible("R P. Adams", "Ryan P. Adams")
+    (True, True)
+    >>> names_compatible("Y-S Liu", "Yu-Shen Liu"), names_compatible("L van der Maaten", "Laurens van der Maaten")
+    (True, True)
+    >>> names_compatible("L Dong", "Li Dong"), names_compatible("Li Dong", "Lei Dong"), names_compatible("D Dai", "Damai Da")
+    (True, False, False)
+    """
+    p_words, f_words = printed.split(), full.split()
+    if len(p_words) < 2 or len(f_words) < 2:
+        return False
+    p_all, f_all = fold(printed).split(), fold(full).split()
+    # longest shared suffix of folded tokens is the surname (keeps "van der Maaten", "Hernández-Lobato")
+    k = 0
+    while k < min(len(p_all), len(f_all)) - 1 and p_all[-1 - k] == f_all[-1 - k]:
+        k += 1
+    if k == 0:
+        return False
+    p_given = _given_tokens(" ".join(_strip_surname(p_words, k)))
+    f_given = _given_tokens(" ".join(_strip_surname(f_words, k)))
+    if not p_given or len(p_given) > len(f_given):
+        return False
+    for p, f in zip(p_given, f_given):
+        if len(p) == 1:
+            if f[:1] != p:
+                return False
+        elif p != f:
+            return False
+    return True
+
+
+def _strip_surname(words: list[str], k: int) -> list[str]:
+    """`words` without its last k folded tokens (a hyphenated surname is one word but two tokens)."""
+    out = list(words)
+    remaining = k
+    while out and remaining > 0:
+        remaining -= len(fold(out[-1]).split()) or 1
+        out.pop()
+    return out
+
+
+def full_names_for(printed_authors, entries) -> tuple[str | None, ...]:
+    """The full name behind each printed author of a merged paper, from the entries that give full names.
+
+    An entry's full name at the same position is preferred; otherwise the only compatible full name
+    anywhere in that entry's list. None where no entry offers a compatible full name.
+    """
+    sources = [e.author_names_full for e in entries if getattr(e, "author_names_full", ())]
+    out: list[str | None] = []
+    used: list[set[int]] = [set() for _ in sources]
+    for i, printed in enumerate(printed_authors):
+        found = None
+        for s, fulls in enumerate(sources):
+            candidates = [j for j, full in enumerate(fulls) if full and j not in used[s] and names_compatible(printed, full)]
+            pick = i if i in candidates else (candidates[0] if len(candidates) == 1 else None)
+            if pick is not None:
+                found = fulls[pick]
+                used[s].add(pick)
+                break
+        out.append(found)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- arXiv ids and years
+
+_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+_ARXIV_TEXT_RE = re.compile(r"(?i:arxiv)(?:\s*(?:preprint|e-?print|abs))?\s*[:.]?\s*" + _ID + r"(?:v\d+)?\b")
+_ARXIV_DOI_RE = re.compile(r"10\.48550/arxiv\." + _ID, re.IGNORECASE)
+_BARE_ID_RE = re.compile(r"^\s*(?:arxiv:)?" + _ID + r"(?:v\d+)?\s*$", re.IGNORECASE)
+
+
+def normalise_arxiv_id(value: str) -> str | None:
+    """An arXiv id given alone (``2104.08696v2``, ``arXiv:cs/0701001``), version dropped; None otherwise.
+
+    Ids read from spreadsheets lose the leading zero of 0704.0001; a 3+4 digit form is repaired.
+
+    >>> normalise_arxiv_id("2104.08696v2"), normalise_arxiv_id("704.0001"), normalise_arxiv_id("nope")
+    ('2104.08696', '0704.0001', None)
+    """
+    value = value.strip()
+    if re.match(r"^\d{3}\.\d{4}$", value):
+        value = "0" + value
+    m = _BARE_ID_RE.match(value)
+    return m.group(1) if m else None
+
+
+def arxiv_id_from_text(text: str) -> str | None:
+    """The first arXiv id printed in `text`: an arxiv.org link, ``arXiv:ID``, ``arXiv preprint arXiv:ID``
+    or an arXiv DOI.
+
+    >>> arxiv_id_from_text("arXiv preprint arXiv:2104.08696")
+    '2104.08696'
+    >>> arxiv_id_from_text("see https://arxiv.org/pdf/1901.00001v3.pdf"), arxiv_id_from_text("10.48550/arXiv.2204.06340")
+    ('1901.00001', '2204.06340')
+    """
+    if not text:
+        return None
+    found = []
+    for regex in (_ARXIV_TEXT_RE, _ARXIV_DOI_RE):
+        m = regex.search(text)
+        if m:
+            found.append((m.start(), m.group(1)))
+    from_url = arxiv_id_from_urls([text])
+    if from_url:
+        found.append((text.lower().find("arxiv.org"), from_url))
+    return min(found)[1] if found else None
+
+
+def year_from_text(text: str | None) -> int | None:
+    """A plausible publication year (1950–2099) at the start of `text`, e.g. BibTeX ``{2021}`` or a date.
+
+    >>> year_from_text("2021"), year_from_text("2002-10-10 00:06:30"), year_from_text("n.d.")
+    (2021, 2002, None)
+    """
+    if not text:
+        return None
+    m = re.match(r"^\s*\{?\s*((?:19[5-9]|20\d)\d)\b", str(text))
+    return int(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- post metadata
+
+_POST_METADATA_RES = [
+    # timestamps, optionally "来自 <client>": "2020-9-5 06:12 来自 微博 weibo.com", "9月5日 06:12", "今天 08:30"
+    re.compile(r"^\s*(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}月\d{1,2}日|今天|昨天|\d+\s*(?:分钟|小时)前)"
+               r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:来自\s*.*)?$"),
+    # counters: "转发 23 ǀ 评论 5 ǀ 赞 87", "收藏", "♥ 12"
+    re.compile(r"^\s*(?:(?:转发|评论|赞|收藏|分享|阅读|点赞|在看)\s*[:：]?\s*\d*\s*[|ǀ│·｜/]?\s*)+$"),
+    # hashtag-only lines: "#机器学习# #论文#"
+    re.compile(r"^\s*(?:#[^#\s][^#]*#\s*)+$"),
+    # link stubs and folding controls of social media pages
+    re.compile(r"^\s*(?:O?网页链接|展开全文c?|收起全文d?|显示地图|原图|查看图片|[>›»]+)\s*$"),
+]
+
+
+def is_post_metadata(line: str) -> bool:
+    """True for the lines a social-media page prints around a post: time and client, counters,
+    hashtags, link stubs.
+
+    >>> [is_post_metadata(s) for s in ("2020-9-5 06:12 来自 微博 weibo.com", "转发 23 ǀ 评论 5 ǀ 赞 87", "#机器学习#", "Deep nets")]
+    [True, True, True, False]
+    """
+    return any(regex.match(line) for regex in _POST_METADATA_RES)
+
+
+_MD_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def unlink_markdown(text: str) -> str:
+    """Markdown links ``[label](url)`` as "label url", so that URLs can be found in them.
+
+    >>> unlink_markdown("[http://arxiv.org/abs/2104.08696](http://arxiv.org/abs/2104.08696)")
+    'http://arxiv.org/abs/2104.08696 http://arxiv.org/abs/2104.08696'
+    """
+    return _MD_LINK_RE.sub(lambda m: f"{m.group(1)} {m.group(2)}".strip(), text)
+
+
+def excerpt(line: str, limit: int = 40) -> str:
+    """A short quotable form of a skipped line, for problem reasons."""
+    line = normalise_space(line)
+    return line if len(line) <= limit else line[: limit - 1] + "…"

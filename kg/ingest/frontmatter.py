@@ -1,0 +1,209 @@
+"""Reader for blog posts with YAML front matter, one paper per post (Jekyll/Hugo arXiv blogs).
+
+::
+
+    ---
+    layout: post
+    title: "Knowledge Neurons in Pretrained Transformers"
+    date: 2021-04-18 06:50:31
+    categories: arXiv_CL
+    author: Damai Dai, Li Dong, Yaru Hao, Zhifang Sui, Baobao Chang, Furu Wei
+    ---
+
+    ##### Abstract
+    Large-scale pretrained language models are …
+
+    ##### Abstract (translated by Google)
+    大规模预训练语言模型……
+
+    ##### URL
+    [https://arxiv.org/abs/2104.08696](https://arxiv.org/abs/2104.08696)
+
+``title`` and ``author``/``authors`` (a string "A, B and C" or a YAML list) come from the front
+matter, the category from ``categories``/``tags`` (``arXiv_CL`` → tag CL, ``cs.CL`` → category), the
+year from ``date``. Sections named Abstract / 摘要 / Summary / TL;DR hold the texts (English → abstract,
+Chinese → summary, whatever the heading says), URL / PDF / Code / Links sections the links. Other
+sections and prose outside sections are reported as warnings, one per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Entry, Problem, ReadResult, Source
+from .digest import _split_institutions
+from .fields import arxiv_id_from_text, excerpt, full_names, normalise_arxiv_id, split_name_list, unlink_markdown, year_from_text
+from .registry import register_reader
+from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
+
+__all__ = ["parse_frontmatter", "detect_frontmatter", "split_front_matter"]
+
+_FENCE_RE = re.compile(r"^---\s*$")
+_KEY_RE = re.compile(r"^(title|authors?)\s*:", re.IGNORECASE)
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*(?P<name>.*?)\s*#*\s*$")
+_TEXT_SECTION_RE = re.compile(r"^(?:abstract|摘要|中文摘要|英文摘要|summary|tl;?dr|概要|简介)\b", re.IGNORECASE)
+_LINK_SECTION_RE = re.compile(r"^(?:url|urls|pdf|links?|code|paper|project|链接|论文链接|论文地址|代码)\b", re.IGNORECASE)
+_LAYOUT_RE = re.compile(r"^\s*(?:\*\s+content|\{:\s*toc\s*\}|<!--.*-->|\{%.*%\}|\s*[-*_]{3,})\s*$")
+_ARXIV_CATEGORY_RE = re.compile(r"^(?:arxiv[_\-\s]?)?([a-z\-]+\.[A-Za-z\-]{2,})$", re.IGNORECASE)
+_ARXIV_TAG_RE = re.compile(r"^arxiv[_\-\s]([A-Za-z][A-Za-z\-]{0,15})$", re.IGNORECASE)
+
+
+def split_front_matter(text: str):
+    """(first line of the front matter, its YAML text, the 1-based line where the body starts, body lines),
+    or None when `text` does not open with a ``---`` block."""
+    lines = split_lines(text)
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or not _FENCE_RE.match(lines[start]):
+        return None
+    for end in range(start + 1, min(len(lines), start + 200)):
+        if _FENCE_RE.match(lines[end]) or lines[end].strip() == "...":
+            return start + 1, "\n".join(lines[start + 1 : end]), end + 2, lines[end + 1 :]
+    return None
+
+
+def detect_frontmatter(text: str) -> float:
+    """Confidence that `text` is a paper blog post: YAML front matter with a title and an author key,
+    or a title and an Abstract section."""
+    split = split_front_matter(text[:100_000])
+    if split is None:
+        return 0.0
+    _, yaml_text, _, body = split
+    keys = {m.group(1).lower() for m in map(_KEY_RE.match, yaml_text.splitlines()) if m}
+    if "title" not in keys:
+        return 0.0
+    if "author" in keys or "authors" in keys:
+        return 0.9
+    for line in body[:400]:
+        m = _HEADING_RE.match(line)
+        if m and line.lstrip().startswith("#") and _TEXT_SECTION_RE.match(m.group("name")):
+            return 0.9
+    return 0.0
+
+
+def _strings(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("full_name")
+        return [str(name)] if name else []
+    return [str(value)]
+
+
+def _authors(meta: dict) -> list[str]:
+    """A YAML list holds one name per item; a string holds "A, B and C"."""
+    values = [normalise_space(v) for v in _strings(meta.get("authors", meta.get("author"))) if v.strip()]
+    if len(values) == 1:
+        return split_name_list(values[0]) or [normalise_space(p) for p in re.split(r",|;|\band\b", values[0]) if p.strip()]
+    return values
+
+
+def _category(meta: dict) -> tuple[str | None, str | None]:
+    """(digest-style tag, arXiv category) from categories/tags/category."""
+    for key in ("categories", "category", "tags", "subjects"):
+        for value in _strings(meta.get(key)):
+            for word in re.split(r"[\s,]+", value.strip()):
+                m = _ARXIV_TAG_RE.match(word)
+                if m and "." not in m.group(1):
+                    return m.group(1).upper(), None
+                m = _ARXIV_CATEGORY_RE.match(word)
+                if m and m.group(1).split(".")[0].lower() in ("cs", "stat", "eess", "math", "q-bio", "econ", "physics", "q-fin"):
+                    archive, sub = m.group(1).split(".", 1)
+                    return None, f"{archive.lower()}.{sub.upper() if len(sub) <= 3 else sub}"
+    return None, None
+
+
+@register_reader(
+    "frontmatter",
+    description="blog post with YAML front matter (title, author, categories) and Abstract / 摘要 sections",
+    detect=detect_frontmatter,
+)
+def parse_frontmatter(text: str, file: str) -> ReadResult:
+    """Parse one blog post into one entry."""
+    import yaml
+
+    split = split_front_matter(text)
+    if split is None:
+        return ReadResult((), (Problem(file, 1, "no YAML front matter ('---' … '---') at the top of the post"),))
+    first_line, yaml_text, body_start, body = split
+    try:
+        # BaseLoader keeps every scalar a string: titles such as "1984" or "No" stay text
+        meta = yaml.load(yaml_text, Loader=yaml.BaseLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + 1 + mark.line if mark is not None else first_line
+        return ReadResult((), (Problem(file, line, f"invalid YAML front matter: {getattr(exc, 'problem', None) or exc}"),))
+    if not isinstance(meta, dict):
+        return ReadResult((), (Problem(file, first_line, "YAML front matter is not a mapping"),))
+    problems: list[Problem] = []
+    texts: dict[str, list[str]] = {"en": [], "zh": []}
+    urls: list[str] = []
+    section: str | None = None  # "text", "links", "other"
+    paragraph_start: int | None = None
+    for offset, line in enumerate(body):
+        number = body_start + offset
+        stripped = line.strip()
+        if not stripped:
+            paragraph_start = None
+            continue
+        heading = _HEADING_RE.match(line) if stripped.startswith("#") else None
+        if heading:
+            name = heading.group("name")
+            section = "text" if _TEXT_SECTION_RE.match(name) else "links" if _LINK_SECTION_RE.match(name) else "other"
+            if section == "other":
+                section = f"other:{name}"
+            paragraph_start = None
+            continue
+        if _LAYOUT_RE.match(line):
+            continue
+        line = unlink_markdown(line)
+        found = find_urls(line)
+        if section in ("text", "links"):
+            urls.extend(u for u in found if u not in urls)
+            if section == "text" and not is_url_line(line):
+                prose = normalise_space(line)
+                (texts["zh"] if detect_lang(prose) == "zh" else texts["en"]).append(prose)
+            continue
+        if paragraph_start is None:
+            paragraph_start = number
+            where = f"section {section[6:]!r}" if section else "text outside an Abstract section"
+            problems.append(Problem(file, number, f"{where} skipped: {excerpt(line)!r}", "warning"))
+    title = normalise_space(" ".join(_strings(meta.get("title")))) or None
+    authors = _authors(meta)
+    tag, category = _category(meta)
+    arxiv_id = None
+    for key in ("arxiv", "arxiv_id", "arxivid", "eprint"):
+        for value in _strings(meta.get(key)):
+            arxiv_id = arxiv_id or normalise_arxiv_id(value) or arxiv_id_from_text(value)
+    arxiv_id = arxiv_id or arxiv_id_from_urls(urls) or arxiv_id_from_text(" ".join(_strings(meta.get("link"))))
+    institutions: list[str] = []
+    for key in ("institutions", "institution", "affiliations", "affiliation"):
+        for value in _strings(meta.get(key)):
+            institutions.extend(_split_institutions(value) if "&" in value else [p.strip() for p in value.split(";") if p.strip()])
+    abstract = " ".join(texts["en"]) or None
+    summary = " ".join(texts["zh"]) or None
+    if not title and not abstract and not summary:
+        return ReadResult((), (*problems, Problem(file, first_line, "post has no title and no abstract")))
+    if not authors:
+        problems.append(Problem(file, first_line, "post has no author", "warning"))
+    entry = Entry(
+        source=Source(file, first_line),
+        format="frontmatter",
+        number=1,
+        tag=tag,
+        title=title,
+        authors=tuple(authors),
+        institutions=tuple(dict.fromkeys(institutions)),
+        summary_zh=summary,
+        abstract=abstract or summary,
+        lang="en" if abstract or not summary else "zh",
+        urls=tuple(urls),
+        arxiv_id=arxiv_id,
+        author_names_full=full_names(authors),
+        category=category,
+        year=year_from_text(" ".join(_strings(meta.get("date")))[:10]),
+    )
+    return ReadResult((entry,), tuple(problems))
