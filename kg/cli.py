@@ -187,9 +187,9 @@ def serve(graph_dir, host, port, timeout, public):
     """Serve a built graph read-only at http://HOST:PORT/sparql (SPARQL 1.1 Protocol) until Ctrl-C.
 
     GET ?query=... or POST a query; results as JSON, XML, CSV or TSV by the Accept header. Updates
-    are refused. The default graph is the union of all named graphs (one per source document, plus
-    the derived graph). Runs the oxigraph server on a store kept in GRAPH/.oxigraph-store, reloaded
-    when graph.nq changes.
+    are refused. Queries without GRAPH see the merge of all named graphs (one per source document,
+    plus the derived graph), each triple once. Runs the oxigraph server on a store kept in
+    GRAPH/.oxigraph-store, reloaded when graph.nq changes.
 
     Example: kg serve --graph exports --port 7878
     """

@@ -1,0 +1,228 @@
+"""`kg serve`: the oxigraph SPARQL 1.1 Protocol endpoint over the seeds build, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from kg.errors import KgError
+from kg.serve import find_oxigraph, is_loopback, prepare_store, start_server
+
+pytestmark = pytest.mark.model
+
+PREFIXES = """PREFIX kgo: <https://w3id.org/kg-digests/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+"""
+COAUTHORS = PREFIXES + """SELECT ?name WHERE {
+  ?a foaf:name "D Dai" ; kgo:coAuthorWith ?b .
+  ?b foaf:name ?name .
+} ORDER BY ?name"""
+DAI_COAUTHORS = ["B Chang", "F Wei", "L Dong", "Y Hao", "Z Sui"]
+JSON = "application/sparql-results+json"
+INSERT = "INSERT DATA { <a:b> <a:c> <a:d> }"
+ASK_INSERTED = "ASK { <a:b> <a:c> <a:d> }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def built(seed_build, seeds_dir) -> Path:
+    """The seeds build output folder (graph.nq, graph.ttl, ...)."""
+    return seeds_dir / "exports"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    # outside the shared exports/ folder, so other tests see the build output unchanged
+    return tmp_path_factory.mktemp("oxigraph-store")
+
+
+@pytest.fixture(scope="module")
+def server(built, store_dir):
+    with start_server(built, port=0, timeout=30, store_dir=store_dir) as running:
+        yield running
+
+
+def http(url, *, data: bytes | None = None, headers=None, method=None, timeout=30):
+    """(status, content type, body) of one request; HTTP errors are returned, not raised."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+def get(server, query, accept=JSON):
+    return http(server.url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept})
+
+
+def names(body: bytes) -> list[str]:
+    return [b["name"]["value"] for b in json.loads(body)["results"]["bindings"]]
+
+
+def ask(server, query) -> bool:
+    status, _, body = get(server, query)
+    assert status == 200
+    return json.loads(body)["boolean"]
+
+
+def test_get_query_json_gives_the_coauthors_of_d_dai(server):
+    assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/sparql")
+    status, ctype, body = get(server, COAUTHORS)
+    assert status == 200 and ctype.startswith(JSON)
+    assert json.loads(body)["head"]["vars"] == ["name"]
+    assert names(body) == DAI_COAUTHORS
+
+
+def test_post_query_direct_and_form_encoded(server):
+    status, ctype, body = http(server.url, data=COAUTHORS.encode(), method="POST",
+                               headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+    assert status == 200 and ctype.startswith(JSON) and names(body) == DAI_COAUTHORS
+    form = urllib.parse.urlencode({"query": COAUTHORS}).encode()
+    status, _, body = http(server.url, data=form, method="POST",
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON})
+    assert status == 200 and names(body) == DAI_COAUTHORS
+
+
+def test_csv_by_accept(server):
+    status, ctype, body = get(server, COAUTHORS, accept="text/csv")
+    assert status == 200 and ctype.startswith("text/csv")
+    assert body.decode("utf-8").split("\r\n") == ["name", *DAI_COAUTHORS, ""]
+
+
+def test_xml_by_accept(server):
+    status, ctype, body = get(server, COAUTHORS, accept="application/sparql-results+xml")
+    assert status == 200 and ctype.startswith("application/sparql-results+xml")
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(body)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["name"]
+    assert [lit.text for lit in root.findall("r:results/r:result/r:binding/r:literal", ns)] == DAI_COAUTHORS
+
+
+def test_named_graphs_stay_queryable(server):
+    query = PREFIXES + """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a kgo:coAuthorWith ?b } }"""
+    status, _, body = get(server, query)
+    assert status == 200
+    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["https://example.org/kg/graph/derived"]
+
+
+def count(server, query) -> int:
+    status, _, body = get(server, query)
+    assert status == 200
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_default_graph_is_the_merge_each_triple_once(server, built):
+    from pyoxigraph import RdfFormat, parse
+
+    quads = list(parse(path=str(built / "graph.nq"), format=RdfFormat.N_QUADS))
+    triples = {q.triple for q in quads}
+    assert len(triples) < len(quads)  # some facts come from several source documents
+    assert count(server, COUNT) == len(triples)
+    assert count(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == len(quads)
+    # a fact stated by two documents: two graphs, one answer
+    dataset = "<https://example.org/kg/dataset/imagenet-1k>"
+    assert count(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {dataset} a ?type }} }}") == 2 * count(
+        server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {dataset} a ?type }}")
+
+
+def test_updates_are_refused_and_change_nothing(server):
+    before = get(server, COUNT)[2]
+    attempts = [
+        (server.update_url, INSERT.encode(), "application/sparql-update"),
+        (server.update_url, urllib.parse.urlencode({"update": INSERT}).encode(), "application/x-www-form-urlencoded"),
+        (server.url, INSERT.encode(), "application/sparql-update"),
+        (server.url, urllib.parse.urlencode({"update": INSERT}).encode(), "application/x-www-form-urlencoded"),
+        (server.url, INSERT.encode(), "application/sparql-query"),  # an update sent as a query
+        (server.url, urllib.parse.urlencode({"query": INSERT}).encode(), "application/x-www-form-urlencoded"),
+        (server.base_url + "/store?default", b"<a:b> <a:c> <a:d> .\n", "application/n-triples"),
+    ]
+    for url, data, ctype in attempts:
+        status, _, _ = http(url, data=data, method="POST", headers={"Content-Type": ctype})
+        assert not 200 <= status < 300, (url, ctype, status)
+    status, _, _ = http(server.base_url + "/store?default", data=b"", method="DELETE")
+    assert not 200 <= status < 300
+    assert get(server, INSERT)[0] >= 400  # and through GET ?query=
+    assert ask(server, ASK_INSERTED) is False
+    assert get(server, COUNT)[2] == before
+    assert names(get(server, COAUTHORS)[2]) == DAI_COAUTHORS
+
+
+def test_pathological_query_is_cut_off_by_the_timeout(built, store_dir):
+    cross_join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~5e9 rows on the seeds
+    with start_server(built, port=0, timeout=1, store_dir=store_dir) as quick:
+        started = time.monotonic()
+        status, _, body = http(quick.url, data=cross_join.encode(), method="POST", timeout=60,
+                               headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+        elapsed = time.monotonic() - started
+        # results stream, so the status is already 200 when the evaluation is cancelled: the body
+        # ends with Oxigraph's message instead of a complete results document
+        assert elapsed < 15
+        assert status != 200 or b"cancelled" in body
+        with pytest.raises(ValueError):
+            json.loads(body)
+        assert names(get(quick, COAUTHORS)[2]) == DAI_COAUTHORS  # and the server still serves
+
+
+def test_store_is_reused_until_graph_nq_changes(built, tmp_path):
+    graph_dir = tmp_path / "build"
+    graph_dir.mkdir()
+    shutil.copy(built / "graph.nq", graph_dir / "graph.nq")
+    db = prepare_store(graph_dir)
+    assert db == graph_dir / ".oxigraph-store" / "db"
+    stamp = json.loads((db.parent / "source.json").read_text())
+    marker = db / "kg-test-marker"
+    marker.write_text("")
+    assert prepare_store(graph_dir) == db and marker.exists()  # unchanged graph.nq: same store
+    with open(graph_dir / "graph.nq", "a", encoding="utf-8") as handle:
+        handle.write('<https://example.org/x> <https://example.org/y> "z" .\n')
+    assert prepare_store(graph_dir) == db and not marker.exists()  # changed: reloaded
+    assert json.loads((db.parent / "source.json").read_text())["sha256"] != stamp["sha256"]
+    with start_server(graph_dir, port=0) as running:
+        assert ask(running, 'ASK { <https://example.org/x> <https://example.org/y> "z" }') is True
+
+
+def test_refusals_without_a_server(tmp_path):
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.org")
+    with pytest.raises(KgError, match="loopback"):
+        start_server(tmp_path, host="0.0.0.0")
+    with pytest.raises(KgError, match="graph.nq"):
+        start_server(tmp_path, port=0)
+    with pytest.raises(KgError, match="not an executable"):
+        find_oxigraph(tmp_path / "no-such-oxigraph")
+    assert Path(find_oxigraph()).name.startswith("oxigraph")
+
+
+def test_cli_serve_prints_the_endpoint_and_stops_on_ctrl_c(built, tmp_path):
+    graph_dir = tmp_path / "build"
+    graph_dir.mkdir()
+    shutil.copy(built / "graph.nq", graph_dir / "graph.nq")
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph", str(graph_dir), "--port", "0"],
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), line
+        url = line.split()[2]
+        status, _, body = http(url + "?" + urllib.parse.urlencode({"query": COAUTHORS}), headers={"Accept": JSON})
+        assert status == 200 and names(body) == DAI_COAUTHORS
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
+        assert "stopped" in process.stderr.read()
+        with pytest.raises(urllib.error.URLError):
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()
