@@ -1,0 +1,260 @@
+"""Turtle export and a co-author SPARQL query on a ~1M-triple graph: the project's Oxigraph path
+next to rdflib's default in-memory store, in one run, with the ratios.
+
+The graph is the dev corpus (../shared/corpus) read and resolved with empty extractions (no spaCy,
+so it takes seconds, not hours), turned into triples by kg.graph.rdf; when that gives fewer than
+--target triples the corpus is replicated in memory, each copy's papers re-minted with a suffix.
+
+Both sides start from the same N-Triples / N-Quads files (written once, untimed):
+
+* Turtle export — project: ``pyoxigraph.parse`` + ``pyoxigraph.serialize(…, RdfFormat.TURTLE,
+  prefixes=…)`` (the serializer kg.export.rdf.write_rdf uses); rdflib: ``rdflib.Graph().parse`` +
+  ``Graph.serialize(format="turtle")`` with the same prefixes bound.
+* Co-author query — project: ``kg.query.open_store`` (a pyoxigraph Store bulk-loaded from
+  graph.nq, default graph = union) + ``kg.query.run_query`` with ``?author`` bound; rdflib: the same
+  query text through ``Graph.query(…, initBindings={"author": Literal(name)})`` on the parsed graph.
+  Run for a typical author (median number of co-authors) and the busiest one; best of --repeat.
+  Also shown: Oxigraph on kg serve's layout (default graph = the merge of the named graphs, each
+  triple once, instead of the union where a triple stated by k documents matches k times), and,
+  with --named, kg's shipped ``coauthors`` query on both engines (one run each; minutes at 1M+).
+
+    python bench/rdf_speed.py [--corpus ../shared/corpus] [--target 1000000] [--repeat 5] [--named] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pyoxigraph import RdfFormat, parse, serialize  # noqa: E402
+
+from kg.graph.rdf import DEFAULT_BASE, Minter, generate_quads  # noqa: E402
+from kg.ingest import read_inputs  # noqa: E402
+from kg.model import Corpus, Extraction  # noqa: E402
+from kg.query import load_query, open_store, run_query  # noqa: E402
+from kg.resolve import resolve  # noqa: E402
+
+_PERSON = re.compile(r"[^\W\d_][\w.'\-]*(?: [\w.'\-]+)* [^\W\d_][\w.'\-]*[^\W\d_]")
+COAUTHOR_QUERY = """# param: author  An author's name
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX kgo: <https://w3id.org/kg-digests/ontology#>
+SELECT DISTINCT ?author ?coauthor ?other WHERE {
+  ?person foaf:name ?author ;
+          kgo:coAuthorWith ?other .
+  ?other foaf:name ?coauthor .
+}
+ORDER BY ?coauthor ?other
+"""
+
+
+def replicate(corpus: Corpus, copies: int) -> Corpus:
+    """`copies` copies of the corpus's papers (copy 0 unchanged, copy k's ids and arXiv ids suffixed
+    "-ck"); authors and institutions stay shared, so the busiest authors get busier."""
+    if copies <= 1:
+        return corpus
+    papers = list(corpus.papers)
+    for k in range(1, copies):
+        for paper in corpus.papers:
+            kind, _, key = paper.id.partition(":")
+            papers.append(dataclasses.replace(
+                paper, id=f"{kind}:{key}-c{k}", arxiv_id=f"{paper.arxiv_id}-c{k}" if paper.arxiv_id else None))
+    return dataclasses.replace(corpus, papers=tuple(papers))
+
+
+def make_corpus(corpus_dir: Path, limit_files: int) -> Corpus:
+    inputs = [corpus_dir / "digests", corpus_dir / "feeds"]
+    if limit_files:
+        inputs = sorted(inputs[0].glob("*.txt"))[:limit_files] + sorted(inputs[1].glob("*.txt"))[:limit_files]
+    read = read_inputs([str(p) for p in inputs])
+    entries = list(read.entries)
+    return resolve(entries, [Extraction()] * len(entries))
+
+
+def graph_of(corpus: Corpus):
+    """(quads, sorted unique triples) of a corpus, as kg.graph.rdf makes them for the exports."""
+    quads = list(generate_quads(corpus))
+    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return quads, triples
+
+
+class _MergedStore:
+    """A pyoxigraph Store whose default graph is the merge of the named graphs, queried as such
+    (run_query asks for the union of graphs; here the default graph already is what it should see)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, text, use_default_graph_as_union=False, **kwargs):
+        return self.store.query(text, **kwargs)
+
+
+def merged_store(nq: Path, nt: Path):
+    from pyoxigraph import DefaultGraph, Store
+
+    store = Store()
+    store.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)
+    store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
+    return _MergedStore(store)
+
+
+def pick_authors(corpus: Corpus) -> tuple[tuple[str, int], tuple[str, int]]:
+    """(name, co-authors) of a typical author (median co-author count among authors with any,
+    ties by name) and of the busiest (most co-authors, counted by name as the query matches)."""
+    names = {a.id: a.name for a in corpus.authors}
+    coauthors: dict[str, set] = defaultdict(set)
+    for paper in corpus.papers:
+        ids = {a.author_id for a in paper.authorships}
+        for a in ids:
+            coauthors[names[a]].update(ids - {a})
+    # the corpus has a few junk names (")*", "\x06 D Crawford"): keep names that look like "Initial(s) Surname"
+    ranked = sorted((len(v), name) for name, v in coauthors.items() if v and _PERSON.fullmatch(name))
+    median = statistics.median_low([n for n, _ in ranked])
+    typical = next((name, n) for n, name in ranked if n == median)
+    busiest = max(ranked, key=lambda x: (x[0], x[1]))
+    return typical, (busiest[1], busiest[0])
+
+
+def timed(fn, *args, **kwargs):
+    gc.collect()
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def best_of(repeat: int, fn, *args, **kwargs):
+    times, result = [], None
+    for _ in range(repeat):
+        seconds, result = timed(fn, *args, **kwargs)
+        times.append(seconds)
+    return min(times), result
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:9.1f} ms" if seconds < 1 else f"{seconds:9.2f} s "
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--target", type=int, default=1_000_000, help="replicate the corpus up to this many triples")
+    parser.add_argument("--limit-files", type=int, default=0, help="only the first N digest and N feed files")
+    parser.add_argument("--repeat", type=int, default=5, help="query runs per engine and author (best is kept)")
+    parser.add_argument("--named", action="store_true",
+                        help="also time kg's shipped `coauthors` query (kg/queries/coauthors.rq) once per engine; slow")
+    parser.add_argument("--quick", action="store_true", help="small run: 20+20 files, target 50k triples, 3 repeats")
+    args = parser.parse_args()
+    if args.quick:
+        args.limit_files, args.target, args.repeat = args.limit_files or 20, 50_000, 3
+
+    corpus_dir = Path(args.corpus)
+    if not (corpus_dir / "digests").is_dir():
+        print(f"skipped: no corpus at {corpus_dir} (expected {corpus_dir}/digests and {corpus_dir}/feeds)")
+        return 0
+    import rdflib
+    from rdflib.plugins.sparql import prepareQuery
+
+    print(f"pyoxigraph {__import__('pyoxigraph').__version__}, rdflib {rdflib.__version__}, Python {sys.version.split()[0]}")
+    seconds, corpus = timed(make_corpus, corpus_dir, args.limit_files)
+    print(f"corpus: {len(corpus.papers)} papers, {len(corpus.authors)} authors "
+          f"(ingest + resolve, empty extractions: {seconds:.1f} s)")
+    base = corpus
+    quads, triples = graph_of(base)
+    copies, first = 1, len(triples)
+    while len(triples) < args.target:
+        # copies share authors, institutions and categories: each adds fewer triples than the first
+        per_copy = (len(triples) - first) / (copies - 1) if copies > 1 else first
+        copies += max(1, -(-(args.target - len(triples)) // int(per_copy)))
+        corpus = replicate(base, copies)
+        quads, triples = graph_of(corpus)
+    print(f"graph: {len(triples):,} triples, {len(quads):,} quads"
+          + (f" ({copies} copies of the corpus)" if copies > 1 else ""))
+    typical, busiest = pick_authors(corpus)
+    prefixes = Minter(DEFAULT_BASE).prefixes
+
+    with tempfile.TemporaryDirectory(prefix="kg-rdf-speed-") as tmp:
+        tmp = Path(tmp)
+        nt, nq = tmp / "graph.nt", tmp / "graph.nq"
+        serialize(triples, str(nt), RdfFormat.N_TRIPLES)
+        serialize(quads, str(nq), RdfFormat.N_QUADS)
+        del quads
+        print(f"input: graph.nt {nt.stat().st_size / 1e6:.0f} MB, graph.nq {nq.stat().st_size / 1e6:.0f} MB\n")
+
+        # --- Turtle export -------------------------------------------------------------------
+        ox_ser, _ = timed(serialize, triples, str(tmp / "ox-mem.ttl"), RdfFormat.TURTLE, prefixes=prefixes)
+        del triples
+        ox_parse, parsed = timed(lambda: list(parse(path=str(nt), format=RdfFormat.N_TRIPLES)))
+        ox_ser2, _ = timed(serialize, parsed, str(tmp / "ox.ttl"), RdfFormat.TURTLE, prefixes=prefixes)
+        n_parsed = len(parsed)
+        del parsed
+
+        rl_parse, graph = timed(lambda: rdflib.Graph().parse(str(nt), format="nt"))
+        for prefix, ns in prefixes.items():
+            graph.bind(prefix, ns, override=True, replace=True)
+        rl_ser, _ = timed(graph.serialize, destination=str(tmp / "rdflib.ttl"), format="turtle")
+        assert len(graph) == n_parsed, (len(graph), n_parsed)
+
+        ox_total, rl_total = ox_parse + ox_ser2, rl_parse + rl_ser
+        sizes = {name: (tmp / name).stat().st_size / 1e6 for name in ("ox.ttl", "rdflib.ttl")}
+        print(f"Turtle export of {n_parsed:,} triples      {'Oxigraph':>12} {'rdflib':>12} {'ratio':>8}")
+        print(f"  parse N-Triples                       {fmt_s(ox_parse)} {fmt_s(rl_parse)} {rl_parse / ox_parse:7.1f}x")
+        print(f"  serialize Turtle                      {fmt_s(ox_ser2)} {fmt_s(rl_ser)} {rl_ser / ox_ser2:7.1f}x")
+        print(f"  total (parse + serialize)             {fmt_s(ox_total)} {fmt_s(rl_total)} {rl_total / ox_total:7.1f}x")
+        print(f"  (kg.export path, serialize from the in-memory triples: {fmt_s(ox_ser).strip()}; "
+              f"Turtle {sizes['ox.ttl']:.0f} MB vs rdflib {sizes['rdflib.ttl']:.0f} MB)\n")
+
+        # --- co-author query -----------------------------------------------------------------
+        ox_load, store = timed(open_store, tmp)  # reads tmp/graph.nq, as `kg query` does
+        # kg serve's layout: the named graphs plus their merge as the default graph (each triple
+        # once) instead of kg.query's union of named graphs, where a triple in k graphs matches k times
+        merged_load, merged = timed(merged_store, nq, nt)
+        query = load_query(COAUTHOR_QUERY)
+        rl_query = prepareQuery(query.text)
+        print(f"Co-author query (best of {args.repeat})               {'Oxigraph':>12} {'rdflib':>12} {'ratio':>8}")
+        print(f"  load store (Oxigraph: graph.nq; rdflib: parsed above) {fmt_s(ox_load)}"
+              f" (merged default graph: {fmt_s(merged_load).strip()})")
+        ratios = []
+        for label, (name, n) in (("typical", typical), ("busiest", busiest)):
+            ox_q, ox_result = best_of(args.repeat, run_query, store, query, {"author": name})
+            binding = {"author": rdflib.Literal(name)}
+            # like run_query, which hands Oxigraph the query text each time, rdflib gets the text
+            rl_q, rl_result = best_of(args.repeat, lambda b=binding: list(graph.query(query.text, initBindings=b)))
+            rl_prep, _ = best_of(args.repeat, lambda b=binding: list(graph.query(rl_query, initBindings=b)))
+            ox_rows = sorted(ox_result.rows)
+            rl_rows = sorted((str(row.coauthor), str(row.other)) for row in rl_result)
+            same = "same rows" if ox_rows == rl_rows else "ROWS DIFFER"
+            ratios.append(rl_q / ox_q)
+            merged_q, _ = best_of(args.repeat, run_query, merged, query, {"author": name})
+            print(f"  {label} {name!r} ({n} co-authors, {len(ox_rows)} rows, {same})"
+                  f"\n  {'':38}{fmt_s(ox_q)} {fmt_s(rl_q)} {rl_q / ox_q:7.1f}x"
+                  f"\n  {'(rdflib with the query parsed once)':38}{'':13}{fmt_s(rl_prep)} {rl_prep / ox_q:7.1f}x"
+                  f"\n  {'(Oxigraph, merged default graph)':38}{fmt_s(merged_q)} {'':12} {rl_q / merged_q:7.1f}x")
+        if args.named:
+            named = load_query("coauthors")
+            print("  kg's named query `coauthors` (one run each)")
+            for label, (name, _) in (("typical", typical), ("busiest", busiest)):
+                ox_n, ox_result = timed(run_query, store, named, {"author": name})
+                binding = {"author": rdflib.Literal(name)}
+                rl_n, rl_result = timed(lambda b=binding: list(graph.query(named.text, initBindings=b)))
+                same = "same rows" if len(ox_result.rows) == len(rl_result) else "ROW COUNTS DIFFER"
+                print(f"  {label} {name!r} ({len(ox_result.rows)} rows, {same})"
+                      f"\n  {'':38}{fmt_s(ox_n)} {fmt_s(rl_n)} {rl_n / ox_n:7.1f}x")
+        print()
+        verdict = "yes" if rl_total / ox_total >= 20 and min(ratios) >= 20 else "no"
+        print(f"summary: Turtle export {rl_total / ox_total:.1f}x, co-author query {min(ratios):.1f}x-{max(ratios):.1f}x "
+              f"faster with Oxigraph (target >= 20x on both: {verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
