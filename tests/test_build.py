@@ -40,7 +40,8 @@ def test_knowledge_neurons_record(seeds_dir):
     assert r["institutions"][0]["id"] == "institution:ror-02v51f717"
     assert r["code"] == ["https://github.com/Hunter-DDM/knowledge-neurons"]
     assert r["sources"] == [{"file": "seeds/000_25fba04581528bc5.txt", "line": 14}]
-    assert r["topics"][0] == "knowledge neuron"
+    # "pretrained transformer", a term many abstracts use, may now rank first (known-term bonus)
+    assert "knowledge neuron" in r["topics"][:2]
 
 
 def test_cmu_resolves_to_carnegie_mellon(seeds_dir):

@@ -46,6 +46,7 @@ GENERIC_NOUNS = frozenset(
     output outputs sample samples instance instances object objects image images text texts code
     accuracy cost costs resource resources impact role form forms context contexts structure structures
     version versions extension extensions variant variants comparison comparisons art. sota
+    fig figs figure figures table tables eq eqs section sections ref refs appendix chapter
     """.split()
 )
 # Leading words that evaluate rather than name ("novel framework", "existing methods").
@@ -58,9 +59,28 @@ _SKIP_MODIFIERS = frozenset(
     single multiple numerous promising remarkable superior competitive challenging difficult
     state-of-the-art impressive satisfying original whole entire major minor wide broad
     own real practical potential possible unified our their its this these those
-    most more much less least fewer only able
+    most more much less least fewer only able next following above aforementioned given corresponding
+    respective various
     """.split()
 )
+# Leading words that a candidate keeps only when the whole phrase is a known term ("supervised
+# learning", "pretrained transformer"), else drops ("grouped network data" → "network data"):
+# participles, and adjectives that rate or place rather than name.
+_WEAK_MODIFIERS = frozenset(
+    """
+    few early earlier late later careful enough final initial expected estimated related made increased
+    decreased limited improved reduced enhanced resulting obtained considered certain relevant suitable
+    appropriate accurate detailed
+    """.split()
+)
+_NAMING_WORDS = frozenset({"named", "called", "dubbed", "termed", "coined", "namely"})
+# Participles that are the verb of the clause, not a modifier ("graphs using convex hulls").
+_VERB_WORDS = frozenset(
+    """
+    using including involving containing comparing considering regarding concerning showing making
+    leading providing yielding allowing enabling achieving requiring having being giving taking
+    """.split()
+) | _NAMING_WORDS
 # Heads of long forms that name a method rather than a field or a task.
 METHOD_HEADS = frozenset(
     """
@@ -74,9 +94,9 @@ METHOD_HEADS = frozenset(
     unit units kernel kernels
     """.split()
 )
+_HYPHENS = frozenset("-‐‑–")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*$")
 _PROPOSE_LEMMAS = frozenset({"propose", "present", "introduce", "design", "develop", "devise", "build", "release"})
-_NAMING_WORDS = frozenset({"named", "called", "dubbed", "termed", "coined", "namely"})
 _DATASET_WORDS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "suite", "database"})
 
 
@@ -169,7 +189,7 @@ def singular(word: str) -> str:
     Used for heads the tagger marks as proper nouns (title-case titles), where its lemmatiser does
     not apply; common nouns use the lemmatiser itself.
     """
-    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous", "as", "ens", "ws")):
         return word
     if word.endswith("ies") and len(word) > 4 and word != "series":
         return word[:-3] + "y"
@@ -183,8 +203,12 @@ def _head_label(head) -> str:
         return head.lower_  # acronyms and coined names keep their form ("FSIS", "3D")
     if len(head.text) > 2 and head.text.endswith("s") and head.text[:-1].isupper():
         return head.lower_[:-1]  # "GNNs" → "gnn"
+    if head.lower_.endswith("ics"):
+        return head.lower_  # physics, dynamics, statistics: no plural to strip
     if head.pos_ == "NOUN":
         lemma = head.lemma_.lower()
+        if lemma == head.lower_ and head.tag_ == "NN" and lemma.endswith("s"):
+            lemma = singular(lemma)  # a plural the tagger took for a singular ("Classic algorithms")
         return _DATA_WORDS.get(lemma, lemma)
     return singular(head.lower_)
 
@@ -205,7 +229,7 @@ def _words(tokens) -> list[list]:
 def _strip_leading(word, previous) -> bool:
     first = word[0]
     text = "".join(t.text + t.whitespace_ for t in word).strip().lower()
-    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or first.text == "-":
+    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or first.text in _HYPHENS:
         return True
     if first.pos_ == "VERB" and first.tag_ == "VBG" and len(word) == 1:
         return True  # "designing efficient models": a gerund here is the verb of the clause
@@ -219,7 +243,8 @@ def _strip_leading(word, previous) -> bool:
 def kg_candidates(doc: Doc) -> Doc:
     """Noun-phrase topic candidates from POS patterns: (ADJ|NOUN|PROPN|participle)* (NOUN|PROPN).
 
-    Writes a list of (label, character offset, n_words) per occurrence; labels are lowercase with the
+    Writes a list of (label, character offset, n_words, weak lead) per occurrence (weak lead: the
+    first word is a participle or a rating adjective, dropped later unless the phrase is a known term); labels are lowercase with the
     head lemmatised, so "Knowledge Neurons" and "knowledge neuron" meet.
     """
     found: list[tuple[str, int, int]] = []
@@ -231,10 +256,13 @@ def kg_candidates(doc: Doc) -> Doc:
         previous = doc[run[0].i - 1] if run[0].i > 0 else None
         words = _words(run)
         run.clear()
+        if previous is not None and previous.text in _HYPHENS and not previous.whitespace_ and words:
+            previous = words[0][-1]
+            words.pop(0)  # the tail of a broken compound: "state-of-the-art models" gives no "art model"
         while words and _strip_leading(words[0], previous):
             previous = words[0][-1]
             words.pop(0)
-        while words and (words[-1][-1].pos_ not in ("NOUN", "PROPN") or words[-1][-1].text == "-"):
+        while words and (words[-1][-1].pos_ not in ("NOUN", "PROPN") or words[-1][-1].text in _HYPHENS):
             words.pop()
         if not words:
             return
@@ -247,18 +275,22 @@ def kg_candidates(doc: Doc) -> Doc:
             return
         if not any(c.isalpha() for c in label):
             return
-        found.append((label, words[0][0].idx, len(texts)))
+        first = words[0]
+        leading = len(words) > 1 and len(first) == 1 and (
+            first[0].tag_ in ("VBN", "VBG", "VBD") or first[0].lower_ in _WEAK_MODIFIERS
+        )
+        found.append((label, words[0][0].idx, len(texts), leading))
 
     for token in doc:
         glued_hyphen = (
-            token.text == "-" and run and not run[-1].whitespace_ and not token.whitespace_ and token.i + 1 < len(doc)
+            token.text in _HYPHENS and run and not run[-1].whitespace_ and not token.whitespace_ and token.i + 1 < len(doc)
         )
         # "zero-shot", "3D": numbers glued to a following word belong to it
         glued_number = (
             (token.like_num or token.pos_ == "NUM") and not token.whitespace_ and token.i + 1 < len(doc)
             and (doc[token.i + 1].text == "-" or doc[token.i + 1].is_alpha)
         )
-        if token.lower_ in ("et", "al", "al.", "i.e.", "e.g."):
+        if token.lower_ in ("et", "al", "al.", "i.e.", "e.g.") or (token.lower_ in _VERB_WORDS and run):
             flush()
         elif glued_hyphen or glued_number or _candidate_token(token):
             run.append(token)

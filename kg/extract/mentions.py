@@ -1,4 +1,14 @@
-"""Turn entries into Extraction records: run the pipeline, then rank topics with corpus frequencies."""
+"""Turn entries into Extraction records: run the pipeline, then rank topics with corpus frequencies.
+
+Topic ranking, per text: tf × position of the first occurrence × idf × a length bonus (× 1.5 in
+the title), where document frequencies are those of the build plus a background table
+(kg/data/topic_df.tsv.gz), so one abstract alone is ranked as well as a whole corpus; a phrase
+whose head word alone is common ranks lower, a phrase other abstracts use too (a known term of
+the background) higher. Variants meet under one key (kg.extract.background.topic_key: case,
+hyphens, spacing; heads are lemmatised by the candidate component) and each topic is printed the
+way most entries of the build print it. Chinese texts are translated into the same English
+candidates (kg.extract.zh) and ranked the same way.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +22,36 @@ from urllib.parse import urlsplit
 
 from ..model import Entry, Extraction, Method
 from .clean import clean_text
-from .components import METHOD_HEADS, dataset_gazetteer, is_name_shaped, singular, singular_short_form
+from .background import Background, load_background, topic_key
+from .components import (
+    _SKIP_MODIFIERS,
+    _WEAK_MODIFIERS,
+    GENERIC_NOUNS,
+    METHOD_HEADS,
+    dataset_gazetteer,
+    is_name_shaped,
+    singular,
+    singular_short_form,
+)
 from .pipeline import ExtractConfig, load_pipeline
+from .zh import zh_candidates
 
 __all__ = ["extract_entries", "code_urls", "repository_of", "latin_names", "entry_text_key"]
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net")
 _PAGES_HOSTS = (".github.io", ".gitlab.io")
+# Scoring constants, chosen on half of SemEval-2017 (bench/topics_quality.py; the other half agrees)
 _LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
+_POSITION_WEIGHT = 0.5  # an early first occurrence counts up to 1.5 times
+_SPECIFIC_HEAD_IDF = 8.0  # a head word rarer than this (idf) is specific enough for no penalty
+# Chinese machine translations are about 3.5 times shorter than their English abstracts, in characters
+ZH_OFFSET_SCALE = 3.5
+# A phrase seen in this many background abstracts is a known term (its weak leading word stays)
+_KNOWN_TERM_DF = 3
+# A phrase other abstracts use too is a topic worth a node (it links papers, and a Chinese text can
+# be translated into it); so is a term the paper defines with an acronym, and its title's phrases.
+_KNOWN_TERM_BONUS = 5.0
+_TITLE_BONUS = 5.0
 
 
 def code_urls(urls: Iterable[str]) -> list[str]:
@@ -99,11 +131,12 @@ def latin_names(text: str) -> tuple[list[str], list[str]]:
 class _Raw:
     """Per-text findings before corpus-level ranking."""
 
-    candidates: dict = field(default_factory=dict)  # label -> [count, first offset, n_words, in_title]
+    candidates: dict = field(default_factory=dict)  # label -> [count, first offset, n_words, in_title, weak lead]
     acronyms: list = field(default_factory=list)
     named: list = field(default_factory=list)
     datasets: list = field(default_factory=list)
-    zh: bool = False
+    zh: bool = False  # the text read is Chinese (topics through the glossary)
+    zh_aliases: dict = field(default_factory=dict)  # acronym in brackets -> label, from Chinese text
 
 
 def _english_text(entry: Entry) -> tuple[str, int]:
@@ -114,12 +147,63 @@ def _english_text(entry: Entry) -> tuple[str, int]:
     return title or body, len(title)
 
 
-def _raw_from_doc(doc, title_len: int) -> _Raw:
-    raw = _Raw()
-    for label, offset, n_words in doc._.kg_candidates:
+def _chinese_text(entry: Entry) -> str:
+    """The Chinese text read when no English abstract is there: a Chinese abstract, else a Chinese summary."""
+    if entry.abstract and entry.lang == "en":
+        return ""
+    if entry.abstract and entry.lang == "zh":
+        return entry.abstract
+    return entry.summary_zh or ""
+
+
+def _add_chinese(raw: _Raw, text: str, base: int, background: Background) -> None:
+    """Candidates of a Chinese text, through the glossary; offsets scaled to English lengths.
+
+    A translation must end on a word English abstracts use as a noun-phrase head (a one-word
+    topic of the background table), or on a Latin-script name kept from the Chinese."""
+
+    def head_ok(word: str) -> bool:
+        return (not background.n_docs or background.labels.get(topic_key(word), 0) >= 2 or word in GENERIC_NOUNS
+                or word in latin)
+
+    latin = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", text)}
+    found, aliases = zh_candidates(text, skip_modifiers=_SKIP_MODIFIERS, generic=GENERIC_NOUNS, heads=head_ok)
+    raw.zh = True
+    raw.zh_aliases = aliases
+    expanded = []
+    for label, offset, n_words, _span in found:
+        expanded.append((label, offset, n_words))
+        words = label.split()
+        # a translated run may hold what English writes as a separate phrase ("张量分解技术" →
+        # "tensor factorization technique", where English has "tensor factorization"): known
+        # terms inside a run are candidates too
+        if background.labels.get(topic_key(label), 0) >= _KNOWN_TERM_DF:
+            continue
+        parts = [
+            " ".join(words[start : start + size])
+            for size in range(n_words - 1, 1, -1)
+            for start in range(n_words - size, -1, -1)
+        ]
+        known = [p for p in parts if background.labels.get(topic_key(p), 0) >= _KNOWN_TERM_DF]
+        if known:
+            expanded.append((known[0], offset, len(known[0].split())))
+    for label, offset, n_words in expanded:
+        offset = base + int(offset * ZH_OFFSET_SCALE)
         stats = raw.candidates.get(label)
         if stats is None:
-            raw.candidates[label] = [1, offset, n_words, offset < title_len]
+            first = label.split(" ", 1)[0]
+            weak = n_words > 1 and (first in _WEAK_MODIFIERS or first.endswith(("ed", "ing")))
+            raw.candidates[label] = [1, offset, n_words, False, weak]
+        else:
+            stats[0] += 1
+
+
+def _raw_from_doc(doc, title_len: int) -> _Raw:
+    raw = _Raw()
+    for label, offset, n_words, weak in doc._.kg_candidates:
+        stats = raw.candidates.get(label)
+        if stats is None:
+            raw.candidates[label] = [1, offset, n_words, offset < title_len, weak]
         else:
             stats[0] += 1
             stats[3] = stats[3] or offset < title_len
@@ -134,20 +218,19 @@ def _is_method(short: str, long: str, proposed: bool) -> bool:
     return proposed or head in METHOD_HEADS or any(c.islower() for c in short[1:]) and any(c.isupper() for c in short)
 
 
-def _finish(entry: Entry, raw: _Raw, df: Counter, n_docs: int, config: ExtractConfig) -> Extraction:
-    code = tuple(code_urls(entry.urls))
-    if raw.zh:
-        methods, datasets = latin_names(" ".join(filter(None, [entry.title, entry.abstract])))
-        return Extraction(topics=(), methods=tuple(Method(m) for m in methods), datasets=tuple(datasets), code=code)
-    datasets = list(raw.datasets)
-    dataset_keys = {d.lower() for d in datasets}
+def _method_and_aliases(raw: _Raw) -> tuple[list[Method], set[str], dict[str, str]]:
+    """Methods named by acronym definitions and naming phrases, and short form → long-form label."""
+    dataset_keys = {d.lower() for d in raw.datasets}
     methods: list[Method] = []
     method_keys: set[str] = set()
     alias: dict[str, str] = {}  # short-form label -> long-form label, so "CMT" counts for its topic
+    for short, long_label in raw.zh_aliases.items():
+        alias[short] = long_label
+        alias[singular_short_form(short.upper()).lower()] = long_label
     for short, long, proposed in raw.acronyms:
         name = singular_short_form(short)
         words = long.lower().split()
-        long_label = " ".join(words[:-1] + [singular(words[-1])])
+        long_label = " ".join(words[:-1] + [_singular_word(words[-1])])
         alias[short.lower()] = long_label
         alias[name.lower()] = long_label
         if name.lower() in dataset_keys or short.lower() in dataset_keys:
@@ -160,28 +243,78 @@ def _finish(entry: Entry, raw: _Raw, df: Counter, n_docs: int, config: ExtractCo
         if key not in method_keys and key not in dataset_keys:
             methods.append(Method(singular_short_form(name)))
             method_keys.add(key)
-    # rank topics
+    return methods, method_keys, alias
+
+
+def _singular_word(word: str) -> str:
+    return word if word.endswith("ics") else singular(word)
+
+
+def _merged_candidates(raw: _Raw, alias: dict[str, str], background: Background | None = None) -> dict[str, list]:
+    """Occurrences grouped by topic key (acronyms counted for their long form):
+    key -> [count, first offset, n_words, in_title, label].
+
+    With a background table, a weak leading word (participle, rating adjective) is dropped unless
+    the whole phrase is a known term there: "grouped network data" → "network data", while
+    "supervised learning" stays.
+    """
     merged: dict[str, list] = {}
-    for label, (count, offset, n_words, in_title) in raw.candidates.items():
+    for label, (count, offset, _n_words, in_title, weak) in raw.candidates.items():
         label = alias.get(label, label)
-        stats = merged.get(label)
+        if weak and background is not None and background.labels.get(topic_key(label), 0) < _KNOWN_TERM_DF:
+            label = label.split(" ", 1)[1]
+        key = topic_key(label)
+        stats = merged.get(key)
         if stats is None:
-            merged[label] = [count, offset, len(label.split()), in_title]
+            merged[key] = [count, offset, len(label.split()), in_title, label]
         else:
             stats[0] += count
             stats[1] = min(stats[1], offset)
             stats[3] = stats[3] or in_title
+    return merged
+
+
+def _idf(key: str, df: Counter, n_docs: int, background: Background) -> float:
+    n = n_docs + background.n_docs
+    return math.log((n + 1) / (df.get(key, 0) + background.labels.get(key, 0) + 1)) + 1.0
+
+
+def _score(count: int, offset: int, n_words: int, in_title: bool, idf: float, head_idf: float) -> float:
+    """tf × position × idf × length, a title bonus, and for phrases a penalty when the head word
+    alone is common ("early attempt", "larger study": the head says little)."""
+    score = (1.0 + math.log(count)) * (1.0 + _POSITION_WEIGHT / (1.0 + offset / 60.0)) * idf
+    score *= _LENGTH_BONUS.get(n_words, 1.6) * (_TITLE_BONUS if in_title else 1.0)
+    if n_words > 1:
+        score *= min(1.0, head_idf / _SPECIFIC_HEAD_IDF)
+    return score
+
+
+def _finish(
+    entry: Entry, raw: _Raw, df: Counter, n_docs: int, config: ExtractConfig,
+    display: dict[str, str], background: Background,
+) -> Extraction:
+    code = tuple(code_urls(entry.urls))
+    if raw.zh:
+        names, datasets = latin_names(" ".join(filter(None, [entry.title, _chinese_text(entry)])))
+        raw.datasets = datasets
+        methods = [Method(m) for m in names]
+        _, _, alias = _method_and_aliases(raw)
+        method_keys = {m.lower() for m in names} - set(alias)
+    else:
+        methods, method_keys, alias = _method_and_aliases(raw)
+    defined = {topic_key(long_label) for long_label in alias.values()}  # "Cross Modal Transformer (CMT)"
     scored = []
-    for label, (count, offset, n_words, in_title) in merged.items():
+    for key, (count, offset, n_words, in_title, label) in _merged_candidates(raw, alias, background).items():
         if label in method_keys:
             continue  # a bare method name is a method node, not a topic
-        idf = math.log((n_docs + 1) / (df.get(label, 0) + 1)) + 1.0
-        score = (1.0 + math.log(count)) * (1.0 + 1.0 / (1.0 + offset / 60.0)) * idf
-        score *= _LENGTH_BONUS.get(n_words, 1.6) * (1.5 if in_title else 1.0)
-        scored.append((round(score, 4), label))
+        head_idf = _idf(topic_key(label.rsplit(" ", 1)[-1]), df, n_docs, background)
+        score = _score(count, offset, n_words, in_title, _idf(key, df, n_docs, background), head_idf)
+        if (n_words > 1 and background.labels.get(key, 0) >= _KNOWN_TERM_DF) or key in defined:
+            score *= _KNOWN_TERM_BONUS
+        scored.append((round(score, 4), display.get(key, label)))
     scored.sort(key=lambda item: (-item[0], item[1]))
     topics = tuple((label, score) for score, label in scored[: config.max_topics])
-    return Extraction(topics=topics, methods=tuple(methods), datasets=tuple(datasets), code=code)
+    return Extraction(topics=topics, methods=tuple(methods), datasets=tuple(raw.datasets), code=code)
 
 
 def extract_entries(
@@ -193,7 +326,8 @@ def extract_entries(
     """Extract topics, methods, datasets and code links from every entry, in the order given.
 
     Identical texts are processed once. Topic scores use the document frequency of each label over
-    the entries given, so a word found in most abstracts ranks low.
+    the entries given plus the shipped background table (``config.background``), so a word found in
+    most abstracts ranks low. Chinese-only entries get English topics through the glossary.
     """
     entries = list(entries)
     keys = [entry_text_key(e) for e in entries]
@@ -207,7 +341,7 @@ def extract_entries(
         if text:
             english.append((text, (key, title_len)))
         else:
-            raws[key] = _Raw(zh=True)
+            raws[key] = _Raw()
     if english:
         nlp = nlp or load_pipeline(config.model)
         for doc, (key, title_len) in nlp.pipe(
@@ -216,9 +350,24 @@ def extract_entries(
             raws[key] = _raw_from_doc(doc, title_len)
             if progress:
                 progress(1)
+    background = load_background() if config.background else Background()
+    for key, entry in unique.items():
+        chinese = _chinese_text(entry)
+        if chinese:
+            text, _ = _english_text(entry)
+            _add_chinese(raws[key], chinese, len(text) + 1 if text else 0, background)
     df: Counter = Counter()
+    surfaces: dict[str, Counter] = {}
     for raw in raws.values():
-        df.update(raw.candidates.keys())
-    n_docs = max(1, sum(1 for r in raws.values() if not r.zh))
-    finished = {key: _finish(unique[key], raw, df, n_docs, config) for key, raw in raws.items()}
+        _, _, alias = _method_and_aliases(raw)
+        merged = _merged_candidates(raw, alias, background)
+        df.update(merged.keys())
+        for key, stats in merged.items():
+            surfaces.setdefault(key, Counter())[stats[4]] += 1
+    # one printed form per topic across the build: the most common, ties broken alphabetically
+    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in surfaces.items()}
+    n_docs = sum(1 for r in raws.values() if r.candidates)
+    finished = {
+        key: _finish(unique[key], raw, df, n_docs, config, display, background) for key, raw in raws.items()
+    }
     return [finished[key] for key in keys]

@@ -29,6 +29,7 @@ class ExtractConfig:
     max_topics: int = 10  # topics kept per paper
     batch_size: int = 64  # nlp.pipe batch size
     n_process: int = 1  # nlp.pipe worker processes
+    background: bool = True  # add the shipped background document frequencies (kg/data/topic_df.tsv.gz)
 
 
 def load_pipeline(model: str | None = None) -> Language:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 
 import networkx as nx
 
+from ..extract.hierarchy import broader_topics, root_categories
 from ..extract.mentions import repository_of
+from ..extract.zh import zh_label
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 
@@ -26,6 +28,8 @@ EDGE_TYPES = {
     "IN_CATEGORY": ("Paper", "Category"),
     "CO_AUTHOR": ("Author", "Author"),
     "CO_OCCURS": ("Topic", "Topic"),
+    "BROADER": ("Topic", "Topic"),  # "semantic segmentation" → "segmentation" (kg.extract.hierarchy)
+    "BROADER_CATEGORY": ("Topic", "Category"),  # a root topic → the arXiv category of most of its papers
 }
 # Topic co-occurrence links count only each paper's strongest topics: weaker ones add noise and
 # grow the edge count quadratically.
@@ -65,6 +69,7 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     paper_count: dict[str, set[str]] = defaultdict(set)
     names = {a.id: a.name for a in corpus.authors}
     insts = {i.id: i for i in corpus.institutions}
+    topic_categories: dict[str, Counter] = defaultdict(Counter)
 
     def add_node(nid: str, kind: str, label: str, srcs, **attrs) -> None:
         if nid not in g:
@@ -103,7 +108,9 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
                 add_edge(aid, inst.id, "AFFILIATED_WITH", srcs, paper=pid, via="paper")
         for rank, (topic, score) in enumerate(paper.topics):
             tid = node_id("Topic", topic)
-            add_node(tid, "Topic", topic, srcs)
+            label_zh = zh_label(topic)
+            add_node(tid, "Topic", topic, srcs, **({"label_zh": label_zh} if label_zh else {}))
+            topic_categories[topic].update([paper.category] if paper.category else [])
             add_edge(pid, tid, "HAS_TOPIC", srcs, weight=score, rank=rank)
             paper_count[tid].add(pid)
         for method in paper.methods:
@@ -135,6 +142,7 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         for a, b in combinations(top, 2):
             add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
+    _add_topic_hierarchy(g, topic_categories, node_sources, edge_sources)
     for nid, srcs in node_sources.items():
         g.nodes[nid]["sources"] = sorted(srcs)
         if g.nodes[nid]["type"] != "Paper":
@@ -146,3 +154,19 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             data["papers"] = sorted(edge_papers[(u, v, rel)])
             data["weight"] = len(data["papers"])
     return g
+
+
+def _add_topic_hierarchy(g, topic_categories, node_sources, edge_sources) -> None:
+    """BROADER edges between topics whose labels contain one another as a head-final suffix, and
+    BROADER_CATEGORY from each root topic to its category; sources: those of the narrower topic."""
+    broader = broader_topics(topic_categories)
+    for label, parent in broader.items():
+        u, v = node_id("Topic", label), node_id("Topic", parent)
+        if u != v and not g.has_edge(u, v, key="BROADER"):
+            g.add_edge(u, v, key="BROADER", type="BROADER")
+            edge_sources[(u, v, "BROADER")].update(node_sources[u])
+    for label, category in root_categories(topic_categories, broader).items():
+        u, v = node_id("Topic", label), node_id("Category", category)
+        if v in g and not g.has_edge(u, v, key="BROADER_CATEGORY"):
+            g.add_edge(u, v, key="BROADER_CATEGORY", type="BROADER_CATEGORY")
+            edge_sources[(u, v, "BROADER_CATEGORY")].update(node_sources[u])

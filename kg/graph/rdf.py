@@ -12,13 +12,15 @@ percent-encoded, so any name gives a valid IRI.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 
+from ..extract.hierarchy import broader_topics, root_categories
+from ..extract.zh import zh_label
 from ..model import Corpus, Paper
 from ..resolve.categories import CATEGORY_LABELS
 
@@ -151,6 +153,9 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
         yield Triple(t, RDF_TYPE, _t("skos:Concept"))
         yield Triple(t, _t("skos:prefLabel"), _lit(label, "en"))
         yield Triple(t, _t("skos:inScheme"), topic_scheme)
+        label_zh = zh_label(label)
+        if label_zh:
+            yield Triple(t, _t("skos:altLabel"), _lit(label_zh, "zh"))
     for method in paper.methods:
         m = minter.entity(f"method:{method.name.lower()}")
         yield Triple(p, _t("kgo:usesMethod"), m)
@@ -223,6 +228,23 @@ def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
     scheme = minter.iri(*TOPIC_SCHEME.split("/"))
     yield Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme"))
     yield Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en"))
+    yield from _topic_hierarchy_triples(corpus, minter)
+
+
+def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
+    """skos:broader from a topic to the topic its label ends with ("semantic segmentation" →
+    "segmentation"), and from each root topic to the arXiv category (top concept) of most of its papers."""
+    categories: dict[str, Counter] = defaultdict(Counter)
+    for paper in corpus.papers:
+        for label, _ in paper.topics:
+            categories[label].update([paper.category] if paper.category else [])
+    broader = broader_topics(categories)
+    for label, parent in broader.items():
+        t, b = minter.entity(f"topic:{label}"), minter.entity(f"topic:{parent}")
+        yield Triple(t, _t("skos:broader"), b)
+        yield Triple(b, _t("skos:narrower"), t)
+    for label, category in root_categories(categories, broader).items():
+        yield Triple(minter.entity(f"topic:{label}"), _t("skos:broader"), minter.iri("category", category))
 
 
 def _sort_key(triple) -> tuple:

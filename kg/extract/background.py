@@ -1,0 +1,69 @@
+"""Background document frequencies of topic labels, so one abstract alone can still be ranked.
+
+`extract_entries` counts in how many entries of the build each label occurs: "model" is in most
+abstracts and names no topic. A build of a handful of files (or one SemEval paragraph) has too few
+documents for that, so the counts of a background corpus are added: ``kg/data/topic_df.tsv.gz``,
+derived by ``scripts/build_topic_df.py`` from the English abstracts of the dev corpus (the corpus
+text itself is not shipped, only the counts). Labels are compared by `topic_key`, which merges
+spelling variants: case, hyphenation and spacing ("meta-learning", "meta learning", "metalearning").
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Background", "load_background", "topic_key", "BACKGROUND_FILE"]
+
+BACKGROUND_FILE = "data/topic_df.tsv.gz"
+_JOINERS_RE = re.compile(r"[\s\-‐‑‒–—/]+")
+
+
+def topic_key(label: str) -> str:
+    """The key under which spelling variants of one topic label meet.
+
+    >>> topic_key("Memory-Guided  domain") == topic_key("memory guided domain") == topic_key("memoryguided domain")
+    True
+    """
+    return _JOINERS_RE.sub("", label.lower())
+
+
+@dataclass(frozen=True)
+class Background:
+    """Document frequencies of a background corpus: `labels` by topic key, `words` by lowercase word."""
+
+    n_docs: int = 0
+    labels: dict = field(default_factory=dict)
+    words: dict = field(default_factory=dict)
+
+
+def parse_background(lines) -> Background:
+    """Read the table: a header ``#docs<TAB>N``, then ``label|word<TAB>key<TAB>df`` rows."""
+    n_docs = 0
+    labels: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        if line.startswith("#"):
+            name, _, value = line[1:].partition("\t")
+            if name == "docs":
+                n_docs = int(value)
+            continue
+        kind, key, df = line.split("\t")
+        (labels if kind == "label" else words)[key] = int(df)
+    return Background(n_docs, labels, words)
+
+
+@lru_cache(maxsize=1)
+def load_background() -> Background:
+    """The shipped background table (empty when the file is absent)."""
+    path = resources.files("kg").joinpath(BACKGROUND_FILE)
+    if not path.is_file():
+        return Background()
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        return parse_background(handle)

@@ -1,0 +1,69 @@
+"""A topic hierarchy from the labels themselves: "semantic segmentation" is narrower than "segmentation".
+
+English noun phrases put the head last, so a label's word suffix names a broader concept of the
+same kind ("memory-guided domain generalization method" → "domain generalization method" →
+"generalization method"); a prefix does not ("segmentation network" is no kind of "segmentation").
+Each topic gets at most one broader topic, the longest proper suffix that is itself a topic of the
+graph, so the hierarchy is a forest; each tree's root hangs under the arXiv category its papers
+are most often in (the category is the top concept).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Mapping
+
+from .background import topic_key
+
+__all__ = ["broader_topics", "root_categories"]
+
+
+def broader_topics(labels: Iterable[str]) -> dict[str, str]:
+    """Map each label to its broader label (the longest proper word suffix that is also a label).
+
+    Variants (case, hyphens) meet through `topic_key`.
+
+    >>> broader_topics(["few-shot semantic segmentation", "semantic segmentation", "segmentation", "network"])
+    {'few-shot semantic segmentation': 'semantic segmentation', 'semantic segmentation': 'segmentation'}
+    """
+    labels = list(dict.fromkeys(labels))
+    by_key: dict[str, str] = {}
+    for label in sorted(labels):
+        by_key.setdefault(topic_key(label), label)
+    out: dict[str, str] = {}
+    for label in labels:
+        words = label.split()
+        for i in range(1, len(words)):
+            parent = by_key.get(topic_key(" ".join(words[i:])))
+            if parent is not None and topic_key(parent) != topic_key(label):
+                out[label] = parent
+                break
+    return out
+
+
+def root_categories(topic_categories: Mapping[str, Counter], broader: Mapping[str, str]) -> dict[str, str]:
+    """For each topic with no broader topic: the category most of its tree's papers are in.
+
+    `topic_categories` counts, per topic label, the categories of the papers that have it.
+    Ties go to the alphabetically first category; topics whose papers have no category get none.
+
+    >>> root_categories({"segmentation": Counter({"cs.CV": 2}), "semantic segmentation": Counter({"cs.LG": 1})},
+    ...                 {"semantic segmentation": "segmentation"})
+    {'segmentation': 'cs.CV'}
+    """
+    def root(label: str) -> str:
+        seen = set()
+        while label in broader and label not in seen:
+            seen.add(label)
+            label = broader[label]
+        return label
+
+    totals: dict[str, Counter] = {}
+    for label, counts in topic_categories.items():
+        totals.setdefault(root(label), Counter()).update(counts)
+    out = {}
+    for label, counts in totals.items():
+        if label in broader or not counts:
+            continue
+        out[label] = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return out

@@ -1,0 +1,265 @@
+"""Build kg/data/glossary_zh_en.tsv.gz, the Chinese → English topic glossary, from parallel text.
+
+Sources (both texts written for the same paper):
+* the bilingual entries of the digests under seeds/ (Chinese summary + English abstract), and
+* ../shared/corpus/parallel.jsonl (English abstract + its Chinese machine translation) without the
+  papers kg.extract.zh.held_out reserves for measuring (one in five, by hash of the arXiv id).
+
+Method:
+1. Both texts are split into sentences; papers whose sentence counts differ are skipped (about 8%).
+2. English side: the project's own topic candidates (kg_candidates) of each sentence, as label
+   words ("memory-guided", "domain", "generalization", "method"). Chinese side: jieba words.
+3. IBM model 1 in both directions (English word | Chinese word, Chinese word | English word), a few
+   EM iterations; each English word is aligned to the Chinese word with the best product of both,
+   weighted by a mild preference for the same relative position, when that product is not tiny.
+4. For every candidate occurrence, the Chinese words aligned to its words span a contiguous run
+   without punctuation: that run (words joined) ↔ the label is a phrase pair; each Chinese word
+   aligned to contiguous label words is a word pair (神经网络 ↔ "neural network").
+5. For each Chinese form, the most frequent English is kept with its count and the number of times
+   the form occurred at all in the training sentences (so verbs, seldom aligned, are not trusted).
+
+Only the derived table is written (short phrase pairs and counts, no sentences): rows
+``zh<TAB>en<TAB>count<TAB>occurrences<TAB>words`` for count >= --min-count, sorted; gzip without
+timestamp, so the same input gives the same bytes.
+
+Usage:
+    python scripts/build_glossary.py [--parallel ../shared/corpus/parallel.jsonl] [--out kg/data/glossary_zh_en.tsv.gz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import pickle
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kg.extract.clean import clean_text  # noqa: E402
+from kg.extract.pipeline import load_pipeline  # noqa: E402
+from kg.extract.zh import ZH_STOP, held_out, is_latin, segment  # noqa: E402
+from kg.ingest import read_inputs  # noqa: E402
+
+DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
+DEFAULT_TARGET = ROOT / "kg" / "data" / "glossary_zh_en.tsv.gz"
+_EN_SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+_ZH_SENT_RE = re.compile(r"(?<=[。！？!?])")
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+NULL = 0
+
+
+def sentences_en(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the English sentences."""
+    spans, start = [], 0
+    for m in _EN_SENT_RE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def sentences_zh(text: str) -> list[str]:
+    return [s for s in _ZH_SENT_RE.split(text) if s.strip()]
+
+
+def training_pairs(parallel: Path, seeds: Path) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for entry in read_inputs([str(seeds)]).entries:
+        if entry.summary_zh and entry.abstract and entry.lang == "en":
+            pairs.append((entry.abstract, entry.summary_zh))
+    with parallel.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if not held_out(row["arxiv_id"]):
+                pairs.append((row["en"], row["zh"]))
+    return pairs
+
+
+def prepare(pairs, nlp):
+    """Sentence pairs: (English label words [(word, occurrence id)], occurrences [(label, first, last)],
+    Chinese words [(word, is punctuation)])."""
+    out = []
+    skipped = 0
+    texts = [clean_text(en) for en, _ in pairs]
+    for (en_raw, zh), en, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=64)):
+        en_spans = sentences_en(en)
+        zh_sents = sentences_zh(clean_zh(zh))
+        if len(en_spans) != len(zh_sents):
+            skipped += 1
+            continue
+        per_sentence: list[list] = [[] for _ in en_spans]
+        for label, offset, *_ in doc._.kg_candidates:
+            for s, (a, b) in enumerate(en_spans):
+                if a <= offset < b:
+                    per_sentence[s].append((offset, label))
+                    break
+        for s, zh_sent in enumerate(zh_sents):
+            words: list[tuple[str, int]] = []
+            occurrences = []
+            for _, label in sorted(per_sentence[s]):
+                first = len(words)
+                for w in label.split():
+                    words.append((w, len(occurrences)))
+                occurrences.append((label, first, len(words) - 1))
+            zh_words = [(w.lower() if is_latin(w) else w, bool(_PUNCT_RE.match(w))) for w, _ in segment(zh_sent)]
+            if words and zh_words:
+                out.append((words, occurrences, zh_words))
+    return out, skipped
+
+
+def clean_zh(text: str) -> str:
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def ibm1(corpus: list[tuple[list[int], list[int]]], iterations: int = 5) -> dict:
+    """t(f | e) for source words e (with NULL = 0) and target words f: IBM model 1 by EM."""
+    t: dict[tuple[int, int], float] = defaultdict(lambda: 1.0)
+    for _ in range(iterations):
+        count: dict[tuple[int, int], float] = defaultdict(float)
+        total: dict[int, float] = defaultdict(float)
+        for targets, sources in corpus:
+            src = [NULL] + sources
+            for f in targets:
+                probs = [t[(f, e)] for e in src]
+                z = sum(probs)
+                for e, p in zip(src, probs):
+                    c = p / z
+                    count[(f, e)] += c
+                    total[e] += c
+        t = defaultdict(float, {(f, e): c / total[e] for (f, e), c in count.items()})
+    return t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parallel", type=Path, default=DEFAULT_PARALLEL)
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--out", type=Path, default=DEFAULT_TARGET)
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--cache", type=Path, default=None, help="keep the prepared sentence pairs here (trials)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N training papers (for trials)")
+    parser.add_argument("--threshold", type=float, default=0.02, help="smallest alignment score kept")
+    parser.add_argument("--grow", type=float, default=0.05, help="smallest t(English | Chinese) to join a neighbour's word")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    pairs = training_pairs(args.parallel, args.seeds)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    if args.cache and args.cache.exists():
+        with args.cache.open("rb") as handle:
+            sentences, skipped = pickle.load(handle)
+    else:
+        sentences, skipped = prepare(pairs, load_pipeline())
+        if args.cache:
+            with args.cache.open("wb") as handle:
+                pickle.dump((sentences, skipped), handle)
+    print(f"{len(pairs)} papers ({skipped} skipped: sentence counts differ), {len(sentences)} sentence pairs "
+          f"({time.perf_counter() - t0:.0f} s)")
+
+    en_ids: dict[str, int] = {"<null>": NULL}
+    zh_ids: dict[str, int] = {"<null>": NULL}
+    encoded = []
+    for words, _, zh_words in sentences:
+        e = [en_ids.setdefault(w, len(en_ids)) for w, _ in words]
+        f = [zh_ids.setdefault(w, len(zh_ids)) for w, p in zh_words if not p and w not in ZH_STOP]
+        encoded.append((e, f))
+    t_zh_en = ibm1([(f, e) for e, f in encoded], args.iterations)  # t(zh | en)
+    t_en_zh = ibm1([(e, f) for e, f in encoded], args.iterations)  # t(en | zh)
+    print(f"IBM model 1 both ways ({time.perf_counter() - t0:.0f} s)")
+
+    pair_counts: dict[str, Counter] = defaultdict(Counter)
+    n_tokens: dict[str, int] = {}
+    for words, occurrences, zh_words in sentences:
+        n_en, n_zh = len(words), len(zh_words)
+        align: list[int | None] = []
+        for i, (w, _) in enumerate(words):
+            e = en_ids[w]
+            best, best_j = args.threshold, None
+            for j, (z, punct) in enumerate(zh_words):
+                if punct or z in ZH_STOP:
+                    continue
+                f = zh_ids[z]
+                score = t_zh_en[(f, e)] * t_en_zh[(e, f)]
+                if z == w:
+                    score = max(score, 1.0)
+                score *= math.exp(-2.0 * abs((i + 0.5) / n_en - (j + 0.5) / n_zh))
+                if score > best:
+                    best, best_j = score, j
+            align.append(best_j)
+        # grow: an unaligned label word next to an aligned one joins its Chinese word when that word
+        # readily generates it (神经网络 → "neural" and "network"; jieba keeps such compounds whole)
+        for label, first, last in occurrences:
+            changed = True
+            while changed:
+                changed = False
+                for i in range(first, last + 1):
+                    if align[i] is not None:
+                        continue
+                    e = en_ids[words[i][0]]
+                    for k in (i - 1, i + 1):
+                        if first <= k <= last and align[k] is not None:
+                            f = zh_ids[zh_words[align[k]][0]]
+                            if t_en_zh[(e, f)] >= args.grow:
+                                align[i] = align[k]
+                                changed = True
+                                break
+        for label, first, last in occurrences:
+            js = [align[i] for i in range(first, last + 1) if align[i] is not None]
+            if not js:
+                continue
+            lo, hi = min(js), max(js)
+            if hi - lo > 2 * (last - first + 1) + 1 or any(zh_words[j][1] for j in range(lo, hi + 1)):
+                continue
+            # a phrase pair only when every word of the label is aligned (else only word pairs below)
+            if len(js) == last - first + 1:
+                run = [zh_words[j][0] for j in range(lo, hi + 1)]
+                if run[0] not in ZH_STOP and run[-1] not in ZH_STOP:
+                    zh = "".join(run)
+                    pair_counts[zh][label] += 1
+                    n_tokens[zh] = hi - lo + 1
+            # word pairs: each Chinese word and the contiguous label words aligned to it
+            by_zh: dict[int, list[int]] = defaultdict(list)
+            for i in range(first, last + 1):
+                if align[i] is not None:
+                    by_zh[align[i]].append(i)
+            for j, idx in by_zh.items():
+                if idx == list(range(idx[0], idx[-1] + 1)):
+                    zh = zh_words[j][0]
+                    pair_counts[zh][" ".join(words[i][0] for i in idx)] += 1
+                    n_tokens.setdefault(zh, 1)
+    # how often each Chinese form occurs at all in the training sentences
+    forms = {zh for zh, c in pair_counts.items() if sum(c.values()) >= args.min_count}
+    max_n = max((n_tokens[zh] for zh in forms), default=1)
+    occurrences: Counter = Counter()
+    for _, _, zh_words in sentences:
+        ws = [w for w, _ in zh_words]
+        for n in range(1, max_n + 1):
+            for k in range(len(ws) - n + 1):
+                zh = "".join(ws[k : k + n])
+                if zh in forms:
+                    occurrences[zh] += 1
+    rows = []
+    for zh in sorted(forms):
+        en, count = min(pair_counts[zh].items(), key=lambda kv: (-kv[1], kv[0]))
+        if count >= args.min_count:
+            rows.append((zh, en, count, max(occurrences[zh], count), n_tokens[zh]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(b"# zh\ten\tcount\toccurrences\twords  (derived by scripts/build_glossary.py)\n")
+        for row in rows:
+            gz.write(("\t".join(map(str, row)) + "\n").encode("utf-8"))
+    print(f"{len(rows)} glossary rows -> {args.out} ({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

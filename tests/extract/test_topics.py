@@ -1,0 +1,103 @@
+"""Topic keys, background frequencies, the Chinese glossary path and the topic hierarchy."""
+
+from collections import Counter
+
+import pytest
+
+from kg.extract.background import load_background, parse_background, topic_key
+from kg.extract.hierarchy import broader_topics, root_categories
+from kg.extract.zh import load_glossary, parse_glossary, segment, zh_candidates, zh_label
+
+
+def test_topic_key_merges_case_hyphens_and_spacing():
+    assert topic_key("Meta-Learning framework") == topic_key("meta learning framework") == topic_key("metalearning framework")
+    assert topic_key("semantic segmentation") != topic_key("segmentation")
+
+
+def test_background_table_parses_and_ships():
+    bg = parse_background(["#docs\t10\n", "label\tsemanticsegmentation\t3\n", "word\tmodel\t9\n"])
+    assert (bg.n_docs, bg.labels, bg.words) == (10, {"semanticsegmentation": 3}, {"model": 9})
+    shipped = load_background()
+    assert shipped.n_docs > 10000
+    # a word in most abstracts is far more frequent than a specific topic
+    assert shipped.words["model"] > 20 * shipped.labels[topic_key("semantic segmentation")]
+
+
+def test_broader_topics_follow_the_head():
+    labels = ["semantic segmentation", "segmentation", "few-shot semantic segmentation", "segmentation network",
+              "Domain Generalization", "memory-guided domain generalization"]
+    assert broader_topics(labels) == {
+        "semantic segmentation": "segmentation",
+        "few-shot semantic segmentation": "semantic segmentation",
+        "memory-guided domain generalization": "Domain Generalization",
+    }
+    roots = root_categories(
+        {"segmentation": Counter({"cs.CV": 1}), "semantic segmentation": Counter({"cs.CV": 2, "cs.LG": 1}),
+         "segmentation network": Counter({"cs.LG": 1}), "loner": Counter()},
+        {"semantic segmentation": "segmentation"},
+    )
+    assert roots == {"segmentation": "cs.CV", "segmentation network": "cs.LG"}
+
+
+_TINY = parse_glossary(
+    line + "\n"
+    for line in [
+        "语义\tsemantic\t50\t60\t1",
+        "分割\tsegmentation\t40\t50\t1",
+        "语义分割\tsemantic segmentation\t30\t30\t2",
+        "分布\tdistributionally\t5\t20\t1",
+        "鲁棒\trobust\t9\t10\t1",
+        "优化\toptimization\t30\t40\t1",
+        "提出\tproposed\t1\t100\t1",  # seldom aligned: not trusted
+        "新\tnovel\t9\t10\t1",
+    ]
+)
+
+
+def test_zh_candidates_translate_runs_and_keep_latin_anchors():
+    found, aliases = zh_candidates("本文提出一种新的语义分割方法,基于Transformer。分布鲁棒优化(DRO)很有效。", _TINY,
+                                   skip_modifiers=frozenset({"novel"}))
+    labels = [label for label, *_ in found]
+    assert "semantic segmentation" in labels and "transformer" in labels
+    assert "distributionally robust optimization" in labels
+    assert aliases == {"dro": "distributionally robust optimization"}
+    assert not any("proposed" in label or "novel" in label for label in labels)
+    span = {label: zh for label, _, _, zh in found}
+    assert span["semantic segmentation"] == "语义分割"
+
+
+def test_zh_label_reverse_lookup():
+    assert zh_label("Semantic  Segmentation", _TINY) == "语义分割"
+    assert zh_label("proposed", _TINY) is None
+
+
+def test_segment_keeps_offsets():
+    text = "预训练Transformer的知识神经元"
+    assert all(text[start : start + len(word)] == word for word, start in segment(text))
+
+
+@pytest.mark.model
+def test_shipped_glossary_knows_common_terms():
+    glossary = load_glossary()
+    assert glossary.lookup("语义分割") == "semantic segmentation"
+    assert zh_label("semantic segmentation") == "语义分割"
+
+
+@pytest.mark.model
+def test_seed_graph_has_a_topic_hierarchy_under_categories(seed_build):
+    g = seed_build.graph
+    broader = [(u, v) for u, v, k in g.edges(keys=True) if k == "BROADER"]
+    assert broader
+    for u, v in broader:
+        narrow, wide = g.nodes[u]["label"], g.nodes[v]["label"]
+        assert topic_key(narrow).endswith(topic_key(wide)) and narrow.split()[-1] == wide.split()[-1]
+    tops = [(u, v) for u, v, k in g.edges(keys=True) if k == "BROADER_CATEGORY"]
+    assert tops and all(g.nodes[v]["type"] == "Category" for _, v in tops)
+    assert not any(u in {x for x, _ in broader} for u, _ in tops)  # only roots hang under a category
+    assert any("label_zh" in data for _, data in g.nodes(data=True) if data["type"] == "Topic")
+
+
+@pytest.mark.model
+def test_seed_rdf_states_broader_and_chinese_labels(seed_build, seeds_dir):
+    text = (seeds_dir / "exports" / "graph.ttl").read_text(encoding="utf-8")
+    assert "skos:broader" in text and "@zh" in text
