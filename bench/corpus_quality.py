@@ -239,7 +239,7 @@ def main() -> int:
             print(f"--- {name}: spurious", sorted(pred - gold, key=str)[: args.show_errors])
     print()
     print(f"{'author clusters (digest mentions)':<44} {'B³-P':>7} {'B³-R':>7} {'B³-F1':>7}  pairwise P / R / F1")
-    for name, pred in (("project resolver (name + shared co-author/inst)", author_ours),
+    for name, pred in (("project resolver (scored evidence, agglomerative)", author_ours),
                        ("baseline: same printed name", author_naive),
                        ("baseline: every mention alone", author_alone)):
         p, r, f = pairwise(pred, author_gold)

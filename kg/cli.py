@@ -248,6 +248,30 @@ def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences)
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {path}", err=True)
 
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["author"]))
+@click.argument("ident", metavar="ID")
+@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of a finished build (holds corpus.json).")
+def explain(kind, ident, graph_dir):
+    """Explain how an entity was resolved: for an author, which mentions (paper, position, printed
+    name) were merged into it and the evidence of every merge. ID is an author id, or a printed name
+    (several authors with that name are listed).
+
+    Example: kg explain author author:d-dai-5a6d67c1 --graph exports
+    """
+    from pathlib import Path
+
+    from .records import CORPUS_FILE, read_corpus
+    from .resolve.explain import explain_author
+
+    try:
+        click.echo(explain_author(read_corpus(Path(graph_dir) / CORPUS_FILE), ident))
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main():
     try:
         cli(standalone_mode=True)

@@ -151,9 +151,13 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     for d in drafts:
         names = [normalise_person_name(n) for n in d["printed_authors"]]
         inst_ids = tuple(r.institution_id for r in d["institutions"])
+        # the paper's category, year, topics and text are evidence too (authors.py weighs them)
+        text = " ".join([d["title"] or ""] + [t for lang, t in d["abstracts"] if lang == "en"])
+        topics = tuple(label for label, _ in d["topics"])
         for position, printed in enumerate(d["printed_authors"]):
             others = tuple(n for k, n in enumerate(names) if k != position)
-            mentions.append(AuthorMention(d["id"], position, printed, others, inst_ids))
+            mentions.append(AuthorMention(d["id"], position, printed, others, inst_ids, full_name=d["full_names"][position],
+                                          category=d["category"], year=d["year"], topics=topics, text=text))
     assignment, authors = resolve_authors(mentions)
     papers = []
     for d in drafts:

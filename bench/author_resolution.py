@@ -1,0 +1,261 @@
+"""Author disambiguation and institution normalisation on ../shared/corpus, measured against gold.jsonl.
+
+Prints, for the author mentions of the digest entries (gold: `authors[].full`), pairwise precision /
+recall / F1 and B³ precision / recall / F1 of
+
+  (a) same printed name  (b) every mention alone  (c) the project's resolver (kg/resolve/authors.py)
+  (d) an oracle for scale: gold persons cut where no shared co-author or institution links their
+      mentions (perfect use of direct evidence, nothing else; knows gold, so not a method)
+
+on the whole corpus and on each half (even-numbered digests: the half the weights were fitted on;
+odd-numbered digests: held out), against gold full names as written and against gold full names
+folded (accents, case, punctuation: gold spells one person "Rodola" and "Rodolà"). Then institution
+B³ (mentions against gold `norm`) and ROR coverage, with kg.resolve.resolve_institution.
+
+Mentions are built exactly as `kg build` builds them (kg.ingest.read_inputs, kg.resolve.resolve),
+without NLP by default (topic evidence then comes from titles and abstracts only; --nlp adds the
+extracted topics, slowly).
+
+    python bench/author_resolution.py [--corpus ../shared/corpus] [--cache /tmp/kg_mentions.pkl] [--nlp]
+    python bench/author_resolution.py --fit      # refit Weights on the even half (needs numpy)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import kg.resolve as _resolve_pkg  # noqa: E402,F401
+from kg.ingest import read_inputs  # noqa: E402
+from kg.knowledge.institutions import load_lexicon  # noqa: E402
+from kg.model import Extraction  # noqa: E402
+from kg.resolve import resolve_institution  # noqa: E402
+from kg.resolve.authors import (  # noqa: E402
+    FEATURES, WEIGHTS, AuthorEvidence, baseline_same_name, resolve_authors, weights_from,
+)
+from kg.textnorm import fold  # noqa: E402
+
+from corpus_quality import b_cubed, pairwise  # noqa: E402
+
+RESOLVE = sys.modules["kg.resolve"]
+
+
+def build_mentions(corpus_dir: Path, nlp: bool, jobs: int):
+    """The AuthorMentions `kg build` makes for the corpus, the gold full name of each mention whose
+    entry's author list matches gold, and the half (0 even digest, 1 odd) of each paper."""
+    files = sorted((corpus_dir / "digests").glob("*.txt")) + sorted((corpus_dir / "feeds").glob("*.txt"))
+    read = read_inputs([str(f) for f in files])
+    if nlp:
+        from kg.extract import ExtractConfig, extract_entries
+
+        extractions = extract_entries(read.entries, ExtractConfig(n_process=jobs))
+    else:
+        extractions = [Extraction()] * len(read.entries)
+    captured = {}
+    original = RESOLVE.resolve_authors
+
+    def capture(mentions, *args, **kwargs):
+        captured["mentions"] = list(mentions)
+        return original(mentions, *args, **kwargs)
+
+    RESOLVE.resolve_authors = capture
+    try:
+        corpus = RESOLVE.resolve(read.entries, extractions, lexicon=load_lexicon())
+    finally:
+        RESOLVE.resolve_authors = original
+    prefix = str(corpus_dir) + os.sep
+    ordinal: dict[str, int] = defaultdict(int)
+    ours = {}
+    for entry in read.entries:
+        rel = entry.source.file.removeprefix(prefix)
+        ordinal[rel] += 1
+        ours[(rel, ordinal[rel])] = entry
+    paper_of = {(s.file, s.line): p for p in corpus.papers for s in p.sources}
+    gold, half, mismatched = {}, {}, 0
+    for line in open(corpus_dir / "gold.jsonl", encoding="utf-8"):
+        g = json.loads(line)
+        if g["kind"] != "A":
+            continue
+        entry = ours.get((g["file"], g["entry"]))
+        if entry is None:
+            continue
+        paper = paper_of[(entry.source.file, entry.source.line)]
+        printed = [a["printed"] for a in g["authors"]]
+        if list(entry.authors) != printed or [a.printed for a in paper.authorships] != printed:
+            mismatched += 1
+            continue
+        number = int(re.search(r"(\d+)\.txt$", g["file"]).group(1))
+        half.setdefault(paper.id, number % 2)
+        for a in paper.authorships:
+            gold[(paper.id, a.position)] = g["authors"][a.position]["full"]
+    return captured["mentions"], gold, half, mismatched
+
+
+def institution_scores(corpus_dir: Path):
+    """B³ of canonical institution ids against gold `norm`, ROR coverage, unmatched printed names."""
+    lexicon = load_lexicon()
+    ours, norm, unmatched = {}, {}, set()
+    for line in open(corpus_dir / "gold.jsonl", encoding="utf-8"):
+        g = json.loads(line)
+        if g["kind"] != "A":
+            continue
+        for k, inst in enumerate(g["institutions"]):
+            inst_id, _, _, matched = resolve_institution(inst["printed"], lexicon)
+            ours[(g["file"], g["entry"], k)] = inst_id
+            norm[(g["file"], g["entry"], k)] = inst["norm"]
+            if not matched:
+                unmatched.add(inst["printed"])
+    ror_norm = {k: (lexicon.ror_lookup(v) or v) for k, v in norm.items()}
+    coverage = sum(1 for v in ours.values() if v.startswith("institution:ror-")) / max(1, len(ours))
+    return b_cubed(ours, norm), b_cubed(ours, ror_norm), coverage, len(ours), len(unmatched)
+
+
+def evidence_ceiling(mentions, gold: dict) -> dict:
+    """An oracle clustering: each gold person cut into the groups of its mentions that direct evidence
+    (a shared co-author or institution, closed transitively) connects. What a resolver that used
+    that evidence perfectly, and nothing else, would output."""
+    ev = AuthorEvidence(mentions)
+    by_person = defaultdict(list)
+    for i, m in enumerate(mentions):
+        key = (m.paper_id, m.position)
+        if key in gold:
+            by_person[gold[key]].append(i)
+    out = {}
+    for person, members in by_person.items():
+        parent = {i: i for i in members}
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                if (ev.coauthors[a] & ev.coauthors[b]) or (ev.institutions[a] & ev.institutions[b]):
+                    parent[find(a)] = find(b)
+        for i in members:
+            out[(mentions[i].paper_id, mentions[i].position)] = (person, find(i))
+    return out
+
+
+def row(name: str, pred: dict, gold: dict) -> str:
+    bp, br, bf = b_cubed(pred, gold)
+    pp, pr, pf = pairwise(pred, gold)
+    return f"  {name:<34} {pp:7.4f} {pr:7.4f} {pf:7.4f}   {bp:7.4f} {br:7.4f} {bf:7.4f}"
+
+
+def fit(mentions, gold, half, l2: float = 1e-3):
+    """Logistic regression of same-gold-person on the pair features (even half), then the threshold
+    with the best B³-F1 on the even half. Prints a Weights(...) to paste into authors.py."""
+    import numpy as np
+
+    ev = AuthorEvidence(mentions)
+    groups = defaultdict(list)
+    for i, m in enumerate(mentions):
+        key = (m.paper_id, m.position)
+        if key in gold and half.get(m.paper_id) == 0:
+            groups[ev.blocks[i]].append(i)
+    xs, ys = [], []
+    for members in groups.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if not ev.compatible(a, b):
+                    continue
+                xs.append(ev.features(a, b))
+                ma, mb = mentions[a], mentions[b]
+                ys.append(gold[(ma.paper_id, ma.position)] == gold[(mb.paper_id, mb.position)])
+    X, y = np.array(xs), np.array(ys, dtype=float)
+    w = np.zeros(X.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-X @ w))
+        gradient = X.T @ (p - y) + l2 * w
+        hessian = (X * (p * (1 - p))[:, None]).T @ X + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hessian, gradient)
+    print(f"fitted on {len(y)} pairs of the even half ({int(y.sum())} same person)")
+    values = {name: round(float(v), 3) for name, v in zip(FEATURES, w)}
+    even = {k: v for k, v in gold.items() if half.get(k[0]) == 0}
+    best = None
+    for threshold in (-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5):
+        assignment, _ = resolve_authors(mentions, weights_from(dict(values, threshold=threshold)))
+        f1 = b_cubed({k: assignment[k] for k in even}, even)[2]
+        print(f"  threshold {threshold:+.2f}: B³-F1 on the even half {f1:.4f}")
+        if best is None or f1 > best[0]:
+            best = (f1, threshold)
+    values["threshold"] = best[1]
+    print("Weights(" + ", ".join(f"{k}={v}" for k, v in values.items()) + ")")
+    return weights_from(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--cache", default=None, help="pickle the built mentions here and reuse them when present")
+    parser.add_argument("--nlp", action="store_true", help="run topic extraction so mentions carry topics (slow)")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--fit", action="store_true", help="refit the weights on the even half first (needs numpy)")
+    args = parser.parse_args()
+    corpus_dir = Path(args.corpus)
+    if not (corpus_dir / "gold.jsonl").exists():
+        print(f"skipped: no corpus at {corpus_dir}")
+        return 0
+    t0 = time.perf_counter()
+    if args.cache and Path(args.cache).exists():
+        with open(args.cache, "rb") as handle:
+            mentions, gold, half, mismatched = pickle.load(handle)
+    else:
+        mentions, gold, half, mismatched = build_mentions(corpus_dir, args.nlp, args.jobs)
+        if args.cache:
+            with open(args.cache, "wb") as handle:
+                pickle.dump((mentions, gold, half, mismatched), handle)
+    build_time = time.perf_counter() - t0
+    weights = fit(mentions, gold, half) if args.fit else WEIGHTS
+    t = time.perf_counter()
+    assignment, authors = resolve_authors(mentions, weights)
+    resolve_time = time.perf_counter() - t
+    naive = baseline_same_name(mentions)
+    alone = {(m.paper_id, m.position): f"{m.paper_id}#{m.position}" for m in mentions}
+
+    print(f"corpus: {corpus_dir}  mentions: {len(mentions)} ({len(gold)} with gold; {mismatched} digest entries "
+          f"left out: author list differs from gold)  topics: {'extracted' if args.nlp else 'none (titles, abstracts only)'}")
+    print(f"authors: {len(authors)} resolved, {len(set(naive.values()))} printed names, {len(set(gold.values()))} gold full names")
+    folded = {k: " ".join(fold(v).split()) for k, v in gold.items()}
+    ceiling = evidence_ceiling(mentions, gold)
+    print()
+    print(f"  {'author clusters':<34} {'pair-P':>7} {'pair-R':>7} {'pair-F1':>7}   {'B³-P':>7} {'B³-R':>7} {'B³-F1':>7}")
+    for title, labels in (("gold full names as written", gold), ("gold full names folded", folded)):
+        for scope, keep in (("all digests", lambda k: True), ("even half (fitted)", lambda k: half.get(k[0]) == 0),
+                            ("odd half (held out)", lambda k: half.get(k[0]) == 1)):
+            subset = {k: v for k, v in labels.items() if keep(k)}
+            print(f" {title}, {scope} ({len(subset)} mentions)")
+            print(row("(a) same printed name", naive, subset))
+            print(row("(b) every mention alone", alone, subset))
+            print(row("(c) resolver", assignment, subset))
+            if title == "gold full names as written" and scope == "all digests":
+                print(row("(d) oracle: direct evidence only", ceiling, subset))
+    (ip, ir, i_f), (rp, rr, rf), coverage, n_inst, n_unmatched = institution_scores(corpus_dir)
+    print()
+    print(f"  {'institutions (digest mentions)':<34} {'B³-P':>7} {'B³-R':>7} {'B³-F1':>7}")
+    print(f"  {'canonical id vs gold norm':<34} {ip:7.4f} {ir:7.4f} {i_f:7.4f}")
+    print(f"  {'canonical id vs gold norm∘ROR':<34} {rp:7.4f} {rr:7.4f} {rf:7.4f}   (gold norms the ROR registry files under one record unified)")
+    print(f"  ROR coverage: {coverage:.4f} of {n_inst} institution mentions link to a ROR record; "
+          f"{n_unmatched} distinct printed names matched no alias and no ROR record")
+    print()
+    print(f"timings (s): mentions {build_time:.1f}, resolver {resolve_time:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

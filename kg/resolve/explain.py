@@ -1,0 +1,67 @@
+"""`kg explain author ID`: which mentions a resolved author is made of, and why they were merged.
+
+Reads a finished build's corpus (corpus.json): each Author keeps its mentions (paper id, position)
+and one evidence line per merge (kg/resolve/authors.py writes them); the papers give the printed
+names, full names, titles and source lines, the institutions their names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import KgError
+from ..model import Author, Corpus
+from ..textnorm import fold
+
+__all__ = ["explain_author", "find_authors"]
+
+_INSTITUTION_RE = re.compile(r"institution (institution:\S+)")
+
+
+def find_authors(corpus: Corpus, query: str) -> list[Author]:
+    """The author with id `query`; else every author printed (or named) `query`, accents and case ignored."""
+    for author in corpus.authors:
+        if author.id == query:
+            return [author]
+    wanted = fold(query)
+    printed: dict[str, set[str]] = {}
+    for paper in corpus.papers:
+        for a in paper.authorships:
+            printed.setdefault(a.author_id, set()).update(fold(n) for n in (a.printed, a.full_name) if n)
+    return [a for a in corpus.authors if fold(a.name) == wanted or wanted in printed.get(a.id, ())]
+
+
+def explain_author(corpus: Corpus, query: str) -> str:
+    """The explanation text of the author `query` (an author id, or a name that only one author has)."""
+    found = find_authors(corpus, query)
+    if not found:
+        raise KgError(f"no author {query!r} in this build (give an author id, e.g. from papers.jsonl, or a printed name)")
+    if len(found) > 1:
+        lines = [f"{len(found)} authors match {query!r}; explain one of them by id:"]
+        for a in sorted(found, key=lambda a: (-len(a.mentions), a.id)):
+            lines.append(f"  {a.id}  {a.name}  {len(a.mentions)} mention{'s' if len(a.mentions) != 1 else ''}")
+        return "\n".join(lines)
+    author = found[0]
+    papers = {p.id: p for p in corpus.papers}
+    names = {i.id: i.name for i in corpus.institutions}
+    lines = [f"{author.id}  {author.name}"]
+    count = len(author.mentions)
+    lines.append(f"{count} mention{'s' if count != 1 else ''} (paper, position, printed name):")
+    for paper_id, position in author.mentions:
+        paper = papers.get(paper_id)
+        authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
+        printed = f'"{authorship.printed}"' if authorship else "?"
+        if authorship and authorship.full_name and authorship.full_name != authorship.printed:
+            printed += f" (full name {authorship.full_name})"
+        title = paper.title if paper and paper.title else ""
+        where = paper.sources[0].label() if paper and paper.sources else ""
+        lines.append(f"  {paper_id}#{position}  {printed}  {title}  [{where}]".rstrip())
+    if author.evidence:
+        lines.append(f"merged because ({len(author.evidence)} merge{'s' if len(author.evidence) != 1 else ''}, "
+                     "each: the strongest pair of mentions, the log-odds of every piece of evidence, the cluster link):")
+        for k, line in enumerate(author.evidence, 1):
+            line = _INSTITUTION_RE.sub(lambda m: f"institution {names.get(m.group(1), m.group(1))} [{m.group(1)}]", line)
+            lines.append(f"  {k}. {line}")
+    elif count == 1:
+        lines.append("not merged with any other mention: no compatible name with enough evidence")
+    return "\n".join(lines)
