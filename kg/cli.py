@@ -201,6 +201,9 @@ def serve(graph_dir, host, port, timeout, public):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)  # stop the oxigraph child on `kill` too, not only Ctrl-C
+    # a shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT ignored:
+    # install the handler explicitly so Ctrl-C (or `kill -INT`) always stops the server
+    signal.signal(signal.SIGINT, interrupt)
     try:
         server = start_server(graph_dir, host, port, timeout=timeout, public=public)
     except KgError as exc:
