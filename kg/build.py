@@ -112,7 +112,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     written += write_rdf(corpus, out / "graph.ttl", "turtle", config.base)
     written += write_rdf(corpus, out / "graph.nq", "nquads", config.base)
     for target in config.targets:
-        written += export(target, corpus, out, config.base)
+        written += export(target, corpus, out, config.base, graph)
     if config.pages:
         written += write_pages(corpus, out)
     written += write_void(corpus, out / "void.ttl", config.base, files=written)

@@ -22,7 +22,10 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Exporter:
-    """A registered export target: `write(corpus, out_dir, base) -> paths written`."""
+    """A registered export target: `write(corpus, out_dir, base, graph=None) -> paths written`.
+
+    `graph` is the corpus's `build_graph` graph when the caller has it already (kg build does), so
+    graph-based targets do not rebuild it each."""
 
     name: str
     description: str
@@ -52,14 +55,16 @@ def get_exporter(name: str) -> Exporter:
         raise FormatError(f"unknown export target {name!r}; available: {', '.join(exporter_names())}") from None
 
 
-def export(target: str, corpus, out_dir, base: str | None = None) -> list[str]:
-    """Write `corpus` in the format `target` into `out_dir`; returns the paths written."""
+def export(target: str, corpus, out_dir, base: str | None = None, graph=None) -> list[str]:
+    """Write `corpus` in the format `target` into `out_dir`; returns the paths written.
+
+    Pass `graph` (from kg.graph.build.build_graph) when you have it, to spare graph-based targets a rebuild."""
     from ..graph.rdf import DEFAULT_BASE
 
     exporter = get_exporter(target)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return exporter.write(corpus, out, base or DEFAULT_BASE)
+    return exporter.write(corpus, out, base or DEFAULT_BASE, graph)
 
 
 def _register_rdf() -> None:
@@ -69,7 +74,7 @@ def _register_rdf() -> None:
     for name, (_, suffix, quads) in RDF_FORMATS.items():
         what = "quads, one named graph per source document" if quads else "triples, union of all graphs"
         register_exporter(name, f"RDF {name} ({what}) → graph{suffix}", *aliases[name])(
-            lambda corpus, out, base, name=name, suffix=suffix: write_rdf(corpus, out / f"graph{suffix}", name, base)
+            lambda corpus, out, base, graph=None, name=name, suffix=suffix: write_rdf(corpus, out / f"graph{suffix}", name, base)
         )
 
 

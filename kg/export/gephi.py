@@ -138,10 +138,10 @@ def write_gexf(graph: nx.MultiDiGraph, path) -> list[str]:
 
 
 @register_exporter("graphml", "GraphML for Gephi, yEd, Cytoscape (typed attributes) → graph.graphml")
-def _write_graphml(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    return write_graphml(build_graph(corpus), Path(out_dir) / "graph.graphml")
+def _write_graphml(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    return write_graphml(graph if graph is not None else build_graph(corpus), Path(out_dir) / "graph.graphml")
 
 
 @register_exporter("gexf", "GEXF 1.2 for Gephi (typed attributes) → graph.gexf")
-def _write_gexf(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    return write_gexf(build_graph(corpus), Path(out_dir) / "graph.gexf")
+def _write_gexf(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    return write_gexf(graph if graph is not None else build_graph(corpus), Path(out_dir) / "graph.gexf")

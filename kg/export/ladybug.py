@@ -326,12 +326,12 @@ def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
 
 
 @register_exporter("ladybug", "LadybugDB (Kùzu fork): schema.cypher, COPY CSVs, copy.cypher, README → ladybug/")
-def _write(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    return write_ladybug(corpus, out_dir)
+def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    return write_ladybug(corpus, out_dir, graph)
 
 
 @register_exporter("ladybug-db", f"LadybugDB files as `ladybug`, plus the database itself → ladybug/{DATABASE_FILE}")
-def _write_db(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    written = write_ladybug(corpus, out_dir)
+def _write_db(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    written = write_ladybug(corpus, out_dir, graph)
     folder = Path(out_dir) / SUBDIR
     return written + [create_ladybug_database(folder, folder / DATABASE_FILE)]

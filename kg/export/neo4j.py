@@ -275,5 +275,5 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
 
 
 @register_exporter("neo4j", "Neo4j: neo4j-admin import CSVs, load.cypher (LOAD CSV), constraints, README → neo4j/")
-def _write(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    return write_neo4j(corpus, out_dir)
+def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    return write_neo4j(corpus, out_dir, graph)

@@ -156,5 +156,5 @@ def write_vosviewer(graph: nx.MultiDiGraph, out_dir) -> list[str]:
 
 
 @register_exporter("vosviewer", "VOSviewer maps: author co-authorship and topic co-occurrence → *.vosviewer.json")
-def _write(corpus: Corpus, out_dir: Path, base: str) -> list[str]:
-    return write_vosviewer(build_graph(corpus), out_dir)
+def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    return write_vosviewer(graph if graph is not None else build_graph(corpus), out_dir)

@@ -53,18 +53,8 @@ def collaboration_graph(corpus: Corpus) -> nx.Graph:
     0
     """
     names = {a.id: a.name for a in corpus.authors}
-    labels: dict[str, str] = {}
-    node_papers: dict[str, set[str]] = defaultdict(set)
-    edge_papers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for paper in corpus.papers:
-        ids = []
-        for a in paper.authorships:
-            labels.setdefault(a.author_id, names.get(a.author_id, a.printed))
-            node_papers[a.author_id].add(paper.id)
-            ids.append(a.author_id)
-        for u, v in combinations(sorted(set(ids)), 2):
-            edge_papers[(u, v)].add(paper.id)
-    return _graph("Author", labels, node_papers, edge_papers)
+    return _paper_links(corpus, "Author", lambda paper: (
+        (a.author_id, names.get(a.author_id, a.printed)) for a in paper.authorships))
 
 
 def institution_graph(corpus: Corpus) -> nx.Graph:
@@ -77,18 +67,24 @@ def institution_graph(corpus: Corpus) -> nx.Graph:
     0
     """
     names = {i.id: i.name for i in corpus.institutions}
+    return _paper_links(corpus, "Institution", lambda paper: (
+        (r.institution_id, names.get(r.institution_id, r.name)) for r in paper.institutions))
+
+
+def _paper_links(corpus: Corpus, kind: str, members) -> nx.Graph:
+    """Entities linked by shared papers: `members(paper)` yields (id, label) of a paper's entities."""
     labels: dict[str, str] = {}
     node_papers: dict[str, set[str]] = defaultdict(set)
     edge_papers: dict[tuple[str, str], set[str]] = defaultdict(set)
     for paper in corpus.papers:
         ids = []
-        for ref in paper.institutions:
-            labels.setdefault(ref.institution_id, names.get(ref.institution_id, ref.name))
-            node_papers[ref.institution_id].add(paper.id)
-            ids.append(ref.institution_id)
+        for entity_id, label in members(paper):
+            labels.setdefault(entity_id, label)
+            node_papers[entity_id].add(paper.id)
+            ids.append(entity_id)
         for u, v in combinations(sorted(set(ids)), 2):
             edge_papers[(u, v)].add(paper.id)
-    return _graph("Institution", labels, node_papers, edge_papers)
+    return _graph(kind, labels, node_papers, edge_papers)
 
 
 def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
