@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -11,11 +15,15 @@ import networkx as nx
 
 from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
+from .errors import KgError
 from .export.rdf import write_rdf, write_void
-from .graph.rdf import DEFAULT_BASE
+from .graph.rdf import DEFAULT_BASE, generate_quads
 from .records import CORPUS_FILE, write_corpus
+from .store import STATE_DIR, StoreUpdate, graph_blocks
 from .viz import write_pages
 from .extract import ExtractConfig, extract_entries
+from .extract.cache import FindingsCache, extractor_fingerprint
+from .extract.engines import get_engine
 from .graph.build import build_graph
 from .ingest import iter_input_files, read_inputs
 from .model import Corpus
@@ -36,6 +44,9 @@ class BuildConfig:
     base: str = DEFAULT_BASE  # IRI base of minted RDF resources
     targets: tuple[str, ...] = DEFAULT_TARGETS  # extra export targets written by every build (kg.export)
     pages: bool = True  # write the interactive maps (collaboration.html, institutions.html, topics.html)
+    update: bool = False  # reuse the extraction cache and change only what changed in the store
+    engine: str = "local"  # where the spaCy pass runs (kg.extract.engines): "local" or "dask"
+    scheduler: str | None = None  # address of a running Dask scheduler; None starts a local cluster
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class BuildResult:
     graph: nx.MultiDiGraph
     report: dict
     written: tuple[str, ...]
+    stats: dict = field(default_factory=dict)  # texts extracted and reused, store graphs changed
 
     @property
     def partial(self) -> bool:
@@ -65,13 +77,23 @@ def read_graph_json(path) -> nx.MultiDiGraph:
         return nx.node_link_graph(json.load(handle), edges="edges", multigraph=True, directed=True)
 
 
+CACHE_FILE = "extract.sqlite"
+_STAGING = "staging"  # inside the state folder: hidden from readers of OUT, same file system
+
+
 def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the graph of every file under `inputs` and write papers.jsonl, graph.json, corpus.json,
     graph.ttl, graph.nq, void.ttl and report.json to `out`.
 
+    Everything is written into a staging folder first and moved into `out` at the end, so a build
+    that fails or is killed leaves the previous outputs as they were. Beside the outputs, `out/.kg/`
+    keeps the extraction cache and the persistent store (kg.store); with ``config.update`` the
+    cache is read, so only texts not seen before go through spaCy. Either way the outputs are those
+    of a full build of `inputs`, byte for byte.
+
     `progress(stage, done, total)` is called as entries are extracted. Raises InputError for a
-    missing input path and ModelError when no spaCy pipeline is installed; bad content never raises
-    but ends in the report.
+    missing input path, ModelError when no spaCy pipeline is installed and KgError when another
+    build is writing `out`; bad content never raises but ends in the report.
 
     Examples
     --------
@@ -81,40 +103,101 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     """
     for target in config.targets:
         get_exporter(target)  # an unknown target fails before any work
-    files = iter_input_files(inputs)
-    read = read_inputs(inputs, config.format)
-    entries = list(read.entries)
-    done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress("extract", done, len(entries))
-
-    extractions = extract_entries(entries, config.extract, progress=tick)
-    corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
-    corpus = Corpus(
-        papers=corpus.papers,
-        authors=corpus.authors,
-        institutions=corpus.institutions,
-        problems=tuple(read.problems) + corpus.problems,
-        inputs=tuple(str(i) for i in inputs),
-    )
-    graph = build_graph(corpus)
-    report = build_report(corpus, graph, len(entries), files)
+    engine = get_engine(config.engine, config.scheduler)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    written += write_papers_jsonl(corpus, out / "papers.jsonl")
-    written += write_graph_json(graph, out / "graph.json")
-    written += write_corpus(corpus, out / CORPUS_FILE)
-    written += write_rdf(corpus, out / "graph.ttl", "turtle", config.base)
-    written += write_rdf(corpus, out / "graph.nq", "nquads", config.base)
-    for target in config.targets:
-        written += export(target, corpus, out, config.base, graph)
-    if config.pages:
-        written += write_pages(corpus, out)
-    written += write_void(corpus, out / "void.ttl", config.base, files=written)
-    written += write_report(report, out / "report.json")
-    return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written))
+    state = out / STATE_DIR
+    state.mkdir(exist_ok=True)
+    with _lock(state / "lock", out):
+        files = iter_input_files(inputs)
+        read = read_inputs(inputs, config.format)
+        entries = list(read.entries)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("extract", done, len(entries))
+
+        fingerprint = extractor_fingerprint(config.extract.model)
+        with FindingsCache(state / CACHE_FILE, fingerprint, read=config.update) as cache:
+            extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
+            stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
+            if not config.update:
+                cache.prune()
+        corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
+        corpus = Corpus(
+            papers=corpus.papers,
+            authors=corpus.authors,
+            institutions=corpus.institutions,
+            problems=tuple(read.problems) + corpus.problems,
+            inputs=tuple(str(i) for i in inputs),
+        )
+        graph = build_graph(corpus)
+        report = build_report(corpus, graph, len(entries), files)
+        with _staging(out) as stage:
+            written = []
+            written += write_papers_jsonl(corpus, stage / "papers.jsonl")
+            written += write_graph_json(graph, stage / "graph.json")
+            written += write_corpus(corpus, stage / CORPUS_FILE)
+            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base)
+            store = StoreUpdate(state, fresh=not config.update)
+            written += _write_nquads(corpus, stage / "graph.nq", config.base, store)
+            stats.update(("store_" + k, v) for k, v in store.finish().items())
+            for target in config.targets:
+                written += export(target, corpus, stage, config.base, graph)
+            if config.pages:
+                written += write_pages(corpus, stage)
+            written += write_void(corpus, stage / "void.ttl", config.base, files=written)
+            written += write_report(report, stage / "report.json")
+            written = _commit(stage, out, written)
+    return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
+
+
+def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate) -> list[str]:
+    """graph.nq and the persistent store from one pass over the quads, graph by graph (the
+    concatenated blocks are exactly what serialising all quads at once gives)."""
+    with atomic_open(path, "wb") as handle:
+        for graph, block in graph_blocks(generate_quads(corpus, base)):
+            handle.write(block)
+            store.add(graph, block)
+    return [str(path)]
+
+
+@contextmanager
+def _lock(path: Path, out: Path):
+    """One build at a time per output folder (an advisory lock, released when the process dies)."""
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KgError(f"{out}: another kg build is writing this folder") from None
+        yield
+
+
+@contextmanager
+def _staging(out: Path):
+    """A fresh staging folder inside `out` (same file system, so moving out of it is a rename);
+    removed afterwards whatever happens, as is one a killed build left behind."""
+    stage = out / STATE_DIR / _STAGING
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _commit(stage: Path, out: Path, written: list[str]) -> list[str]:
+    """Move each staged file or folder into `out` by rename; the paths written, as in `out`.
+
+    Files replace their old versions atomically; a folder (neo4j/, ladybug/) replaces the old one
+    by two renames, so it is never a mix of old and new files."""
+    for item in sorted(stage.iterdir()):
+        target = out / item.name
+        if target.is_dir() and not target.is_symlink():
+            os.replace(target, stage / f".old-{item.name}")  # removed with the staging folder
+        os.replace(item, target)
+    prefix = str(stage)
+    return [str(out) + path[len(prefix):] if path.startswith(prefix) else path for path in written]

@@ -42,3 +42,14 @@ def seed_build(seeds_dir):
 @pytest.fixture(scope="session")
 def seed_papers(seed_build):
     return {p.title or p.id: p for p in seed_build.corpus.papers}
+
+
+def output_files(folder: Path) -> dict[str, bytes]:
+    """Every output file of a build folder by relative path, without the state folder .kg/ (cache and
+    store are working state, not outputs)."""
+    folder = Path(folder)
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] != ".kg"
+    }

@@ -13,6 +13,7 @@ candidates (kg.extract.zh) and ranked the same way.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -36,7 +37,10 @@ from .components import (
 from .pipeline import ExtractConfig, load_pipeline
 from .zh import zh_candidates
 
-__all__ = ["extract_entries", "code_urls", "repository_of", "latin_names", "entry_text_key"]
+__all__ = [
+    "extract_entries", "find_entries", "rank_entries", "Findings", "findings_from_doc", "english_text",
+    "code_urls", "repository_of", "latin_names", "entry_text_key",
+]
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net")
 _PAGES_HOSTS = (".github.io", ".gitlab.io")
@@ -128,18 +132,29 @@ def latin_names(text: str) -> tuple[list[str], list[str]]:
 
 
 @dataclass
-class _Raw:
-    """Per-text findings before corpus-level ranking."""
+class Findings:
+    """What one text yields before corpus-level ranking: plain JSON-able values, so findings can be
+    cached on disk (kg.extract.cache) and computed by other processes or machines (kg.extract.engines)."""
 
     candidates: dict = field(default_factory=dict)  # label -> [count, first offset, n_words, in_title, weak lead]
-    acronyms: list = field(default_factory=list)
+    acronyms: list = field(default_factory=list)  # [short, long, proposed]
     named: list = field(default_factory=list)
     datasets: list = field(default_factory=list)
     zh: bool = False  # the text read is Chinese (topics through the glossary)
     zh_aliases: dict = field(default_factory=dict)  # acronym in brackets -> label, from Chinese text
 
+    def to_json(self) -> str:
+        return json.dumps([self.candidates, self.acronyms, self.named, self.datasets, self.zh, self.zh_aliases],
+                          ensure_ascii=False, separators=(",", ":"))
 
-def _english_text(entry: Entry) -> tuple[str, int]:
+    @classmethod
+    def from_json(cls, text: str) -> "Findings":
+        candidates, acronyms, named, datasets, zh, aliases = json.loads(text)
+        return cls(candidates, [tuple(a) for a in acronyms], named, datasets, zh, aliases)
+
+
+def english_text(entry: Entry) -> tuple[str, int]:
+    """The English text spaCy reads for `entry` (title, then abstract) and the title's length."""
     title = clean_text(entry.title) if entry.title else ""
     body = clean_text(entry.abstract) if entry.abstract and entry.lang == "en" else ""
     if title and body:
@@ -156,7 +171,7 @@ def _chinese_text(entry: Entry) -> str:
     return entry.summary_zh or ""
 
 
-def _add_chinese(raw: _Raw, text: str, base: int, background: Background) -> None:
+def _add_chinese(raw: Findings, text: str, base: int, background: Background) -> None:
     """Candidates of a Chinese text, through the glossary; offsets scaled to English lengths.
 
     A translation must end on a word English abstracts use as a noun-phrase head (a one-word
@@ -198,8 +213,9 @@ def _add_chinese(raw: _Raw, text: str, base: int, background: Background) -> Non
             stats[0] += 1
 
 
-def _raw_from_doc(doc, title_len: int) -> _Raw:
-    raw = _Raw()
+def findings_from_doc(doc, title_len: int) -> Findings:
+    """Findings of one English text the pipeline processed (Chinese text is added afterwards)."""
+    raw = Findings()
     for label, offset, n_words, weak in doc._.kg_candidates:
         stats = raw.candidates.get(label)
         if stats is None:
@@ -218,7 +234,7 @@ def _is_method(short: str, long: str, proposed: bool) -> bool:
     return proposed or head in METHOD_HEADS or any(c.islower() for c in short[1:]) and any(c.isupper() for c in short)
 
 
-def _method_and_aliases(raw: _Raw) -> tuple[list[Method], set[str], dict[str, str]]:
+def _method_and_aliases(raw: Findings) -> tuple[list[Method], set[str], dict[str, str]]:
     """Methods named by acronym definitions and naming phrases, and short form → long-form label."""
     dataset_keys = {d.lower() for d in raw.datasets}
     methods: list[Method] = []
@@ -250,7 +266,7 @@ def _singular_word(word: str) -> str:
     return word if word.endswith("ics") else singular(word)
 
 
-def _merged_candidates(raw: _Raw, alias: dict[str, str], background: Background | None = None) -> dict[str, list]:
+def _merged_candidates(raw: Findings, alias: dict[str, str], background: Background | None = None) -> dict[str, list]:
     """Occurrences grouped by topic key (acronyms counted for their long form):
     key -> [count, first offset, n_words, in_title, label].
 
@@ -290,7 +306,7 @@ def _score(count: int, offset: int, n_words: int, in_title: bool, idf: float, he
 
 
 def _finish(
-    entry: Entry, raw: _Raw, df: Counter, n_docs: int, config: ExtractConfig,
+    entry: Entry, raw: Findings, df: Counter, n_docs: int, config: ExtractConfig,
     display: dict[str, str], background: Background,
 ) -> Extraction:
     code = tuple(code_urls(entry.urls))
@@ -317,57 +333,105 @@ def _finish(
     return Extraction(topics=topics, methods=tuple(methods), datasets=tuple(raw.datasets), code=code)
 
 
+def add_chinese_findings(findings: Findings, entry: Entry, background: Background) -> None:
+    """Add the candidates of `entry`'s Chinese text (if it is read) to `findings`."""
+    chinese = _chinese_text(entry)
+    if chinese:
+        text, _ = english_text(entry)
+        _add_chinese(findings, chinese, len(text) + 1 if text else 0, background)
+
+
+def find_entries(
+    unique: dict[str, Entry],
+    config: ExtractConfig = ExtractConfig(),
+    nlp=None,
+    progress: Callable[[int], None] | None = None,
+    engine=None,
+) -> dict[str, Findings]:
+    """Findings of each entry (keyed by entry_text_key): spaCy over the English texts, through
+    `engine` (kg.extract.engines; default: nlp.pipe in this process), then the Chinese texts."""
+    from .engines import LocalEngine
+
+    english = {}
+    for key, entry in unique.items():
+        text, title_len = english_text(entry)
+        if text:
+            english[key] = (text, title_len)
+    found = {}
+    if english:
+        engine = engine or LocalEngine(nlp=nlp)
+        found = engine.find(english, config, progress)
+    background = load_background() if config.background else Background()
+    out: dict[str, Findings] = {}
+    for key, entry in unique.items():
+        findings = found.get(key) or Findings()
+        add_chinese_findings(findings, entry, background)
+        out[key] = findings
+    return out
+
+
+def rank_entries(
+    entries: list[Entry], findings: dict[str, Findings], config: ExtractConfig = ExtractConfig()
+) -> list[Extraction]:
+    """Corpus-level ranking: topic scores with the build's document frequencies, one printed form per
+    topic across the build. Pure function of the findings, so it is redone on every build and update."""
+    keys = [entry_text_key(e) for e in entries]
+    unique: dict[str, Entry] = {}
+    for key, entry in zip(keys, entries):
+        unique.setdefault(key, entry)
+    background = load_background() if config.background else Background()
+    df: Counter = Counter()
+    surfaces: dict[str, Counter] = {}
+    # findings are read in key order, so the result does not depend on which entry came first
+    for key in sorted(unique):
+        raw = findings[key]
+        _, _, alias = _method_and_aliases(raw)
+        merged = _merged_candidates(raw, alias, background)
+        df.update(merged.keys())
+        for topic, stats in merged.items():
+            surfaces.setdefault(topic, Counter())[stats[4]] += 1
+    # one printed form per topic across the build: the most common, ties broken alphabetically
+    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in surfaces.items()}
+    n_docs = sum(1 for key in unique if findings[key].candidates)
+    finished = {
+        key: _finish(entry, _copy(findings[key]), df, n_docs, config, display, background)
+        for key, entry in unique.items()
+    }
+    return [finished[key] for key in keys]
+
+
+def _copy(findings: Findings) -> Findings:
+    # _finish sets datasets on Chinese findings; cached findings stay as found
+    return Findings(findings.candidates, findings.acronyms, findings.named, list(findings.datasets),
+                    findings.zh, findings.zh_aliases)
+
+
 def extract_entries(
     entries: Iterable[Entry],
     config: ExtractConfig = ExtractConfig(),
     nlp=None,
     progress: Callable[[int], None] | None = None,
+    cache=None,
+    engine=None,
 ) -> list[Extraction]:
     """Extract topics, methods, datasets and code links from every entry, in the order given.
 
-    Identical texts are processed once. Topic scores use the document frequency of each label over
-    the entries given plus the shipped background table (``config.background``), so a word found in
-    most abstracts ranks low. Chinese-only entries get English topics through the glossary.
+    Identical texts are processed once, and texts found in `cache` (kg.extract.cache.FindingsCache)
+    not at all. Topic scores use the document frequency of each label over the entries given plus
+    the shipped background table (``config.background``), so a word found in most abstracts ranks
+    low. Chinese-only entries get English topics through the glossary.
     """
     entries = list(entries)
-    keys = [entry_text_key(e) for e in entries]
     unique: dict[str, Entry] = {}
-    for key, entry in zip(keys, entries):
-        unique.setdefault(key, entry)
-    raws: dict[str, _Raw] = {}
-    english: list[tuple[str, tuple[str, int]]] = []
-    for key, entry in unique.items():
-        text, title_len = _english_text(entry)
-        if text:
-            english.append((text, (key, title_len)))
-        else:
-            raws[key] = _Raw()
-    if english:
-        nlp = nlp or load_pipeline(config.model)
-        for doc, (key, title_len) in nlp.pipe(
-            english, as_tuples=True, batch_size=config.batch_size, n_process=config.n_process
-        ):
-            raws[key] = _raw_from_doc(doc, title_len)
-            if progress:
-                progress(1)
-    background = load_background() if config.background else Background()
-    for key, entry in unique.items():
-        chinese = _chinese_text(entry)
-        if chinese:
-            text, _ = _english_text(entry)
-            _add_chinese(raws[key], chinese, len(text) + 1 if text else 0, background)
-    df: Counter = Counter()
-    surfaces: dict[str, Counter] = {}
-    for raw in raws.values():
-        _, _, alias = _method_and_aliases(raw)
-        merged = _merged_candidates(raw, alias, background)
-        df.update(merged.keys())
-        for key, stats in merged.items():
-            surfaces.setdefault(key, Counter())[stats[4]] += 1
-    # one printed form per topic across the build: the most common, ties broken alphabetically
-    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in surfaces.items()}
-    n_docs = sum(1 for r in raws.values() if r.candidates)
-    finished = {
-        key: _finish(unique[key], raw, df, n_docs, config, display, background) for key, raw in raws.items()
-    }
-    return [finished[key] for key in keys]
+    for entry in entries:
+        unique.setdefault(entry_text_key(entry), entry)
+    findings = cache.get_many(unique) if cache is not None else {}
+    missing = {key: entry for key, entry in unique.items() if key not in findings}
+    if progress and findings:
+        progress(len(findings))
+    if missing:
+        found = find_entries(missing, config, nlp, progress, engine)
+        if cache is not None:
+            cache.put_many(found)
+        findings.update(found)
+    return rank_entries(entries, findings, config)

@@ -1,0 +1,129 @@
+"""Where the spaCy pass runs: in this process (nlp.pipe, optionally with worker processes) or on a
+Dask cluster. An engine maps {key: (English text, title length)} to {key: Findings}; everything
+after it (Chinese text, ranking) is cheap and runs locally.
+
+Engines are registered by name (`kg build --engine NAME`), so another distributed engine is one
+class away. Results never depend on the engine or on the number of workers: each text's findings
+depend on that text alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Callable
+
+from ..errors import KgError
+from .pipeline import ExtractConfig, load_pipeline
+
+__all__ = ["LocalEngine", "DaskEngine", "get_engine", "engine_names", "find_texts"]
+
+Texts = dict  # key -> (English text, title length)
+
+
+def find_texts(nlp, items: list[tuple[str, tuple[str, int]]], batch_size: int, n_process: int = 1):
+    """(key, Findings) for each (text, (key, title_len)) item, in order, through nlp.pipe."""
+    from .mentions import findings_from_doc
+
+    for doc, (key, title_len) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield key, findings_from_doc(doc, title_len)
+
+
+def _items(texts: Texts) -> list[tuple[str, tuple[str, int]]]:
+    return [(text, (key, title_len)) for key, (text, title_len) in texts.items()]
+
+
+class LocalEngine:
+    """nlp.pipe in this process; `config.n_process` > 1 adds spaCy worker processes (each single-threaded)."""
+
+    name = "local"
+
+    def __init__(self, nlp=None):
+        self.nlp = nlp
+
+    def find(self, texts: Texts, config: ExtractConfig, progress: Callable[[int], None] | None = None) -> dict:
+        if config.n_process > 1:
+            # BLAS threads per worker: two workers with two threads each on two cores only contend
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
+        nlp = self.nlp or load_pipeline(config.model)
+        out = {}
+        for key, findings in find_texts(nlp, _items(texts), config.batch_size, config.n_process):
+            out[key] = findings
+            if progress:
+                progress(1)
+        return out
+
+
+# One pipeline per Dask worker process, loaded by its first task.
+_WORKER_NLP: dict = {}
+
+
+def _dask_partition(items: list, spacy_model: str | None, pipe_batch: int) -> list[tuple[str, str]]:
+    """Run on a Dask worker: findings of one partition, as JSON (plain bytes cross the wire)."""
+    nlp = _WORKER_NLP.get(spacy_model)
+    if nlp is None:
+        nlp = _WORKER_NLP[spacy_model] = load_pipeline(spacy_model)
+    return [(key, findings.to_json()) for key, findings in find_texts(nlp, items, pipe_batch)]
+
+
+class DaskEngine:
+    """The spaCy pass as Dask tasks, one per partition of texts.
+
+    `address` names a running scheduler ("tcp://host:8786"); None starts a LocalCluster of
+    `config.n_process` single-threaded worker processes on this machine. Each worker needs the
+    project and the spaCy model installed.
+    """
+
+    name = "dask"
+    partition_size = 256  # texts per task: big enough to amortise the round trip, small enough to balance
+
+    def __init__(self, address: str | None = None):
+        self.address = address
+
+    def find(self, texts: Texts, config: ExtractConfig, progress: Callable[[int], None] | None = None) -> dict:
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError:
+            raise KgError("the dask engine needs Dask: pip install 'dask[distributed]'") from None
+        from .mentions import Findings
+
+        items = _items(texts)
+        parts = [items[i : i + self.partition_size] for i in range(0, len(items), self.partition_size)]
+        cluster = None
+        if self.address is None:
+            cluster = LocalCluster(n_workers=max(1, config.n_process), threads_per_worker=1, processes=True,
+                                   silence_logs=logging.WARNING,
+                                   dashboard_address=None, env={"OMP_NUM_THREADS": "1"})
+        try:
+            with Client(self.address or cluster) as client:
+                # (keyword names differ from Client.map's own: its batch_size would swallow ours)
+                futures = client.map(_dask_partition, parts, spacy_model=config.model, pipe_batch=config.batch_size,
+                                     pure=False)
+                out = {}
+                for future in as_completed(futures):
+                    found = future.result()
+                    out.update((key, Findings.from_json(data)) for key, data in found)
+                    if progress:
+                        progress(len(found))
+        finally:
+            if cluster is not None:
+                cluster.close()
+        return out
+
+
+_ENGINES = {"local": LocalEngine, "dask": DaskEngine}
+
+
+def engine_names() -> list[str]:
+    return sorted(_ENGINES)
+
+
+def get_engine(name: str, address: str | None = None):
+    """An engine by name; `address` is the scheduler of a distributed engine."""
+    if name not in _ENGINES:
+        raise KgError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
+    if name == "local":
+        if address:
+            raise KgError("--scheduler only applies to a distributed engine (--engine dask)")
+        return LocalEngine()
+    return _ENGINES[name](address)

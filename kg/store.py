@@ -1,0 +1,96 @@
+"""The persistent graph store of a build folder: an on-disk Oxigraph database holding one named
+graph per source document plus the derived graph, kept in step with the build.
+
+`kg build` writes it to OUT/.kg/store; `kg build --update` rewrites only the graphs whose content
+changed (a new digest adds its graph, a deleted one's graph is dropped, the derived graph follows),
+which it knows from the digest of each graph's N-Quads recorded in OUT/.kg/store.json. A build
+that dies while changing the store leaves the record marked dirty, and the next build reloads the
+store from scratch rather than trust it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from itertools import groupby
+from pathlib import Path
+from typing import Iterable
+
+from pyoxigraph import RdfFormat, Store, serialize
+
+from .export.atomic import atomic_open
+
+__all__ = ["STATE_DIR", "StoreUpdate", "update_store", "graph_blocks"]
+
+STATE_DIR = ".kg"  # inside the build folder: the store and the extraction cache
+STORE_DIR = "store"
+RECORD_FILE = "store.json"
+
+
+def graph_blocks(quads: Iterable) -> Iterable[tuple[str, bytes]]:
+    """(graph IRI, its quads as N-Quads bytes) for quads that come graph by graph (generate_quads)."""
+    for graph, group in groupby(quads, key=lambda q: q.graph_name):
+        yield graph.value, serialize(group, format=RdfFormat.N_QUADS)
+
+
+class StoreUpdate:
+    """Feed it the graph blocks of a build; it changes the store where they differ from the record."""
+
+    def __init__(self, state_dir, fresh: bool = False):
+        self.state_dir = Path(state_dir)
+        self.path = self.state_dir / STORE_DIR
+        self.record_path = self.state_dir / RECORD_FILE
+        record = self._read_record()
+        if fresh or record is None or record.get("dirty"):
+            shutil.rmtree(self.path, ignore_errors=True)
+            record = {"graphs": {}}
+        self.old = record["graphs"]
+        self.new: dict[str, str] = {}
+        self.changed: list[str] = []
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._write_record({"dirty": True, "graphs": self.old})
+        self.store = Store(str(self.path))
+
+    def _read_record(self) -> dict | None:
+        try:
+            return json.loads(self.record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write_record(self, record: dict) -> None:
+        with atomic_open(self.record_path) as handle:
+            json.dump(record, handle, sort_keys=True, indent=1)
+
+    def add(self, graph: str, nquads: bytes) -> None:
+        digest = hashlib.sha256(nquads).hexdigest()
+        self.new[graph] = digest
+        if self.old.get(graph) == digest:
+            return
+        self.changed.append(graph)
+        from pyoxigraph import NamedNode
+
+        node = NamedNode(graph)
+        if graph in self.old:
+            self.store.remove_graph(node)
+        self.store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+
+    def finish(self) -> dict:
+        """Drop graphs no longer built, flush, record the new state; a summary of what changed."""
+        from pyoxigraph import NamedNode
+
+        removed = sorted(set(self.old) - set(self.new))
+        for graph in removed:
+            self.store.remove_graph(NamedNode(graph))
+        self.store.flush()
+        del self.store  # release the database lock before anyone reopens it
+        self._write_record({"dirty": False, "graphs": self.new})
+        return {"graphs": len(self.new), "changed": len(self.changed), "removed": len(removed)}
+
+
+def update_store(state_dir, blocks: Iterable[tuple[str, bytes]], fresh: bool = False) -> dict:
+    """Bring the store in `state_dir` to exactly `blocks`; see StoreUpdate."""
+    update = StoreUpdate(state_dir, fresh)
+    for graph, data in blocks:
+        update.add(graph, data)
+    return update.finish()

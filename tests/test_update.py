@@ -1,0 +1,148 @@
+"""Incremental builds (`--update`), the persistent store, the extraction cache, interrupted builds,
+and determinism across --jobs and engines: every path gives the outputs of a full build, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat, Store, parse
+
+from kg.build import BuildConfig, build
+from kg.errors import KgError
+from kg.extract import ExtractConfig
+from kg.extract.cache import FindingsCache
+from kg.extract.mentions import Findings
+from kg.store import STATE_DIR
+from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, output_files
+
+FAST = BuildConfig(targets=(), pages=False)  # the core outputs are enough to compare paths
+
+
+def _seeds(folder: Path, *names: str) -> Path:
+    (folder / "seeds").mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SEEDS / name, folder / "seeds" / name)
+    return folder
+
+
+def _build(folder: Path, out: str, config: BuildConfig = FAST):
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return build(["seeds"], out, config)
+    finally:
+        os.chdir(cwd)
+
+
+def _store_counts(out: Path) -> dict[str, int]:
+    store = Store.read_only(str(out / STATE_DIR / "store"))
+    return {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+
+
+def _nquads_counts(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for quad in parse(path=str(path), format=RdfFormat.N_QUADS):
+        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+    return counts
+
+
+def test_update_adds_and_removes_sources_like_a_full_build(tmp_path):
+    work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
+    first = _build(work, "out")
+    assert first.stats == {"texts_extracted": 15, "texts_reused": 0,
+                           "store_graphs": 3, "store_changed": 3, "store_removed": 0}
+    shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
+    added = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    # the second feed's 10 entries: one repeats a first-feed text (EMO), nine are new
+    assert added.stats["texts_extracted"] == 9 and added.stats["texts_reused"] == 15
+    assert added.stats["store_removed"] == 0 and added.stats["store_graphs"] == 4
+    (work / "seeds" / SEED_DIGEST).unlink()
+    removed = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    assert removed.stats["texts_extracted"] == 0 and removed.stats["store_removed"] == 1
+    assert f"https://example.org/kg/graph/source/seeds/{SEED_DIGEST}" not in _store_counts(work / "out")
+
+    full = _seeds(tmp_path / "full", SEED_FEED_1, SEED_FEED_2)
+    _build(full, "out")
+    assert output_files(work / "out") == output_files(full / "out")
+    assert _store_counts(work / "out") == _store_counts(full / "out") == _nquads_counts(work / "out" / "graph.nq")
+
+
+def test_update_after_a_store_change_was_interrupted_reloads_the_store(tmp_path):
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(work, "out")
+    record = work / "out" / STATE_DIR / "store.json"
+    record.write_text(record.read_text().replace('"dirty": false', '"dirty": true'))
+    again = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    assert again.stats["store_changed"] == again.stats["store_graphs"] == 4
+    assert _store_counts(work / "out") == _nquads_counts(work / "out" / "graph.nq")
+
+
+def test_cache_serves_only_its_own_fingerprint(tmp_path):
+    findings = Findings({"neural network": [1, 0, 2, True, False]}, [("CMT", "Cross Modal Transformer", True)], ["GFNet"], ["nuScenes"])
+    with FindingsCache(tmp_path / "c.sqlite", "aaaa") as cache:
+        cache.put_many({"k1": findings})
+        assert cache.get_many(["k1", "k2"]) == {"k1": findings}
+        assert (cache.hits, cache.misses) == (1, 1)
+    with FindingsCache(tmp_path / "c.sqlite", "bbbb") as cache:
+        assert cache.get_many(["k1"]) == {}  # another extractor's findings are never served
+        assert cache.prune() == 1
+    with FindingsCache(tmp_path / "c.sqlite", "aaaa", read=False) as cache:
+        assert cache.get_many(["k1"]) == {} and cache.misses == 1
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
+    import fcntl
+
+    work = _seeds(tmp_path, SEED_FEED_1)
+    (work / "out" / STATE_DIR).mkdir(parents=True)
+    with open(work / "out" / STATE_DIR / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(KgError, match="another kg build is writing"):
+            _build(work, "out")
+
+
+def test_killed_build_leaves_the_previous_outputs_intact(tmp_path):
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    kg = [sys.executable, "-m", "kg"]
+    subprocess.run([*kg, "build", "seeds", "--out", "out", "-q"], cwd=work, check=True)
+    before = output_files(work / "out")
+    assert len(before) > 40  # the default export set, folders included
+    # a changed input, so the killed build would write different files
+    (work / "seeds" / SEED_DIGEST).unlink()
+    process = subprocess.Popen([*kg, "build", "seeds", "--out", "out", "-q"], cwd=work)
+    staging = work / "out" / STATE_DIR / "staging"
+    deadline = time.monotonic() + 120
+    while not (staging.exists() and any(staging.iterdir())) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed mid-way"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert output_files(work / "out") == before
+    # the next build clears the leftovers and completes
+    subprocess.run([*kg, "build", "seeds", "--out", "out", "-q"], cwd=work, check=True)
+    assert not staging.exists()
+    assert output_files(work / "out")["papers.jsonl"] != before["papers.jsonl"]
+
+
+def test_outputs_do_not_depend_on_jobs_or_engine(tmp_path):
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(work, "one")
+    _build(work, "two", BuildConfig(targets=(), pages=False, extract=ExtractConfig(n_process=2)))
+    assert output_files(work / "one") == output_files(work / "two")
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_dask_engine_on_a_local_cluster_gives_the_same_outputs(tmp_path):
+    pytest.importorskip("distributed")
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(work, "local")
+    result = _build(work, "dask", BuildConfig(targets=(), pages=False, engine="dask", extract=ExtractConfig(n_process=2)))
+    assert result.stats["texts_extracted"] == 24
+    assert output_files(work / "local") == output_files(work / "dask")
