@@ -64,6 +64,9 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """
     g = nx.MultiDiGraph()
     node_sources: dict[str, set[str]] = defaultdict(set)
+    # edges are collected in plain dicts and handed to networkx once: a has_edge/add_edge pair per
+    # mention dominated the build on big corpora
+    edge_attrs: dict[tuple[str, str, str], dict] = {}
     edge_sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     edge_papers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     paper_count: dict[str, set[str]] = defaultdict(set)
@@ -77,11 +80,12 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         node_sources[nid].update(srcs)
 
     def add_edge(u: str, v: str, rel: str, srcs, paper: str | None = None, **attrs) -> None:
-        if not g.has_edge(u, v, key=rel):
-            g.add_edge(u, v, key=rel, type=rel, **attrs)
-        edge_sources[(u, v, rel)].update(srcs)
+        key = (u, v, rel)
+        if key not in edge_attrs:
+            edge_attrs[key] = {"type": rel, **attrs}
+        edge_sources[key].update(srcs)
         if paper:
-            edge_papers[(u, v, rel)].add(paper)
+            edge_papers[key].add(paper)
 
     for paper in corpus.papers:
         srcs = [s.label() for s in paper.sources]
@@ -142,31 +146,33 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         for a, b in combinations(top, 2):
             add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
-    _add_topic_hierarchy(g, topic_categories, node_sources, edge_sources)
+    _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources)
+    for (u, v, rel), data in edge_attrs.items():
+        data["sources"] = sorted(edge_sources[(u, v, rel)])
+        papers = edge_papers.get((u, v, rel))
+        if papers:
+            data["papers"] = sorted(papers)
+            data["weight"] = len(papers)
+    g.add_edges_from((u, v, rel, data) for (u, v, rel), data in edge_attrs.items())
     for nid, srcs in node_sources.items():
-        g.nodes[nid]["sources"] = sorted(srcs)
-        if g.nodes[nid]["type"] != "Paper":
-            g.nodes[nid]["paper_count"] = len(paper_count.get(nid, ()))
-    for (u, v, rel), srcs in edge_sources.items():
-        data = g.edges[u, v, rel]
-        data["sources"] = sorted(srcs)
-        if (u, v, rel) in edge_papers:
-            data["papers"] = sorted(edge_papers[(u, v, rel)])
-            data["weight"] = len(data["papers"])
+        node = g.nodes[nid]
+        node["sources"] = sorted(srcs)
+        if node["type"] != "Paper":
+            node["paper_count"] = len(paper_count.get(nid, ()))
     return g
 
 
-def _add_topic_hierarchy(g, topic_categories, node_sources, edge_sources) -> None:
+def _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources) -> None:
     """BROADER edges between topics whose labels contain one another as a head-final suffix, and
     BROADER_CATEGORY from each root topic to its category; sources: those of the narrower topic."""
     broader = broader_topics(topic_categories)
     for label, parent in broader.items():
         u, v = node_id("Topic", label), node_id("Topic", parent)
-        if u != v and not g.has_edge(u, v, key="BROADER"):
-            g.add_edge(u, v, key="BROADER", type="BROADER")
+        if u != v and (u, v, "BROADER") not in edge_attrs:
+            edge_attrs[(u, v, "BROADER")] = {"type": "BROADER"}
             edge_sources[(u, v, "BROADER")].update(node_sources[u])
     for label, category in root_categories(topic_categories, broader).items():
         u, v = node_id("Topic", label), node_id("Category", category)
-        if v in g and not g.has_edge(u, v, key="BROADER_CATEGORY"):
-            g.add_edge(u, v, key="BROADER_CATEGORY", type="BROADER_CATEGORY")
+        if v in g and (u, v, "BROADER_CATEGORY") not in edge_attrs:
+            edge_attrs[(u, v, "BROADER_CATEGORY")] = {"type": "BROADER_CATEGORY"}
             edge_sources[(u, v, "BROADER_CATEGORY")].update(node_sources[u])
