@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError
@@ -18,23 +19,29 @@ from . import oneline  # noqa: F401  (one-line paper posts)
 from . import readinglist  # noqa: F401  (markdown reading lists)
 from . import frontmatter  # noqa: F401  (blog posts with YAML front matter)
 from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
+from .encoding import DecodeError, decode_text
+from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
-from .text import DecodeError, decode_bytes
 
-__all__ = ["read_inputs", "read_file", "iter_input_files", "register_reader", "get_reader", "reader_names"]
+__all__ = ["read_inputs", "read_file", "iter_input_files", "register_reader", "get_reader", "reader_names", "Limits"]
 
 
 def iter_input_files(inputs) -> list[str]:
     """Every file named by `inputs` (files, or folders walked recursively), as the user would spell it.
 
-    Hidden files and folders are skipped; order is sorted, so builds are deterministic.
-    Raises InputError for a path that does not exist.
+    Hidden files and folders are skipped; order is sorted, so builds are deterministic. A folder that
+    cannot be listed is returned too, for read_file to report. Raises InputError for a path that does
+    not exist.
     """
     files: list[str] = []
+
+    def unlisted(error: OSError) -> None:
+        files.append(error.filename)
+
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            for root, dirs, names in os.walk(path):
+            for root, dirs, names in os.walk(path, onerror=unlisted):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith("."):
@@ -46,37 +53,120 @@ def iter_input_files(inputs) -> list[str]:
     return sorted(dict.fromkeys(files))
 
 
-def read_file(path: str, format: str | None = None) -> ReadResult:
+def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -> ReadResult:
     """Read one file with the named reader, or the reader that recognises it.
 
-    Never raises for bad content: an undecodable or unrecognised file comes back as a Problem.
+    Never raises for bad content: an unreadable, oversized, undecodable or unrecognised file comes
+    back as a Problem, and so does an entry longer than `limits.max_entry_chars` (the file's other
+    entries are kept). How the bytes were decoded, when not plain UTF-8, comes back as warnings.
+    Raises FormatError for an unknown `format` name.
     """
+    reader = get_reader(format) if format is not None else None
+    data, problem = _read_bytes(path, limits)
+    if problem is not None:
+        return ReadResult((), (problem,))
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return ReadResult((), (Problem(path, None, f"cannot read file: {exc.strerror or exc}"),))
-    try:
-        text = decode_bytes(data)
+        decoded = decode_text(data)
     except DecodeError as exc:
         return ReadResult((), (Problem(path, None, f"cannot decode: {exc}"),))
-    if format is None:
-        format, confidence = detect_format(text)
-        if format is None:
-            if not text.strip():
-                return ReadResult((), (Problem(path, None, "empty file", "warning"),))
-            return ReadResult(
-                (), (Problem(path, 1, f"no reader recognises this file (formats: {', '.join(reader_names())})"),)
-            )
-    return get_reader(format).parse(text, path)
+    notes = tuple(Problem(path, line, reason, "warning") for line, reason in decoded.notes)
+    result = _parse(decoded.text, path, reader)
+    entries, too_long = _within_limits(result.entries, path, limits)
+    return ReadResult(entries, notes + result.problems + too_long)
 
 
-def read_inputs(inputs, format: str | None = None) -> ReadResult:
-    """Read every file under `inputs`; entries in file then position order, problems collected."""
+def _read_bytes(path: str, limits: Limits) -> tuple[bytes | None, Problem | None]:
+    if path != _printable(path):
+        # undecodable bytes in the name would reach every output file; the user can rename it
+        return None, Problem(_printable(path), None, "file name is not valid UTF-8: skipped (rename the file)")
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):  # a folder iter_input_files could not list
+            return None, _unlisted_folder(path)
+        if not stat.S_ISREG(info.st_mode):
+            # opening a FIFO would wait for a writer forever
+            return None, Problem(path, None, "not a regular file (a FIFO, socket or device): skipped")
+        if info.st_size > limits.max_file_bytes:
+            return None, _too_large(path, info.st_size, limits)
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        return None, Problem(path, None, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limits.max_file_bytes:
+        return None, _too_large(path, len(data), limits)
+    return data, None
+
+
+def _unlisted_folder(path: str) -> Problem:
+    try:
+        os.listdir(path)
+        why = "it changed while being listed"
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+    return Problem(path, None, f"cannot list folder ({why}): its files were not read")
+
+
+def _printable(path: str) -> str:
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _too_large(path: str, size: int, limits: Limits) -> Problem:
+    return Problem(
+        path,
+        None,
+        f"file is {format_size(size)}, over the limit of {format_size(limits.max_file_bytes)}: "
+        "not read (raise the limit with --max-file-size)",
+    )
+
+
+def _parse(text: str, path: str, reader) -> ReadResult:
+    if not text.strip():
+        return ReadResult((), (Problem(path, None, "empty file", "warning"),))
+    name = reader.name if reader is not None else "format detection"
+    try:
+        if reader is None:
+            format, _ = detect_format(text)
+            if format is None:
+                names = ", ".join(reader_names())
+                return ReadResult((), (Problem(path, 1, f"no reader recognises this file (formats: {names})"),))
+            reader = get_reader(format)
+            name = reader.name
+        result = reader.parse(text, path)
+    except Exception as exc:  # a reader's bug must cost one file, not the build; the fuzz tests look for these
+        reason = f"internal error in the {name} reader ({type(exc).__name__}: {exc}); please report it"
+        return ReadResult((), (Problem(path, None, reason),))
+    if not result.entries and not result.problems:
+        return ReadResult((), (Problem(path, None, f"no entry found by the {name} reader"),))
+    return result
+
+
+def _within_limits(entries, path: str, limits: Limits) -> tuple[tuple, tuple]:
+    kept, rejected = [], []
+    for entry in entries:
+        size = entry_chars(entry)
+        if size > limits.max_entry_chars:
+            rejected.append(Problem(
+                path,
+                entry.source.line,
+                f"entry is {size:,} characters long, over the limit of {limits.max_entry_chars:,}: "
+                "skipped (raise the limit with --max-entry-length)",
+            ))
+        else:
+            kept.append(entry)
+    return tuple(kept), tuple(rejected)
+
+
+def read_inputs(inputs, format: str | None = None, limits: Limits = Limits()) -> ReadResult:
+    """Read every file under `inputs`; entries in file then position order, problems collected.
+
+    `limits` caps the size of a file and the length of an entry (see Limits); what exceeds them is
+    reported as a Problem, never raised.
+    """
     if format is not None:
         get_reader(format)  # fail early on an unknown name
     entries, problems = [], []
     for path in iter_input_files(inputs):
-        result = read_file(path, format)
+        result = read_file(path, format, limits)
         entries.extend(result.entries)
         problems.extend(result.problems)
     return ReadResult(tuple(entries), tuple(problems))

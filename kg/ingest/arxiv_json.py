@@ -35,6 +35,19 @@ def iter_lines(text: str) -> Iterator[tuple[int, str]]:
         yield number, line.rstrip("\r\n")
 
 
+def _loads(line: str):
+    """json.loads, with every way hostile JSON fails as a ValueError: nesting deeper than the
+    interpreter's recursion limit, integers longer than int() accepts."""
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        raise ValueError("a number with too many digits") from None
+
+
 def _looks_like_record(obj) -> bool:
     return isinstance(obj, dict) and "id" in obj and ("title" in obj or "abstract" in obj) and (
         "authors" in obj or "authors_parsed" in obj
@@ -51,7 +64,7 @@ def detect_arxiv_json(text: str) -> float:
         seen += 1
         if line.lstrip().startswith("{"):
             try:
-                if _looks_like_record(json.loads(line)):
+                if _looks_like_record(_loads(line)):
                     good += 1
             except ValueError:
                 pass
@@ -162,9 +175,10 @@ def read_arxiv_lines(lines: Iterable[tuple[int, str]], file: str) -> Iterator[En
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = _loads(line)
         except ValueError as exc:
-            yield Problem(file, line_no, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            where = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+            yield Problem(file, line_no, f"invalid JSON: {getattr(exc, 'msg', None) or exc}{where}")
             continue
         number += 1
         entry, problems = entry_from_record(record, file, line_no, number)

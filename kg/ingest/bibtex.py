@@ -138,18 +138,23 @@ def parse_bibtex(text: str, file: str) -> ReadResult:
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # failed blocks are reported as Problems below, not logged
     try:
-        library = bibtexparser.parse_string(text)
+        # bibtexparser counts lines by LF only: a file with lone CR line ends would be all "line 1"
+        library = bibtexparser.parse_string("\n".join(split_lines(text)))
     finally:
         logger.setLevel(level)
     entries: list[Entry] = []
     problems: list[Problem] = []
+    bibs = [(bib, None) for bib in library.entries]
     for block in library.failed_blocks:
         line = (block.start_line + 1) if getattr(block, "start_line", None) is not None else None
+        if type(block).__name__ == "DuplicateBlockKeyBlock" and _is_entry(block.ignore_error_block):
+            # two papers exported under one key ("wang2021learning") are both kept; a true duplicate
+            # is merged later like any paper seen twice
+            bibs.append((_finish_block(block.ignore_error_block, library), block.previous_block))
+            continue
         error = getattr(block, "error", None)
         reason = getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error or "")
         reason = " ".join(reason.split()) or type(block).__name__
-        if type(block).__name__ == "DuplicateBlockKeyBlock":
-            reason = f"duplicate BibTeX key {getattr(block, 'key', '')!r}"
         problems.append(Problem(file, line, f"BibTeX block not parsed: {excerpt(reason, 120)}"))
     for block in library.comments:
         # text between entries is a comment to BibTeX; "%" lines are meant as such, anything else is reported
@@ -157,48 +162,73 @@ def parse_bibtex(text: str, file: str) -> ReadResult:
             stray = [s for s in str(block.comment).splitlines() if s.strip() and not s.lstrip().startswith("%")]
             if stray:
                 problems.append(Problem(file, block.start_line + 1, f"text outside BibTeX entries skipped: {excerpt(stray[0])!r}", "warning"))
-    for number, bib in enumerate(library.entries, start=1):
-        line = bib.start_line + 1
-        fields = {f.key.lower(): f.value for f in bib.fields}
-        title = _text(_field(fields, "title"))
-        authors = _names(fields["author"]) if fields.get("author") else []
-        arxiv_id = _arxiv_id(fields)
-        abstract = _text(_field(fields, "abstract"))
-        if not title and not arxiv_id and not abstract:
-            problems.append(Problem(file, line, f"BibTeX entry {bib.key!r} has no title"))
-            continue
-        if not authors:
-            problems.append(Problem(file, line, f"BibTeX entry {bib.key!r} has no author", "warning"))
-        urls: list[str] = []
-        for name in ("url", "pdf"):
-            for url in find_urls(str(fields.get(name) or "")):
-                urls.append(url)
-        doi = _field(fields, "doi")
-        if doi:
-            doi = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", str(doi).strip(), flags=re.IGNORECASE)
-            urls.append(f"https://doi.org/{doi}")
-        if arxiv_id:
-            urls.append(f"https://arxiv.org/abs/{arxiv_id}")
-        venue = _text(_field(fields, "booktitle", "journal", "journaltitle"))
-        if venue and _PREPRINT_JOURNAL_RE.match(venue):
-            venue = None
-        entries.append(
-            Entry(
-                source=Source(file, line),
-                format="bibtex",
-                number=number,
-                title=title,
-                authors=tuple(authors),
-                abstract=abstract,
-                lang=detect_lang(abstract or title or ""),
-                urls=tuple(dict.fromkeys(urls)),
-                arxiv_id=arxiv_id,
-                author_names_full=full_names(authors),
-                category=_text(_field(fields, "primaryclass", "eprintclass")),
-                year=year_from_text(_field(fields, "year", "date")),
-                venue=venue,
-            )
-        )
+    bibs.sort(key=lambda pair: pair[0].start_line)
+    for number, (bib, first) in enumerate(bibs, start=1):
+        if first is not None:
+            problems.append(Problem(file, bib.start_line + 1, f"duplicate BibTeX key {bib.key!r} (first at line {first.start_line + 1}): kept", "warning"))
+        entry, found = _entry(bib, file, number)
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
     if not entries and not problems:
         problems.append(Problem(file, None, "no BibTeX entry found"))
     return ReadResult(tuple(entries), tuple(sorted(problems, key=lambda p: p.line or 0)))
+
+
+def _is_entry(block) -> bool:
+    return type(block).__name__ == "Entry"
+
+
+def _finish_block(block, library):
+    """A duplicate-key entry through the same middlewares (string macros, enclosing braces) as the others."""
+    from bibtexparser import Library
+    from bibtexparser.middlewares import default_parse_stack
+
+    alone = Library([*library.strings, block])
+    for middleware in default_parse_stack():
+        alone = middleware.transform(library=alone)
+    return alone.entries[0] if alone.entries else block
+
+
+def _entry(bib, file: str, number: int) -> tuple[Entry | None, list[Problem]]:
+    """The Entry of one parsed BibTeX entry, or None with the reason it was rejected."""
+    line = bib.start_line + 1
+    fields = {f.key.lower(): f.value for f in bib.fields}
+    title = _text(_field(fields, "title"))
+    authors = _names(fields["author"]) if fields.get("author") else []
+    arxiv_id = _arxiv_id(fields)
+    abstract = _text(_field(fields, "abstract"))
+    if not title and not arxiv_id and not abstract:
+        return None, [Problem(file, line, f"BibTeX entry {bib.key!r} has no title")]
+    problems = []
+    if not authors:
+        problems.append(Problem(file, line, f"BibTeX entry {bib.key!r} has no author", "warning"))
+    urls: list[str] = []
+    for name in ("url", "pdf"):
+        for url in find_urls(str(fields.get(name) or "")):
+            urls.append(url)
+    doi = _field(fields, "doi")
+    if doi:
+        doi = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", str(doi).strip(), flags=re.IGNORECASE)
+        urls.append(f"https://doi.org/{doi}")
+    if arxiv_id:
+        urls.append(f"https://arxiv.org/abs/{arxiv_id}")
+    venue = _text(_field(fields, "booktitle", "journal", "journaltitle"))
+    if venue and _PREPRINT_JOURNAL_RE.match(venue):
+        venue = None
+    entry = Entry(
+        source=Source(file, line),
+        format="bibtex",
+        number=number,
+        title=title,
+        authors=tuple(authors),
+        abstract=abstract,
+        lang=detect_lang(abstract or title or ""),
+        urls=tuple(dict.fromkeys(urls)),
+        arxiv_id=arxiv_id,
+        author_names_full=full_names(authors),
+        category=_text(_field(fields, "primaryclass", "eprintclass")),
+        year=year_from_text(_field(fields, "year", "date")),
+        venue=venue,
+    )
+    return entry, problems

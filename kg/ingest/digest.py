@@ -19,7 +19,11 @@ __all__ = ["parse_digest", "detect_digest", "split_authors"]
 # and lists can start with "1." themselves.
 _HEADER_RE = re.compile(r"^\s*(\d{1,4})\s*[、，,]\s*(?:\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*)?(.*?)\s*$")
 _HEADER_DOT_RE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*(.*?)\s*$")
-_BOILERPLATE_RE = re.compile(r"^\s*(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活)")
+# trailer lines, and the tag legend that opens a digest ("LG - 机器学习 CV - 计算机视觉 …"): after the
+# last entry it starts the next digest pasted into the same file
+_BOILERPLATE_RE = re.compile(
+    r"^\s*(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活|(?:[A-Z]{2,4}\s*-\s*[\u4e00-\u9fff]+\s*){3,}$)"
+)
 _NAME_PARTICLES = {
     "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
     "bin", "binti", "al", "el", "y", "zu", "ten", "ter", "st", "st.",
@@ -152,15 +156,22 @@ def parse_digest(text: str, file: str) -> ReadResult:
     """Parse a numbered digest into entries, in file order."""
     lines = split_lines(text)
     headers: list[tuple[int, int, str | None, str]] = []  # (index, number, tag, title)
+    entries: list[Entry] = []
+    problems: list[Problem] = []
     last_number = 0
     for index, line in enumerate(lines):
         m = _header(line)
-        # numbering must increase: a sentence starting "2、" inside an abstract is not a new entry
-        if m and m.group(3) and int(m.group(1)) > last_number:
-            headers.append((index, int(m.group(1)), m.group(2), m.group(3)))
-            last_number = int(m.group(1))
-    entries: list[Entry] = []
-    problems: list[Problem] = []
+        if not m or not (m.group(3) or m.group(2)):
+            continue  # "3、" alone is a list item; "3、[LG]" is an entry whose title was lost
+        number = int(m.group(1))
+        # numbering must increase: a sentence starting "2、" inside an abstract is not a new entry;
+        # a tagged header is one all the same (two digests pasted into one file, a repeated number)
+        if number <= last_number:
+            if not m.group(2):
+                continue
+            problems.append(Problem(file, index + 1, f"entry {number} follows entry {last_number}: numbering restarts", "warning"))
+        headers.append((index, number, m.group(2), m.group(3)))
+        last_number = number
     for k, (index, number, tag, title) in enumerate(headers):
         end = headers[k + 1][0] if k + 1 < len(headers) else len(lines)
         block: list[tuple[int, str]] = []

@@ -52,7 +52,7 @@ def match_post(line: str):
     tail = r.group("tail") if r else m.group("rest")
     if authors is not None and any(len(a.split()) < 2 for a in authors):
         authors = None  # names have a given name and a surname; "Great read" is a comment
-    if authors is None:  # the text after the title is not an author list
+    if authors is None or r is None:  # the text after the title is not an author list
         authors, tail = [], m.group("rest")
         inst = year = None
     else:

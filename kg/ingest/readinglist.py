@@ -66,7 +66,8 @@ def match_item(line: str):
     # "**Note**: See below" is emphasis, not a paper: names have a given name and a surname
     if authors is None or not title or any(len(a.split()) < 2 for a in authors):
         return None
-    tail = r.group("tail")
+    # a stray "]" or ")" before any link leaves no author list to read: the whole rest is the tail
+    tail = r.group("tail") if r else m.group("rest")
     for url in find_urls(unlink_markdown(tail)):
         if url not in urls:
             urls.append(url)
@@ -75,8 +76,8 @@ def match_item(line: str):
         "indent": len(m.group("indent").expandtabs(4)),
         "title": title,
         "authors": authors,
-        "institutions": _split_institutions(r.group("inst")) if r.group("inst") else [],
-        "year": year_from_text(r.group("year")),
+        "institutions": _split_institutions(r.group("inst")) if r and r.group("inst") else [],
+        "year": year_from_text(r.group("year")) if r else None,
         "urls": urls,
         "arxiv_id": arxiv_id_from_urls(urls) or arxiv_id_from_text(link_text),
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .encoding import DecodeError, decode_text
+
 __all__ = [
     "DecodeError",
     "decode_bytes",
@@ -18,28 +20,15 @@ __all__ = [
 ]
 
 
-class DecodeError(ValueError):
-    """The bytes are not text in an encoding we accept."""
-
-
 def decode_bytes(data: bytes) -> str:
-    """Decode file bytes: UTF-8 with or without BOM, or UTF-16 with a BOM.
+    """Decode file bytes (see kg.ingest.encoding.decode_text, which also says how they were read).
 
-    Raises DecodeError with the byte offset of the first bad sequence; we do not guess
-    legacy encodings silently, because a wrong guess corrupts names without a trace.
+    Raises DecodeError with the reason when the bytes are not text in an encoding we accept.
+
+    >>> decode_bytes("\ufeff名字".encode("utf-8"))
+    '名字'
     """
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(f"invalid UTF-16 at byte {exc.start}") from None
-    if b"\x00" in data[:4096]:
-        raise DecodeError("binary data (NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DecodeError(f"not valid UTF-8 (line {line}, byte {exc.start})") from None
+    return decode_text(data).text
 
 
 def split_lines(text: str) -> list[str]:
