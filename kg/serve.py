@@ -1,21 +1,40 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a build's graph.nq, served by the Oxigraph server.
 
-Nothing here speaks HTTP itself: the `oxigraph` binary (PyPI package ``oxigraph``, installed next
-to the Python interpreter) does, with ``oxigraph serve-read-only``. This module only
+The `oxigraph` binary (PyPI package ``oxigraph``, installed next to the Python interpreter) answers
+queries, with ``oxigraph serve-read-only``; kg's own front (`kg.sparql_front`) listens on the public
+address and enforces the limits Oxigraph lacks. This module
 
 1. prepares an on-disk Oxigraph store from ``DIR/graph.nq`` (:func:`prepare_store`),
 2. locates the binary (:func:`find_oxigraph`),
-3. starts ``oxigraph serve-read-only --location STORE --bind HOST:PORT --timeout-s N`` and waits
-   until it answers (:func:`start_server`).
+3. starts ``oxigraph serve-read-only --location STORE --bind 127.0.0.1:PRIVATE --timeout-s N``,
+   then the front on HOST:PORT (loopback unless ``public``), and waits until both answer
+   (:func:`start_server`).
 
-Endpoints (all Oxigraph's own routes, >= 0.5.13):
+Endpoints:
 
 * ``/sparql`` — SPARQL 1.1 Protocol, query operation: GET ``?query=``, POST
   ``application/sparql-query`` or form-encoded ``query=``; results negotiated by ``Accept``
   (``application/sparql-results+json``, ``…+xml``, ``text/csv``, ``text/tab-separated-values``;
-  CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML…). Oxigraph documents ``/sparql`` as the union of
-  ``/query`` and ``/update``; the server being read-only, updates there get 403.
-* ``/query`` — the same query operation; ``/update`` and writes to ``/store`` — 403.
+  CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML…).
+* ``/query`` — the same; ``/`` — Oxigraph's query page.
+* Updates (``application/sparql-update``, an ``update=`` form or parameter), POSTs to ``/update`` or
+  ``/store``, and any PUT, DELETE or PATCH — 403; any other path — 404 (``GET /store`` too: a dump
+  of the whole store would pass every limit). The private Oxigraph server refuses updates as well.
+
+Limits
+------
+* **Results**: an answer holding more than ``max_results`` solutions (SELECT) or triples
+  (CONSTRUCT/DESCRIBE) — default 10,000, ``kg serve --max-results`` — is refused with
+  ``422`` and a text/plain message saying so; it is never cut short, so a 200 answer is always
+  complete. Page with ``LIMIT``/``OFFSET``. The front reads the whole answer before sending any byte
+  (at most 256 MB), which is what lets it give that status.
+* **Time**: Oxigraph's ``--timeout-s`` stops COUNT / GROUP BY / DISTINCT evaluation itself (its
+  answer then ends in "The SPARQL operation has been cancelled"), but not ORDER BY, which kept
+  sorting (one core busy, 1.5 GB resident on a 3-way cross join of the seeds) after the client had
+  gone; a plain ``SELECT *`` stops only when its reader does (oxigraph/oxigraph#1336, #1874). So the
+  front also keeps a wall clock: past ``timeout`` + 1 s it answers ``503`` and replaces the Oxigraph
+  process by a fresh one (about 0.1 s; queries then in flight get 502). Either way the client gets
+  ``503`` and a message within ``timeout`` + 1 s (plus the restart).
 
 The dataset
 -----------
@@ -39,16 +58,6 @@ preparations. Loading the 1.73M quads of the dev corpus took 45 s (busy 2-core m
 fraction of a second. When DIR is not writable the store goes to a temporary folder removed by
 :meth:`SparqlServer.stop`. A server still running on a store that a later ``kg serve`` rebuilds is
 serving the old graph and should be restarted.
-
-Limits (Oxigraph 0.5.13)
-------------------------
-``--timeout-s`` fires Oxigraph's cancellation token after N seconds, which only the evaluation
-steps that check it obey. Seen on a 3-way cross join of the seeds (5e9 rows): COUNT / GROUP BY and
-DISTINCT stop at the timeout — results being streamed, the response already has status 200 and
-its body ends with "The SPARQL operation has been cancelled" instead of a complete results
-document; ORDER BY does not stop (it kept sorting, growing in memory, until the process was
-stopped); a plain ``SELECT *`` keeps streaming rows as long as the client reads them (it stops when
-the client disconnects). The server has no result-size limit option. Upstream: oxigraph/oxigraph#1336, #1874.
 """
 
 from __future__ import annotations
@@ -63,6 +72,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -71,9 +81,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import KgError
+from .sparql_front import FrontLimits, QueryFront
 
 __all__ = [
     "DEFAULT_HOST",
+    "DEFAULT_MAX_RESULTS",
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT",
     "SparqlServer",
@@ -87,6 +99,7 @@ __all__ = [
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30  # seconds per query (Oxigraph's --timeout-s, whole seconds)
+DEFAULT_MAX_RESULTS = 10_000  # solutions or triples per answer; more is refused (422)
 STORE_DIR = ".oxigraph-store"
 GRAPH_FILE = "graph.nq"
 STORE_LAYOUT = "named graphs + merged default graph"  # changing it invalidates existing stores
@@ -250,6 +263,7 @@ def _writable(folder: Path) -> bool:
     return os.access(target if target.exists() else folder, os.W_OK)
 
 
+
 # --- the server ----------------------------------------------------------------------------------
 
 def is_loopback(host: str) -> bool:
@@ -275,61 +289,154 @@ def _authority(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-class SparqlServer:
-    """A running `oxigraph serve-read-only` process. Use as a context manager, or call stop()."""
+class _Oxigraph:
+    """The private `oxigraph serve-read-only` behind the front, on a free loopback port.
 
-    def __init__(self, process: subprocess.Popen, host: str, port: int, store: Path, log_path: Path,
-                 timeout: int, cleanup: list[Path]):
-        self.process = process
-        self.host = host
-        self.port = port
+    `overran` replaces it with a fresh process: a query past the deadline may still be sorting or
+    joining (measured on the seeds: an ORDER BY over a 3-way cross join kept one core busy and 1.5 GB
+    resident after the client had gone). The store is opened read-only, so killing it loses nothing."""
+
+    HOST = "127.0.0.1"
+
+    def __init__(self, binary: str, store: Path, timeout: int, log_path: Path, startup_timeout: float):
+        self.binary, self.store, self.timeout = binary, store, timeout
+        self.log_path, self.startup_timeout = log_path, startup_timeout
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        self.generation = 0
+        self.restarts = 0
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def start(self) -> None:
+        with self._lock:
+            self._start()
+
+    def _start(self) -> None:
+        for attempt in range(3):  # the free port may be taken before oxigraph binds it
+            self.port = free_port(self.HOST)
+            offset = self.log_path.stat().st_size  # this start's lines follow
+            command = [self.binary, "serve-read-only", "--location", str(self.store),
+                       "--bind", _authority(self.HOST, self.port), "--timeout-s", str(self.timeout)]
+            with open(self.log_path, "ab") as log:
+                self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                                env={**os.environ, **_CHILD_ENV}, start_new_session=True)
+            try:
+                _wait_until_ready(self, offset)
+                return
+            except KgError:
+                self._kill()
+                if attempt == 2 or "Address already in use" not in self.log(offset):
+                    raise
+
+    def address(self) -> tuple[str, int, int]:
+        with self._lock:
+            return self.HOST, self.port, self.generation
+
+    def overran(self, generation: int) -> None:
+        with self._lock:
+            if generation != self.generation or self._stopped:
+                return  # another overrun restarted it already
+            self._kill()
+            self.generation += 1
+            self.restarts += 1
+            try:
+                self._start()
+            except KgError:
+                pass  # left stopped: wait() returns its exit status, and kg serve ends with the log
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit status if the current process ended on its own within `timeout` seconds, else None."""
+        process = self.process
+        try:
+            status = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        with self._lock:
+            return status if process is self.process and not self._stopped else None
+
+    def log(self, offset: int = 0) -> str:
+        """What the processes wrote, from byte `offset` of the log on."""
+        try:
+            with open(self.log_path, "rb") as handle:
+                handle.seek(offset)
+                return handle.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._kill()
+
+    def _kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class SparqlServer:
+    """A running endpoint: the front on HOST:PORT and the Oxigraph server behind it. Use as a
+    context manager, or call stop()."""
+
+    def __init__(self, front: QueryFront, backend: _Oxigraph, store: Path, log_path: Path, cleanup: list[Path]):
+        self.front = front
+        self.backend = backend
+        self.host = front.server_address[0]
+        self.port = front.server_address[1]
         self.store = store
         self.log_path = log_path
-        self.timeout = timeout
+        self.timeout = front.limits.timeout
+        self.max_results = front.limits.max_results
         self._cleanup = cleanup
-        self.base_url = f"http://{_authority(host, port)}"
+        self._thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.1}, name="kg-serve-front",
+                                        daemon=True)
+        self._stopped = threading.Event()
+        self.base_url = f"http://{_authority(self.host, self.port)}"
         #: the SPARQL 1.1 Protocol endpoint (queries; updates are refused)
         self.url = f"{self.base_url}/sparql"
         self.query_url = f"{self.base_url}/query"
         self.update_url = f"{self.base_url}/update"
-        self._exit_hook = atexit.register(self.stop)
+        atexit.register(self.stop)
+
+    @property
+    def process(self) -> subprocess.Popen:
+        """The current Oxigraph process (a new one after each restart)."""
+        return self.backend.process
 
     @property
     def pid(self) -> int:
-        return self.process.pid
+        return self.backend.process.pid
 
     @property
     def running(self) -> bool:
-        return self.process.poll() is None
+        return not self._stopped.is_set() and self.backend.process.poll() is None
 
     def wait(self, timeout: float | None = None) -> int | None:
-        """Block until the server process ends (or `timeout` seconds pass); its exit status or None."""
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return None
+        """Block until stop() or until the Oxigraph server dies on its own (its exit status), or
+        `timeout` seconds pass (None)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._stopped.is_set():
+            status = self.backend.wait(0.2)  # short waits: Ctrl-C stays responsive
+            if status is not None:
+                return status
+            if deadline is not None and time.monotonic() > deadline:
+                return None
+        return None
 
     def log(self) -> str:
-        """What the server process wrote to stdout/stderr so far."""
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
+        """What the Oxigraph server processes wrote to stdout/stderr so far."""
+        return self.backend.log()
 
-    def stop(self, grace: float = 5.0) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after `grace` seconds) and remove temporary files."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(grace)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        for path in self._cleanup:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+    def stop(self) -> None:
+        """Stop the front and the Oxigraph server, and remove temporary files."""
+        if not self._stopped.is_set():
+            self._stopped.set()
+            if self._thread.is_alive():
+                self.front.shutdown()
+            self.front.server_close()
+            self.backend.stop()
+        _remove(self._cleanup)
         self._cleanup = []
         atexit.unregister(self.stop)
 
@@ -340,8 +447,8 @@ class SparqlServer:
         self.stop()
 
     def __repr__(self) -> str:
-        state = "running" if self.running else f"exited {self.process.returncode}"
-        return f"<SparqlServer {self.url} pid={self.pid} {state}>"
+        state = "running" if self.running else "stopped"
+        return f"<SparqlServer {self.url} oxigraph pid={self.pid} {state}>"
 
 
 def start_server(
@@ -350,6 +457,7 @@ def start_server(
     port: int | None = DEFAULT_PORT,
     *,
     timeout: int = DEFAULT_TIMEOUT,
+    max_results: int = DEFAULT_MAX_RESULTS,
     public: bool = False,
     store_dir=None,
     binary: str | None = None,
@@ -358,7 +466,8 @@ def start_server(
     """Serve `graph_dir`/graph.nq read-only at http://HOST:PORT/sparql and return once it answers.
 
     `port` None or 0 picks a free port. A `host` that is not loopback is refused unless `public`.
-    `timeout` is the per-query limit in whole seconds (see the module notes for what it cuts).
+    `timeout` is the per-query limit in whole seconds and `max_results` the most solutions (or
+    triples) one answer may hold (see the module notes for what happens past either).
     Raises KgError when graph.nq or the oxigraph binary is missing, or the server does not start.
 
     >>> with start_server("exports", port=0) as server:      # doctest: +SKIP
@@ -371,6 +480,8 @@ def start_server(
     timeout = int(timeout)
     if timeout < 1:
         raise KgError("the query timeout must be at least 1 second")
+    if max_results < 1:
+        raise KgError("the result limit must be at least 1")
     binary = find_oxigraph(binary)
     graph_dir = Path(graph_dir)
     cleanup: list[Path] = []
@@ -380,43 +491,54 @@ def start_server(
     try:
         store = prepare_store(graph_dir, store_dir, binary)
     except BaseException:
-        for path in cleanup:
-            shutil.rmtree(path, ignore_errors=True)
+        _remove(cleanup)
         raise
-    port = port or free_port(host)
     fd, log_name = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
+    os.close(fd)
     log_path = Path(log_name)
     cleanup.append(log_path)
-    command = [binary, "serve-read-only", "--location", str(store), "--bind", _authority(host, port),
-               "--timeout-s", str(timeout)]
-    with os.fdopen(fd, "wb") as log:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **_CHILD_ENV}, start_new_session=True)
-    server = SparqlServer(process, host, port, store, log_path, timeout, cleanup)
+    backend = _Oxigraph(binary, store, timeout, log_path, startup_timeout)
     try:
-        _wait_until_ready(server, startup_timeout)
+        front = QueryFront((host.strip("[]"), port or 0), backend, FrontLimits(timeout, max_results))
+    except OSError as exc:
+        _remove(cleanup)
+        raise KgError(f"cannot listen on {_authority(host, port or 0)}: {exc.strerror or exc}") from None
+    server = SparqlServer(front, backend, store, log_path, cleanup)
+    try:
+        backend.start()
+        server._thread.start()
     except BaseException:
         server.stop()
         raise
     return server
 
 
-def _wait_until_ready(server: SparqlServer, limit: float) -> None:
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _wait_until_ready(backend: _Oxigraph, log_offset: int) -> None:
     """Return once the process says it listens and a test query on /sparql succeeds.
 
     Waiting for "Listening for requests" (printed after the port is bound) first means a test query
     cannot be answered by some other server already holding the port."""
-    probe = server.url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    url = f"http://{_authority(backend.HOST, backend.port)}/sparql"
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     request = urllib.request.Request(probe, headers={"Accept": "application/sparql-results+json"})
-    deadline = time.monotonic() + limit
+    deadline = time.monotonic() + backend.startup_timeout
     delay = 0.02
     while True:
-        if server.process.poll() is not None:
-            raise KgError(f"oxigraph exited with status {server.process.returncode}: {_first_error(server.log())}")
-        if "Listening for requests" in server.log() and _answers(request):
+        if backend.process.poll() is not None:
+            raise KgError(f"oxigraph exited with status {backend.process.returncode}: "
+                          f"{_first_error(backend.log(log_offset))}")
+        if "Listening for requests" in backend.log(log_offset) and _answers(request):
             return
         if time.monotonic() > deadline:
-            raise KgError(f"oxigraph did not answer on {server.url} within {limit:.0f} s")
+            raise KgError(f"oxigraph did not answer on {url} within {backend.startup_timeout:.0f} s")
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -18,6 +21,7 @@ import pytest
 
 from kg.errors import KgError
 from kg.serve import find_oxigraph, is_loopback, prepare_store, start_server
+from kg.sparql_front import GRACE
 
 pytestmark = pytest.mark.model
 
@@ -159,20 +163,92 @@ def test_updates_are_refused_and_change_nothing(server):
     assert names(get(server, COAUTHORS)[2]) == DAI_COAUTHORS
 
 
-def test_pathological_query_is_cut_off_by_the_timeout(built, store_dir):
-    cross_join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~5e9 rows on the seeds
-    with start_server(built, port=0, timeout=1, store_dir=store_dir) as quick:
-        started = time.monotonic()
-        status, _, body = http(quick.url, data=cross_join.encode(), method="POST", timeout=60,
-                               headers={"Content-Type": "application/sparql-query", "Accept": JSON})
-        elapsed = time.monotonic() - started
-        # results stream, so the status is already 200 when the evaluation is cancelled: the body
-        # ends with Oxigraph's message instead of a complete results document
-        assert elapsed < 15
-        assert status != 200 or b"cancelled" in body
-        with pytest.raises(ValueError):
-            json.loads(body)
-        assert names(get(quick, COAUTHORS)[2]) == DAI_COAUTHORS  # and the server still serves
+# --- limits: a second server with a 1 s timeout and a 50-result limit ---------------------------
+
+LIMIT = 50
+CROSS_JOIN = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i"  # ~5e9 rows on the seeds
+TIMED_OUT = b"the query ran longer than 1 s (kg serve --timeout) and was stopped: narrow it or add LIMIT\n"
+TOO_MANY = b"the answer has more than 50 results (kg serve --max-results): add LIMIT, and OFFSET to page through it\n"
+READ_ONLY = b"this endpoint is read-only: SPARQL updates and writes are refused\n"
+TEXT = "text/plain; charset=utf-8"
+XML, CSV, TSV = "application/sparql-results+xml", "text/csv", "text/tab-separated-values"
+
+
+@pytest.fixture(scope="module")
+def quick(built, store_dir):
+    with start_server(built, port=0, timeout=1, max_results=LIMIT, store_dir=store_dir) as running:
+        yield running
+
+
+def post(server, query, timeout=60):
+    started = time.monotonic()
+    answer = http(server.url, data=query.encode(), method="POST", timeout=timeout,
+                  headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+    return (*answer, time.monotonic() - started)
+
+
+def test_an_order_by_oxigraph_does_not_cancel_is_cut_off_and_its_process_replaced(quick):
+    old_pid, restarts = quick.pid, quick.backend.restarts
+    status, ctype, body, elapsed = post(quick, f"SELECT * WHERE {{ {CROSS_JOIN} }} ORDER BY ?i ?c ?f ?a")
+    assert (status, ctype, body) == (503, TEXT, TIMED_OUT)
+    assert 1 + GRACE <= elapsed < 1 + GRACE + 3  # the deadline, then a fresh oxigraph (~0.1 s)
+    assert quick.backend.restarts == restarts + 1 and quick.pid != old_pid
+    with pytest.raises(ProcessLookupError):
+        os.kill(old_pid, 0)  # the process that was sorting is gone
+    assert names(get(quick, COAUTHORS)[2]) == DAI_COAUTHORS  # and the endpoint still serves
+
+
+def test_a_count_oxigraph_cancels_itself_gets_the_same_answer(quick):
+    status, ctype, body, elapsed = post(quick, f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS_JOIN} }}")
+    assert (status, ctype, body) == (503, TEXT, TIMED_OUT)  # not a 200 ending in Oxigraph's message
+    assert elapsed < 1 + GRACE + 3
+
+
+def result_rows(body: bytes, accept: str) -> int:
+    """Solutions in a results document, counted with each format's own reader."""
+    if accept == JSON:
+        return len(json.loads(body)["results"]["bindings"])
+    if accept == XML:
+        return len(ET.fromstring(body).findall("{http://www.w3.org/2005/sparql-results#}results/*"))
+    if accept == CSV:
+        return len(list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))) - 1
+    return len(body.decode("utf-8").splitlines()) - 1  # TSV: one line per solution
+
+
+@pytest.mark.parametrize("accept", [JSON, XML, CSV, TSV])
+def test_an_answer_within_max_results_is_whole_and_a_bigger_one_refused(quick, accept):
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    status, ctype, body = get(quick, f"{everything} ORDER BY ?s ?p ?o LIMIT {LIMIT}", accept)
+    assert status == 200 and ctype.startswith(accept) and result_rows(body, accept) == LIMIT
+    assert get(quick, f"{everything} LIMIT {LIMIT + 1}", accept) == (422, TEXT, TOO_MANY)
+    assert get(quick, everything, accept) == (422, TEXT, TOO_MANY)
+    status, _, body = get(quick, f"{everything} ORDER BY ?s ?p ?o LIMIT {LIMIT} OFFSET {LIMIT}", accept)
+    assert status == 200 and result_rows(body, accept) == LIMIT  # the next page
+
+
+def test_construct_counts_triples(quick):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    status, _, body = get(quick, f"{construct} LIMIT {LIMIT}", "application/n-triples")
+    assert status == 200 and len(body.decode("utf-8").splitlines()) == LIMIT
+    assert get(quick, construct, "text/turtle") == (422, TEXT, TOO_MANY)
+
+
+def test_insert_data_is_refused_by_the_front(quick):
+    form = urllib.parse.urlencode({"update": INSERT}).encode()
+    for url, data, ctype in [(quick.url, INSERT.encode(), "application/sparql-update"),
+                             (quick.url, form, "application/x-www-form-urlencoded"),
+                             (quick.update_url, INSERT.encode(), "application/sparql-update")]:
+        assert http(url, data=data, method="POST", headers={"Content-Type": ctype}) == (403, TEXT, READ_ONLY)
+    assert http(quick.url + "?" + urllib.parse.urlencode({"update": INSERT}))[0] == 403
+    assert http(quick.base_url + "/store?default", data=b"<a:b> <a:c> <a:d> .\n", method="PUT")[0] == 403
+    assert http(quick.base_url + "/store?default")[0] == 404  # no dump past the result limit
+    assert ask(quick, ASK_INSERTED) is False
+
+
+def test_the_front_listens_on_loopback_and_oxigraph_on_a_private_port(quick):
+    host, port, _ = quick.backend.address()
+    assert quick.url == f"http://127.0.0.1:{quick.port}/sparql"
+    assert host == "127.0.0.1" and port != quick.port
 
 
 def test_store_is_reused_until_graph_nq_changes(built, tmp_path):

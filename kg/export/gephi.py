@@ -7,7 +7,10 @@ Gephi reads it. Written with networkx's writers, byte-identical for the same cor
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -33,6 +36,17 @@ def _plain(value):
     if isinstance(value, (bool, int, float)):
         return value
     return _XML_INVALID.sub("", str(value))
+
+
+def _xml_ids(nids) -> dict:
+    """node id → its XML-safe form (invalid characters dropped); an id that would then equal another
+    node's gets "#" and a hash of the original, so no two nodes merge."""
+    cleaned = {nid: _plain(str(nid)) for nid in nids}
+    clashes = Counter(cleaned.values())
+    for nid, text in cleaned.items():
+        if text != str(nid) and clashes[text] > 1:
+            cleaned[nid] = f"{text}#{hashlib.sha1(str(nid).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return cleaned
 
 
 def _unify(records, forced_float=()) -> dict[str, type]:
@@ -82,16 +96,17 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
     >>> h.nodes["a"], list(h.edges(keys=True, data=True))
     ({'type': 'Paper', 'label': 'A', 'lang': 'en; zh'}, [('a', 'b', 'e0', {'type': 'CO_AUTHOR', 'weight': 2.0})])
     """
+    ids = _xml_ids(graph.nodes)
     nodes = []
     for nid, data in graph.nodes(data=True):
         attrs = {k: _plain(v) for k, v in data.items() if v is not None}
-        attrs["label"] = attrs.get("label") or str(nid)
-        nodes.append((_XML_INVALID.sub("", str(nid)), attrs))
+        attrs["label"] = attrs.get("label") or ids[nid]
+        nodes.append((ids[nid], attrs))
     edges = []
     for u, v, key, data in graph.edges(keys=True, data=True):
         attrs = {k: _plain(val) for k, val in data.items() if val is not None}
-        attrs["type"] = attrs.get("type") or str(key)
-        edges.append((_XML_INVALID.sub("", str(u)), _XML_INVALID.sub("", str(v)), str(key), attrs))
+        attrs["type"] = attrs.get("type") or _plain(str(key))
+        edges.append((ids[u], ids[v], _plain(str(key)), attrs))
     node_types = _unify(a for _, a in nodes)
     edge_types = _unify((a for *_, a in edges), forced_float=("weight",))
     out = nx.MultiDiGraph()
@@ -107,6 +122,12 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
     return out
 
 
+def _keep_carriage_returns(xml: bytes) -> bytes:
+    """A parser turns a raw CR (or CR LF) in element text into LF; "&#13;" keeps it. ElementTree
+    already writes it so in attributes, and indentation is LF only: every raw CR is from the data."""
+    return xml.replace(b"\r", b"&#13;")
+
+
 class _GraphMLWriter(GraphMLWriter):
     def add_data(self, name, element_type, value, scope="all", default=None):
         element = super().add_data(name, element_type, value, scope, default)
@@ -119,8 +140,10 @@ def write_graphml(graph: nx.MultiDiGraph, path) -> list[str]:
     """Write the knowledge graph as GraphML (atomically); returns [path]."""
     writer = _GraphMLWriter(encoding="utf-8", prettyprint=True)
     writer.add_graph_element(generate_gephi_graph(graph, edge_keys="ids"))
+    buffer = io.BytesIO()
+    writer.dump(buffer)
     with atomic_open(path, "wb") as handle:
-        writer.dump(handle)
+        handle.write(_keep_carriage_returns(buffer.getvalue()))
     return [str(path)]
 
 
@@ -132,8 +155,10 @@ def write_gexf(graph: nx.MultiDiGraph, path) -> list[str]:
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
     writer.add_graph(generate_gephi_graph(graph, edge_keys="types"))
+    buffer = io.BytesIO()
+    writer.write(buffer)
     with atomic_open(path, "wb") as handle:
-        writer.write(handle)
+        handle.write(_keep_carriage_returns(buffer.getvalue()))
     return [str(path)]
 
 

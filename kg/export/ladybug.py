@@ -34,6 +34,7 @@ LADYBUG_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": 
 DATABASE_FILE = "graph.lbdb"  # LadybugDB keeps a database in one file (plus a .wal while it is open)
 SUBDIR = "ladybug"
 FROM_COLUMN, TO_COLUMN = "from_id", "to_id"
+CSV_OPTIONS = "HEADER=true, DELIM=',', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false"
 
 
 def node_file(label: str) -> str:
@@ -77,8 +78,9 @@ def _copy(table: str, file: str, keys: list[str], columns, delimiter: str, multi
     returned = ", ".join([*(_q(k) for k in keys),
                           *(f"string_split({_q(c.name)}, {_string(delimiter)})" if c.kind == "string[]" else _q(c.name)
                             for c in columns)])
-    # quoted line breaks need the serial reader
-    options = "HEADER=true, PARALLEL=false" if multiline else "HEADER=true"
+    # The dialect is stated: LadybugDB otherwise sniffs it from the first rows, and a cell such as
+    # '''' makes it take ' for the quote character. Quoted line breaks need the serial reader.
+    options = CSV_OPTIONS + (", PARALLEL=false" if multiline else "")
     return f"COPY {_q(table)} FROM (LOAD WITH HEADERS ({declared}) FROM {_string(file)} ({options}) RETURN {returned});"
 
 

@@ -212,6 +212,10 @@ cp *.csv "$NEO4J_HOME/import/"
 cypher-shell -u neo4j -p PASSWORD -f load.cypher
 ```
 
+Before running it, set `dbms.import.csv.legacy_quote_escaping=false` in `neo4j.conf`: with its
+default (`true`) `LOAD CSV` takes `\\"` inside a quoted field for an escaped quote and misreads a
+value that holds a backslash before a quote (the files are RFC 4180: a quote is escaped by doubling it).
+
 `load.cypher` creates the constraints and indexes first, then loads each file with
 `LOAD CSV WITH HEADERS … CALL {{ … }} IN TRANSACTIONS OF {BATCH_ROWS} ROWS` using `MERGE`, so running it
 twice changes nothing.

@@ -7,8 +7,10 @@ safe for spreadsheets; the example Cypher queries both databases answer the same
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import networkx as nx
 
@@ -219,12 +221,14 @@ def neutralise(text: str) -> str:
 def format_cell(value, kind: str, delimiter: str = ";") -> str:
     """One CSV cell: "" for None, true/false, the shortest exact float, arrays joined, text neutralised.
 
-    Numbers and booleans are never prefixed (their columns are typed); strings and arrays are.
+    Numbers and booleans are never prefixed (their columns are typed); strings and array elements are.
 
     >>> format_cell(None, "int"), format_cell(True, "bool"), format_cell(0.1, "float")
     ('', 'true', '0.1')
     >>> format_cell(("en", "zh"), "string[]"), format_cell("+1 idea", "string")
     ('en;zh', "'+1 idea")
+    >>> format_cell(("a.txt:1", "-b.txt:2"), "string[]")
+    "a.txt:1;'-b.txt:2"
     """
     if value is None:
         return ""
@@ -237,7 +241,8 @@ def format_cell(value, kind: str, delimiter: str = ";") -> str:
     if kind == "string[]":
         if not value:
             return ""
-        return neutralise(delimiter.join(str(v).replace(delimiter, " ") for v in value))
+        # each element on its own: a database splits the cell, and every element must undo the same way
+        return delimiter.join(neutralise(str(v).replace(delimiter, " ")) for v in value)
     return neutralise(str(value))
 
 
@@ -249,13 +254,22 @@ def write_csv(path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> tup
     """
     multiline = False
     with atomic_open(path) as handle:
-        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header)
-        for row in rows:
-            if not multiline and any("\n" in cell or "\r" in cell for cell in row):
-                multiline = True
-            writer.writerow(row)
+        for line in _csv_lines(chain([header], rows)):
+            handle.write(line)
+            multiline = multiline or "\r" in line or line.count("\n") > 1
     return [str(path)], multiline
+
+
+def _csv_lines(rows: Iterable[Sequence[str]]):
+    """CSV lines ending in "\n". The writer's own line end is "\r\n" so that it quotes a cell holding
+    a lone "\r" (before Python 3.13 it does not when the line end is "\n": the row would split)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()[:-2] + "\n"
+        buffer.seek(0)
+        buffer.truncate()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import real_ladybug as lb
 
 from kg.errors import KgError
 from kg.export import export
-from kg.export.ladybug import DATABASE_FILE, create_ladybug_database, write_ladybug
+from kg.export.ladybug import CSV_OPTIONS, DATABASE_FILE, create_ladybug_database, write_ladybug
 from kg.export.property_graph import CYPHER_QUERIES
 
 from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
@@ -85,7 +85,7 @@ def test_hostile_values_load_into_ladybug(tmp_path):
     folder = tmp_path / "ladybug"
     assert str(folder / "schema.cypher") in written
     copy = (folder / "copy.cypher").read_text(encoding="utf-8")
-    assert "FROM 'nodes_Paper.csv' (HEADER=true, PARALLEL=false)" in copy  # the title holds a line break
+    assert f"FROM 'nodes_Paper.csv' ({CSV_OPTIONS}, PARALLEL=false)" in copy  # the title holds a line break
     assert "string_split(`sources`, '|')" in copy  # a file name holds ";"
     db = create_ladybug_database(tmp_path, tmp_path / "h.lbdb", buffer_pool_size=POOL)
     conn = open_db(db)
