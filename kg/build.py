@@ -25,7 +25,7 @@ from .extract import ExtractConfig, extract_entries
 from .extract.cache import FindingsCache, extractor_fingerprint
 from .extract.engines import get_engine
 from .graph.build import build_graph
-from .ingest import iter_input_files, read_inputs
+from .ingest import Limits, iter_input_files, read_inputs
 from .model import Corpus
 from .resolve import resolve
 
@@ -44,6 +44,7 @@ class BuildConfig:
     base: str = DEFAULT_BASE  # IRI base of minted RDF resources
     targets: tuple[str, ...] = DEFAULT_TARGETS  # extra export targets written by every build (kg.export)
     pages: bool = True  # write the interactive maps (collaboration.html, institutions.html, topics.html)
+    limits: Limits = field(default_factory=Limits)  # largest input file and entry read (kg.ingest.Limits)
     update: bool = False  # reuse the extraction cache and change only what changed in the store
     engine: str = "local"  # where the spaCy pass runs (kg.extract.engines): "local" or "dask"
     scheduler: str | None = None  # address of a running Dask scheduler; None starts a local cluster
@@ -64,11 +65,18 @@ class BuildResult:
 
 
 def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
-    """The graph as node-link JSON, so later commands (query, export, viz) need not rebuild it."""
-    data = nx.node_link_data(graph, edges="edges")
+    """The graph as node-link JSON (what ``json.dump(nx.node_link_data(graph, edges="edges"),
+    sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
+    node and edge by edge: the whole document as Python objects costs more memory than the graph."""
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     with atomic_open(path) as handle:
-        json.dump(data, handle, ensure_ascii=False, sort_keys=True)
-        handle.write("\n")
+        handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
+        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+            handle.write((", " if i else "") + dumps({**data, "source": u, "target": v, "key": key}))
+        handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
+        for i, (n, data) in enumerate(graph.nodes(data=True)):
+            handle.write((", " if i else "") + dumps({**data, "id": n}))
+        handle.write("]}\n")
     return [str(path)]
 
 
@@ -110,7 +118,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     state.mkdir(exist_ok=True)
     with _lock(state / "lock", out):
         files = iter_input_files(inputs)
-        read = read_inputs(inputs, config.format)
+        read = read_inputs(inputs, config.format, config.limits)
         entries = list(read.entries)
         done = 0
 

@@ -35,12 +35,24 @@ def cli():
 @click.option("--export", "targets", multiple=True, metavar="TARGET",
               help="Export target to write as well (repeatable; default: neo4j, ladybug, graphml, gexf, vosviewer; 'none' for none).")
 @click.option("--no-pages", is_flag=True, help="Do not write the interactive HTML maps.")
+@click.option("--update", is_flag=True,
+              help="Reuse OUT's extraction cache: only new or changed texts go through spaCy; the store drops deleted sources' graphs.")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="Where the spaCy pass runs: this machine's processes, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a local cluster of --jobs workers.")
+@click.option("--max-file-size", default="64M", show_default=True, metavar="SIZE",
+              help="Larger input files are reported and not read: bytes, or a number with K, M or G (1024-based).")
+@click.option("--max-entry-length", default=100_000, show_default=True, type=click.IntRange(1),
+              help="Entries with more characters of text are reported and skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages, quiet):
+def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages, update, engine, scheduler,
+          max_file_size, max_entry_length, quiet):
     """Build the graph from digest files or folders (default: seeds/) into OUT.
 
     Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl, report.json, the
-    default export set and the maps collaboration.html, institutions.html, topics.html. Exit status: 0 when every entry is in the
+    default export set and the maps collaboration.html, institutions.html, topics.html; OUT/.kg/ keeps
+    the extraction cache and the Oxigraph store for `--update`. Exit status: 0 when every entry is in the
     graph, 3 when the build finished but some entries or files were rejected (see report.json),
     1 on a fatal error.
 
@@ -59,8 +71,15 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
         targets = DEFAULT_TARGETS
     elif targets == ("none",):
         targets = ()
+    from .ingest.limits import Limits, parse_size
+
+    try:
+        limits = Limits(max_file_bytes=parse_size(max_file_size), max_entry_chars=max_entry_length)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--max-file-size'") from None
     config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics),
-                         base=base or DEFAULT_BASE, targets=tuple(targets), pages=not no_pages)
+                         base=base or DEFAULT_BASE, targets=tuple(targets), pages=not no_pages,
+                         update=update, engine=engine, scheduler=scheduler, limits=limits)
     bar = None
 
     def progress(stage, done, total):
@@ -87,6 +106,9 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
         for problem in report["rejected"]:
             where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
             click.echo(f"rejected: {where}: {problem['reason']}", err=True)
+        stats = result.stats
+        click.echo(f"extracted {stats['texts_extracted']} texts, reused {stats['texts_reused']}; "
+                   f"store: {stats['store_changed']} of {stats['store_graphs']} graphs changed, {stats['store_removed']} removed", err=True)
         click.echo(f"wrote {len(result.written)} files in {out}/ (report: {out}/report.json)", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
 
@@ -181,15 +203,18 @@ def query(query, graph_dir, format_, params, list_):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless --public).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
-              help="Per-query time limit in seconds.")
+              help="Per-query time limit in seconds (a query still running then is stopped: HTTP 503).")
+@click.option("--max-results", default=10000, show_default=True, type=click.IntRange(1),
+              help="Most solutions (or CONSTRUCT triples) one answer may hold; a larger answer is refused (HTTP 422).")
 @click.option("--public", is_flag=True, help="Allow a --host that is not a loopback address.")
-def serve(graph_dir, host, port, timeout, public):
+def serve(graph_dir, host, port, timeout, max_results, public):
     """Serve a built graph read-only at http://HOST:PORT/sparql (SPARQL 1.1 Protocol) until Ctrl-C.
 
     GET ?query=... or POST a query; results as JSON, XML, CSV or TSV by the Accept header. Updates
-    are refused. Queries without GRAPH see the merge of all named graphs (one per source document,
-    plus the derived graph), each triple once. Runs the oxigraph server on a store kept in
-    GRAPH/.oxigraph-store, reloaded when graph.nq changes.
+    are refused (403), an answer of more than --max-results results is refused (422), a query
+    running past --timeout is stopped (503). Queries without GRAPH see the merge of all named graphs
+    (one per source document, plus the derived graph), each triple once. Runs the oxigraph server,
+    behind kg's own front, on a store kept in GRAPH/.oxigraph-store, reloaded when graph.nq changes.
 
     Example: kg serve --graph exports --port 7878
     """
@@ -205,10 +230,11 @@ def serve(graph_dir, host, port, timeout, public):
     # install the handler explicitly so Ctrl-C (or `kill -INT`) always stops the server
     signal.signal(signal.SIGINT, interrupt)
     try:
-        server = start_server(graph_dir, host, port, timeout=timeout, public=public)
+        server = start_server(graph_dir, host, port, timeout=timeout, max_results=max_results, public=public)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"SPARQL endpoint: {server.url} (read-only, {timeout} s query timeout; Ctrl-C to stop)", err=True)
+    click.echo(f"SPARQL endpoint: {server.url} (read-only, {timeout} s query timeout, at most {max_results} results; "
+               "Ctrl-C to stop)", err=True)
     try:
         status = server.wait()
     except KeyboardInterrupt:
@@ -273,6 +299,48 @@ def explain(kind, ident, graph_dir):
         click.echo(explain_author(read_corpus(Path(graph_dir) / CORPUS_FILE), ident))
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.group()
+def load():
+    """Bulk-load exported shards into a running triple store.
+
+    Example: kg load virtuoso exports --port 1111
+    """
+
+
+@load.command("virtuoso")
+@click.argument("shard_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="localhost", show_default=True, help="Virtuoso server host.")
+@click.option("--port", default=1111, show_default=True, type=click.IntRange(1, 65535), help="Virtuoso SQL port.")
+@click.option("--user", default="dba", show_default=True, help="Virtuoso user (needs DBA rights for the bulk loader).")
+@click.option("--password", default="dba", show_default=True, envvar="KG_VIRTUOSO_PASSWORD",
+              help="Password (or set KG_VIRTUOSO_PASSWORD).")
+@click.option("--isql", default="isql-vt", show_default=True, help="Virtuoso's isql client (isql-vt in Debian).")
+@click.option("--server-dir", default=None, help="The shard folder as the server sees it (default: DIR's absolute path).")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel rdf_loader_run() sessions.")
+def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_dir, jobs):
+    """Bulk-load the N-Quads shards of DIR (from `kg export nquads-shards`; DIR or DIR/nquads holds
+    manifest.json) into a running Virtuoso with ld_add, rdf_loader_run() and checkpoint.
+
+    The graphs in the manifest are replaced. The shard folder must be in the server's DirsAllowed.
+    Prints every file's status from DB.DBA.load_list; exit 1 when a file failed or a graph's quad
+    count differs from the manifest.
+
+    Example: kg load virtuoso exports --port 1111 --jobs 2
+    """
+    from .load import load_virtuoso
+
+    try:
+        result = load_virtuoso(shard_dir, host=host, port=port, user=user, password=password, isql=isql,
+                               server_dir=server_dir, jobs=jobs)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    for status in result.files:
+        click.echo(status.describe())
+    if not result.ok:
+        raise click.ClickException("; ".join(result.problems))
+    click.echo(f"{result.quads} quads in {len(result.found)} graphs loaded in {result.seconds:.1f} s", err=True)
 
 
 def main():

@@ -91,13 +91,16 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
     triples = generate_triples(corpus, base)
     classes: Counter = Counter()
     properties: Counter = Counter()
-    subjects, objects = set(), set()
-    for t in triples:
+    subjects, objects, entities = set(), set(), set()
+    count = 0
+    for t in triples:  # one pass: the triples are generated, not held
+        count += 1
         properties[t.predicate.value] += 1
         subjects.add(t.subject)
         objects.add(t.object)
         if t.predicate == RDF_TYPE:
             classes[t.object.value] += 1
+            entities.add(t.subject)
 
     def n(value: int) -> Literal:
         return Literal(str(value), datatype=XSD_INTEGER)
@@ -108,8 +111,8 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
     out = [
         Triple(dataset, RDF_TYPE, v("Dataset")),
         Triple(dataset, NamedNode(PREFIXES["dcterms"] + "title"), Literal("kg build of AI research digests")),
-        Triple(dataset, v("triples"), n(len(triples))),
-        Triple(dataset, v("entities"), n(len({t.subject for t in triples if t.predicate == RDF_TYPE}))),
+        Triple(dataset, v("triples"), n(count)),
+        Triple(dataset, v("entities"), n(len(entities))),
         Triple(dataset, v("distinctSubjects"), n(len(subjects))),
         Triple(dataset, v("distinctObjects"), n(len(objects))),
         Triple(dataset, v("classes"), n(len(classes))),

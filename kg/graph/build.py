@@ -87,8 +87,9 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         if paper:
             edge_papers[key].add(paper)
 
+    labels: dict = {}  # one string object per source line: a million edges share them
     for paper in corpus.papers:
-        srcs = [s.label() for s in paper.sources]
+        srcs = [labels.setdefault(s, s.label()) for s in paper.sources]
         pid = paper.id
         label = paper.title or (paper.abstracts[0][1][:80] + "…" if paper.abstracts else pid)
         url = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else (paper.urls[0] if paper.urls else None)

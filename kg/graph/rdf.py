@@ -12,12 +12,14 @@ percent-encoded, so any name gives a valid IRI.
 from __future__ import annotations
 
 import hashlib
+import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from ..extract.hierarchy import broader_topics, root_categories
 from ..extract.zh import zh_label
@@ -54,6 +56,7 @@ _NS = {
 PREFIXES = dict(_NS)
 
 
+@lru_cache(maxsize=None)  # a handful of vocabulary terms, asked for millions of times
 def _t(prefixed: str) -> NamedNode:
     prefix, local = prefixed.split(":", 1)
     return NamedNode(_NS[prefix] + local)
@@ -63,6 +66,7 @@ RDF_TYPE = _t("rdf:type")
 XSD_INTEGER = _t("xsd:integer")
 XSD_GYEAR = _t("xsd:gYear")
 XSD_DECIMAL = _t("xsd:decimal")
+XSD_ANYURI = _t("xsd:anyURI")
 ARXIV_SCHEME = "scheme/arxiv"
 TOPIC_SCHEME = "scheme/topics"
 
@@ -74,13 +78,17 @@ class Minter:
         if not base.endswith(("/", "#")):
             base += "/"
         self.base = base
+        self._minted: dict[tuple[str, ...], NamedNode] = {}
         self.prefixes = dict(PREFIXES)
         self.prefixes["kg"] = base
         for kind in ("paper", "author", "institution", "topic", "method", "dataset", "code", "category", "source"):
             self.prefixes[kind] = f"{base}{kind}/"
 
     def iri(self, *segments: str) -> NamedNode:
-        return NamedNode(self.base + "/".join(quote(s, safe="-._~") for s in segments))
+        node = self._minted.get(segments)
+        if node is None:  # each IRI is minted once: percent-encoding is a hot path on big corpora
+            node = self._minted[segments] = NamedNode(self.base + "/".join(_segment(s) for s in segments))
+        return node
 
     def entity(self, entity_id: str) -> NamedNode:
         """IRI of a graph node id: "arxiv:2104.08696" → <base>paper/arxiv/2104.08696."""
@@ -90,6 +98,16 @@ class Minter:
         if kind == "code":
             return self.iri("code", hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
         return self.iri(kind, key)
+
+
+@lru_cache(maxsize=1 << 16)  # "paper", "authorship", positions and ids repeat across IRIs
+def _segment(text: str) -> str:
+    """One percent-encoded path segment. Trailing dots are encoded too: Turtle writes a prefixed
+    name ending in "." as "\\." ("source:notes\\."), which rdflib's parser rejects, and "." or ".."
+    alone would be a dot segment."""
+    quoted = quote(text, safe="-._~")
+    stripped = quoted.rstrip(".")
+    return stripped + "%2E" * (len(quoted) - len(stripped))
 
 
 def source_graph(minter: Minter, file: str) -> NamedNode:
@@ -142,7 +160,7 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
         yield Triple(o, _t("skos:prefLabel"), _lit(inst.name))
         yield Triple(o, _t("kgo:printedName"), _lit(ref.printed))
         if inst.ror_id:
-            yield Triple(o, _t("owl:sameAs"), NamedNode(f"https://ror.org/{inst.ror_id}"))
+            yield Triple(o, _t("owl:sameAs"), NamedNode("https://ror.org/" + quote(inst.ror_id, safe="")))
         for a in paper.authorships:
             # what the digest says: this author signed a paper listing this organisation
             yield Triple(minter.entity(a.author_id), _t("kgo:affiliatedVia"), o)
@@ -173,7 +191,7 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
         c = minter.entity(f"code:{url}")
         yield Triple(p, _t("kgo:hasCode"), c)
         yield Triple(c, RDF_TYPE, _t("schema:SoftwareSourceCode"))
-        yield Triple(c, _t("schema:codeRepository"), NamedNode(_iri_safe_url(url)))
+        yield Triple(c, _t("schema:codeRepository"), _url_term(url))
     if paper.category:
         cat = minter.iri("category", paper.category)
         yield Triple(p, _t("kgo:category"), cat)
@@ -205,9 +223,24 @@ def _category_triples(category: str, minter: Minter) -> Iterator[Triple]:
     yield Triple(scheme, _t("skos:prefLabel"), _lit("arXiv category taxonomy", "en"))
 
 
+_STRAY_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
+_URL_SAFE = ":/?@!$&'()*+,;=%-._~"
+
+
 def _iri_safe_url(url: str) -> str:
-    # URLs come cleaned from ingest (ASCII, no spaces); quote anything an IRI may not hold anyway
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+    """`url` with every character an IRI may not hold percent-encoded: spaces, quotes, brackets, a
+    '%' that starts no escape, a second '#' (only the first starts the fragment)."""
+    head, hash_, fragment = _STRAY_PERCENT.sub("%25", url).partition("#")
+    return quote(head, safe=_URL_SAFE) + hash_ + quote(fragment, safe=_URL_SAFE)
+
+
+def _url_term(url: str) -> NamedNode | Literal:
+    """The IRI of a link; a text that is no absolute IRI (no scheme, a broken host) stays an
+    xsd:anyURI literal, kept as printed, rather than failing the whole export."""
+    try:
+        return NamedNode(_iri_safe_url(url))
+    except ValueError:
+        return Literal(url, datatype=XSD_ANYURI)
 
 
 def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
@@ -247,8 +280,8 @@ def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]
         yield Triple(minter.entity(f"topic:{label}"), _t("skos:broader"), minter.iri("category", category))
 
 
-def _sort_key(triple) -> tuple:
-    return (str(triple.subject), str(triple.predicate), str(triple.object))
+def _sort_key(triple) -> str:
+    return str(triple)  # the N-Triples line: one string per triple, a total order
 
 
 def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
@@ -270,10 +303,15 @@ def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
         yield Quad(triple.subject, triple.predicate, triple.object, derived)
 
 
-def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> list[Triple]:
-    """The union of all graphs as sorted, unique triples (for Turtle, N-Triples, JSON-LD)."""
-    seen = {Triple(q.subject, q.predicate, q.object) for q in generate_quads(corpus, base)}
-    return sorted(seen, key=_sort_key)
+def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Triple]:
+    """The union of all graphs as sorted, unique triples (for Turtle, N-Triples, JSON-LD).
+
+    Deduplicated and sorted as N-Triples lines, then parsed back by pyoxigraph: a line costs a
+    fraction of the memory of a Triple object, and a big corpus has millions."""
+    lines = sorted({str(Triple(q.subject, q.predicate, q.object)) for q in generate_quads(corpus, base)})
+    for start in range(0, len(lines), 50_000):
+        chunk = "".join(f"{line} .\n" for line in lines[start : start + 50_000])
+        yield from (Triple(q.subject, q.predicate, q.object) for q in parse(chunk, format=RdfFormat.N_TRIPLES))
 
 
 def to_default_graph(triples: Iterable[Triple]) -> Iterator[Quad]:

