@@ -17,7 +17,7 @@ from .export import build_report, export, get_exporter, write_papers_jsonl, writ
 from .export.atomic import atomic_open
 from .errors import KgError
 from .export.rdf import write_rdf, write_void
-from .graph.rdf import DEFAULT_BASE, generate_quads
+from .graph.rdf import DEFAULT_BASE, generate_quads, triple_line, triples_from_lines
 from .records import CORPUS_FILE, write_corpus
 from .store import STATE_DIR, StoreUpdate, graph_blocks
 from .viz import write_pages
@@ -149,25 +149,35 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
             written += write_papers_jsonl(corpus, stage / "papers.jsonl")
             written += write_graph_json(graph, stage / "graph.json")
             written += write_corpus(corpus, stage / CORPUS_FILE)
-            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base)
             store = StoreUpdate(state, fresh=not config.update)
-            written += _write_nquads(corpus, stage / "graph.nq", config.base, store)
+            lines: set[str] = set()
+            written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
             stats.update(("store_" + k, v) for k, v in store.finish().items())
+            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
             for target in config.targets:
                 written += export(target, corpus, stage, config.base, graph)
             if config.pages:
                 written += write_pages(corpus, stage)
-            written += write_void(corpus, stage / "void.ttl", config.base, files=written)
+            written += write_void(corpus, stage / "void.ttl", config.base, files=written,
+                                  triples=triples_from_lines(lines))
+            del lines
             written += write_report(report, stage / "report.json")
             written = _commit(stage, out, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 
-def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate) -> list[str]:
+def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, lines: set) -> list[str]:
     """graph.nq and the persistent store from one pass over the quads, graph by graph (the
-    concatenated blocks are exactly what serialising all quads at once gives)."""
+    concatenated blocks are exactly what serialising all quads at once gives); collects each
+    triple's N-Triples line into `lines` for graph.ttl and void.ttl, which then need no new pass."""
+
+    def collect(quads):
+        for quad in quads:
+            lines.add(triple_line(quad))
+            yield quad
+
     with atomic_open(path, "wb") as handle:
-        for graph, block in graph_blocks(generate_quads(corpus, base)):
+        for graph, block in graph_blocks(collect(generate_quads(corpus, base))):
             handle.write(block)
             store.add(graph, block)
     return [str(path)]

@@ -25,12 +25,18 @@ RDF_FORMATS = {
 ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
-def write_rdf(corpus: Corpus, path, format: str = "turtle", base: str = DEFAULT_BASE) -> list[str]:
-    """Write the corpus as RDF in `format` to `path` (atomically); returns the paths written."""
+def write_rdf(corpus: Corpus, path, format: str = "turtle", base: str = DEFAULT_BASE, triples=None) -> list[str]:
+    """Write the corpus as RDF in `format` to `path` (atomically); returns the paths written.
+
+    `triples`: the corpus's sorted unique triples when the caller has them already (a build makes
+    them while writing graph.nq), for a triple format."""
     name = ALIASES.get(format, format)
     rdf_format, _, quads = RDF_FORMATS[name]
     minter = Minter(base)
-    data = generate_quads(corpus, base) if quads else generate_triples(corpus, base)
+    if quads:
+        data = generate_quads(corpus, base)
+    else:
+        data = triples if triples is not None else generate_triples(corpus, base)
     prefixes = minter.prefixes if name in ("turtle", "trig", "jsonld") else None
     if name == "jsonld":
         return _write_compact_jsonld(data, path, minter.prefixes)
@@ -76,7 +82,7 @@ def _write_compact_jsonld(triples, path, prefixes: dict) -> list[str]:
     return [str(path)]
 
 
-def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
+def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None):
     """A VoID description of one build: sizes, class and property partitions, vocabularies, and one
     subset per source document (its named graph), as sorted triples."""
     from collections import Counter
@@ -88,7 +94,7 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
     void = PREFIXES["void"]
     minter = Minter(base)
     dataset = minter.iri("void", "dataset")
-    triples = generate_triples(corpus, base)
+    triples = triples if triples is not None else generate_triples(corpus, base)
     classes: Counter = Counter()
     properties: Counter = Counter()
     subjects, objects, entities = set(), set(), set()
@@ -144,8 +150,9 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE):
     return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=()) -> list[str]:
-    """Write void.ttl describing the build; `files` (the dumps written beside it) become void:dataDump."""
+def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=(), triples=None) -> list[str]:
+    """Write void.ttl describing the build; `files` (the dumps written beside it) become void:dataDump;
+    `triples` as for write_rdf."""
     from pathlib import Path
 
     from pyoxigraph import NamedNode, Triple
@@ -153,7 +160,7 @@ def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=()) -> list
     from ..graph.rdf import PREFIXES
 
     minter = Minter(base)
-    triples = generate_void(corpus, base)
+    triples = generate_void(corpus, base, triples)
     dataset = minter.iri("void", "dataset")
     for name in sorted(Path(f).name for f in files):
         if name.endswith((".ttl", ".nq", ".nt", ".jsonld", ".trig")):

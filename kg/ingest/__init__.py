@@ -22,6 +22,7 @@ from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
+from .surrogates import clean_result
 
 __all__ = ["read_inputs", "read_file", "iter_input_files", "register_reader", "get_reader", "reader_names", "Limits"]
 
@@ -58,7 +59,9 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
 
     Never raises for bad content: an unreadable, oversized, undecodable or unrecognised file comes
     back as a Problem, and so does an entry longer than `limits.max_entry_chars` (the file's other
-    entries are kept). How the bytes were decoded, when not plain UTF-8, comes back as warnings.
+    entries are kept). How the bytes were decoded, when not plain UTF-8, comes back as warnings, and
+    so does a lone surrogate a reader decoded from an escape (``\\ud800`` in JSON or YAML): it is
+    replaced with U+FFFD, since no output could encode it (see kg.ingest.surrogates).
     Raises FormatError for an unknown `format` name.
     """
     reader = get_reader(format) if format is not None else None
@@ -70,7 +73,7 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     except DecodeError as exc:
         return ReadResult((), (Problem(path, None, f"cannot decode: {exc}"),))
     notes = tuple(Problem(path, line, reason, "warning") for line, reason in decoded.notes)
-    result = _parse(decoded.text, path, reader)
+    result = clean_result(_parse(decoded.text, path, reader))
     entries, too_long = _within_limits(result.entries, path, limits)
     return ReadResult(entries, notes + result.problems + too_long)
 
