@@ -2,30 +2,42 @@
 
 Attributes keep their types (ints, floats, booleans); lists are joined with "; "; missing values are
 left out; text is stripped of characters XML 1.0 cannot hold. Edge `weight` is always a float, as
-Gephi reads it. Written with networkx's writers, byte-identical for the same corpus.
+Gephi reads it. Streamed: one pass over the graph finds each attribute's type, a second has
+ElementTree serialize a batch of nodes or edges at a time, so neither a converted copy of the graph
+nor the XML tree is held. The bytes are those networkx's writers give for `generate_gephi_graph`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Iterable, Iterator
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
-from networkx.readwrite.graphml import GraphMLWriter
+from networkx.readwrite.gexf import GEXF
+from networkx.readwrite.graphml import GraphML
 
 from ..graph.build import build_graph
 from ..model import Corpus
 from . import register_exporter
 from .atomic import atomic_open
 
-__all__ = ["generate_gephi_graph", "write_graphml", "write_gexf", "LIST_SEPARATOR"]
+__all__ = ["generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
+           "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "; "
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BATCH = 1000  # nodes or edges serialized per ElementTree call
+_GEXF_NS = {
+    "xmlns": "http://www.gexf.net/1.2draft",
+    "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "xsi:schemaLocation": "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd",
+    "version": "1.2",
+}
 
 
 def _plain(value):
@@ -36,6 +48,11 @@ def _plain(value):
     if isinstance(value, (bool, int, float)):
         return value
     return _XML_INVALID.sub("", str(value))
+
+
+def _plain_type(value) -> type:
+    """type(_plain(value)) without building the text."""
+    return type(value) if isinstance(value, (bool, int, float)) else str
 
 
 def _xml_ids(nids) -> dict:
@@ -49,12 +66,33 @@ def _xml_ids(nids) -> dict:
     return cleaned
 
 
-def _unify(records, forced_float=()) -> dict[str, type]:
-    """One Python type per attribute name: int and float mix to float, anything else mixed to str."""
+def _record(data: dict, fill: str, fallback: str) -> dict:
+    """The attributes written for one node or edge: None left out, `fill` (label, type) never empty."""
+    attrs = {k: _plain(v) for k, v in data.items() if v is not None}
+    attrs[fill] = attrs.get(fill) or fallback
+    return attrs
+
+
+def _record_types(data: dict, fill: str) -> Iterator[tuple[str, type]]:
+    """(name, type) of each attribute `_record` gives, in its order, without converting the values."""
+    filled = False
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key == fill:
+            filled = True
+            value = _plain(value) or ""  # an empty one is replaced by the (str) fallback
+        yield key, _plain_type(value)
+    if not filled:
+        yield fill, str
+
+
+def _unify(pairs: Iterable[tuple[str, type]], forced_float=()) -> dict[str, type]:
+    """One Python type per attribute name, in order of first appearance: int and float mix to float,
+    anything else mixed to str."""
     types: dict[str, set] = {}
-    for data in records:
-        for key, value in data.items():
-            types.setdefault(key, set()).add(type(value))
+    for key, kind in pairs:
+        types.setdefault(key, set()).add(kind)
     out = {}
     for key, seen in types.items():
         if key in forced_float and seen <= {int, float}:
@@ -74,8 +112,19 @@ def _cast(value, kind: type):
     return kind(value)
 
 
+def _node_types(graph: nx.MultiDiGraph) -> dict[str, type]:
+    return _unify(pair for _, data in graph.nodes(data=True) for pair in _record_types(data, "label"))
+
+
+def _edge_types(graph: nx.MultiDiGraph) -> dict[str, type]:
+    return _unify((pair for *_, data in graph.edges(data=True) for pair in _record_types(data, "type")),
+                  forced_float=("weight",))
+
+
 def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.MultiDiGraph:
     """A copy of a `build_graph` graph whose attributes every GraphML/GEXF reader understands.
+
+    `write_graphml` and `write_gexf` stream the same content without making this copy.
 
     Parameters
     ----------
@@ -97,30 +146,23 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
     ({'type': 'Paper', 'label': 'A', 'lang': 'en; zh'}, [('a', 'b', 'e0', {'type': 'CO_AUTHOR', 'weight': 2.0})])
     """
     ids = _xml_ids(graph.nodes)
-    nodes = []
-    for nid, data in graph.nodes(data=True):
-        attrs = {k: _plain(v) for k, v in data.items() if v is not None}
-        attrs["label"] = attrs.get("label") or ids[nid]
-        nodes.append((ids[nid], attrs))
-    edges = []
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = {k: _plain(val) for k, val in data.items() if val is not None}
-        attrs["type"] = attrs.get("type") or _plain(str(key))
-        edges.append((ids[u], ids[v], _plain(str(key)), attrs))
-    node_types = _unify(a for _, a in nodes)
-    edge_types = _unify((a for *_, a in edges), forced_float=("weight",))
+    node_types, edge_types = _node_types(graph), _edge_types(graph)
     out = nx.MultiDiGraph()
-    for nid, attrs in nodes:
-        out.add_node(nid, **{k: _cast(v, node_types[k]) for k, v in attrs.items()})
-    for i, (u, v, key, attrs) in enumerate(edges):
-        attrs = {k: _cast(val, edge_types[k]) for k, val in attrs.items()}
+    for nid, data in graph.nodes(data=True):
+        attrs = _record(data, "label", ids[nid])
+        out.add_node(ids[nid], **{k: _cast(v, node_types[k]) for k, v in attrs.items()})
+    for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        key = _plain(str(key))
+        attrs = {k: _cast(val, edge_types[k]) for k, val in _record(data, "type", key).items()}
         if edge_keys == "types":
             attrs["label"] = attrs.pop("type")
-            out.add_edge(u, v, key=key, **attrs)
+            out.add_edge(ids[u], ids[v], key=key, **attrs)
         else:
-            out.add_edge(u, v, key=f"e{i}", **attrs)
+            out.add_edge(ids[u], ids[v], key=f"e{i}", **attrs)
     return out
 
+
+# --- streaming: the layout networkx's prettyprint gives, each element written by ElementTree ------
 
 def _keep_carriage_returns(xml: bytes) -> bytes:
     """A parser turns a raw CR (or CR LF) in element text into LF; "&#13;" keeps it. ElementTree
@@ -128,38 +170,228 @@ def _keep_carriage_returns(xml: bytes) -> bytes:
     return xml.replace(b"\r", b"&#13;")
 
 
-class _GraphMLWriter(GraphMLWriter):
-    def add_data(self, name, element_type, value, scope="all", default=None):
-        element = super().add_data(name, element_type, value, scope, default)
-        if element_type is bool:  # xs:boolean is lower case; str(True) is not
-            element.text = element.text.lower()
-        return element
+def _indent(element: Element, level: int) -> None:
+    """Indent `element`'s descendants as networkx's writers do (two spaces a level)."""
+    if len(element):
+        inner = "\n" + "  " * (level + 1)
+        element.text = inner
+        for child in element:
+            _indent(child, level + 1)
+            child.tail = inner
+        element[-1].tail = inner[:-2]
+
+
+def _open_tag(tag: str, attrib: dict, declaration: bool = False) -> bytes:
+    """`<tag …>` (after the XML declaration when `declaration`), as ElementTree writes it."""
+    xml = tostring(Element(tag, attrib), encoding="utf-8", xml_declaration=declaration,
+                   short_empty_elements=False)
+    return xml[: -len(f"</{tag}>")]
+
+
+def _lines(elements: Iterable[Element], level: int) -> Iterator[bytes]:
+    """Each element on a new line at `level`; ElementTree serializes a batch of them at a time in a
+    throwaway wrapper element, whose own tags are cut off."""
+    newline = "\n" + "  " * level
+    wrapper = Element("_")
+    for batch in iter(lambda: list(itertools.islice(elements, _BATCH)), []):
+        wrapper[:] = batch
+        wrapper.text = newline
+        for element in batch:
+            _indent(element, level)
+            element.tail = newline
+        batch[-1].tail = None
+        yield _keep_carriage_returns(tostring(wrapper, encoding="utf-8")[len(b"<_>"): -len(b"</_>")])
+
+
+def _container(tag: str, attrib: dict, parts: Iterable[bytes], level: int) -> Iterator[bytes]:
+    """`parts` (the children, already on their lines) inside `<tag>`; `<tag />` when there are none."""
+    parts = iter(parts)
+    first = next(parts, None)
+    if first is None:
+        yield b"\n" + b"  " * level + tostring(Element(tag, attrib), encoding="utf-8")
+        return
+    yield (b"\n" + b"  " * level if level else b"") + _open_tag(tag, attrib, declaration=not level)
+    yield first
+    yield from parts
+    yield b"\n" + b"  " * level + f"</{tag}>".encode() + (b"" if level else b"\n")
+
+
+def _xml_type_names(table) -> dict[type, str]:
+    table.construct_types()  # networkx's own Python type → XML type name tables
+    return table.xml_type
+
+
+def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
+    """The knowledge graph as GraphML, in chunks of UTF-8 bytes.
+
+    Each attribute has one `<key>`: ids d0, d1, … in order of first use (node keys first), listed
+    last first, as networkx writes them; edges have ids e0, e1, … and their relation in `type`.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", type="Paper", label="A & B")
+    >>> print(b"".join(generate_graphml(g)).decode())  # doctest: +NORMALIZE_WHITESPACE
+    <?xml version='1.0' encoding='utf-8'?>
+    <graphml xmlns="http://graphml.graphdrawing.org/xmlns"
+      xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+      xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
+      <key id="d1" for="node" attr.name="label" attr.type="string" />
+      <key id="d0" for="node" attr.name="type" attr.type="string" />
+      <graph edgedefault="directed">
+        <node id="a">
+          <data key="d0">Paper</data>
+          <data key="d1">A &amp; B</data>
+        </node>
+      </graph>
+    </graphml>
+    """
+    xml_types = _xml_type_names(GraphML())
+    ids = _xml_ids(graph.nodes)
+    types = {"node": _node_types(graph), "edge": _edge_types(graph)}
+    keys = {(scope, name): f"d{i}" for i, (scope, name) in
+            enumerate((scope, name) for scope in ("node", "edge") for name in types[scope])}
+
+    def data(element, scope, attrs):
+        for name, value in attrs.items():
+            kind = types[scope][name]
+            text = str(_cast(value, kind))
+            SubElement(element, "data", key=keys[scope, name]).text = text.lower() if kind is bool else text
+
+    def nodes():
+        for nid, attrs in graph.nodes(data=True):
+            element = Element("node", id=ids[nid])
+            data(element, "node", _record(attrs, "label", ids[nid]))
+            yield element
+
+    def edges():
+        for i, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
+            element = Element("edge", source=ids[u], target=ids[v], id=f"e{i}")
+            data(element, "edge", _record(attrs, "type", _plain(str(key))))
+            yield element
+
+    declarations = [Element("key", {"id": key_id, "for": scope, "attr.name": name,
+                                    "attr.type": xml_types[types[scope][name]]})
+                    for (scope, name), key_id in reversed(keys.items())]
+    graph_part = _container("graph", {"edgedefault": "directed"},
+                            _lines(itertools.chain(nodes(), edges()), 2), 1)
+    root = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI, "xsi:schemaLocation": GraphML.SCHEMALOCATION}
+    yield from _container("graphml", root, itertools.chain(_lines(iter(declarations), 1), graph_part), 0)
+
+
+def _gexf_value(value, kind: type) -> str:
+    if kind is bool:
+        return str(value).lower()
+    text = str(value)
+    if kind is float:
+        text = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}.get(text, text)
+    return text
+
+
+def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
+    """The knowledge graph as GEXF 1.2draft, in chunks of UTF-8 bytes.
+
+    Nodes carry `label`, edges their relation as `label` and `weight` as XML attributes; the rest
+    are `<attvalue>`s, the edge's relation also as `networkx_key`, as networkx writes them.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", type="Paper", label="A")
+    >>> _ = g.add_edge("a", "a", key="CITES", type="CITES", weight=1)
+    >>> print(b"".join(generate_gexf(g)).decode())  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+    <?xml version='1.0' encoding='utf-8'?>
+    <gexf ... version="1.2">
+    ...
+        <edges>
+          <edge source="a" target="a" id="0" label="CITES" weight="1.0">
+            <attvalues>
+              <attvalue for="1" value="CITES" />
+            </attvalues>
+          </edge>
+        </edges>
+      </graph>
+    </gexf>
+    """
+    xml_types = _xml_type_names(GEXF())
+    ids = _xml_ids(graph.nodes)
+    node_types, edge_types = _node_types(graph), _edge_types(graph)
+    # attribute ids in networkx's order of first use: nodes', then edges' (the relation, as
+    # "networkx_key", after each edge's own attributes); label, weight are XML attributes instead
+    node_names = [name for name in node_types if name != "label"]
+    edge_names = dict.fromkeys(name for *_, data in graph.edges(data=True)
+                               for name in itertools.chain(
+                                   (k for k, _ in _record_types(data, "type") if k not in ("type", "label", "weight")),
+                                   ("networkx_key",)))
+    attr_ids = {(scope, name): str(i) for i, (scope, name) in
+                enumerate(itertools.chain((("node", n) for n in node_names), (("edge", n) for n in edge_names)))}
+    edge_kinds = {**edge_types, "networkx_key": str}
+
+    def attvalues(element, scope, kinds, attrs):
+        if attrs:
+            values = SubElement(element, "attvalues")
+            for name, value in attrs.items():
+                SubElement(values, "attvalue", {"for": attr_ids[scope, name],
+                                                "value": _gexf_value(value, kinds[name])})
+
+    def nodes():
+        for nid, data in graph.nodes(data=True):
+            attrs = {k: _cast(v, node_types[k]) for k, v in _record(data, "label", ids[nid]).items()}
+            element = Element("node", id=ids[nid], label=str(attrs.pop("label")))
+            attvalues(element, "node", node_types, attrs)
+            yield element
+
+    def edges():
+        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+            key = _plain(str(key))
+            attrs = {k: _cast(val, edge_types[k]) for k, val in _record(data, "type", key).items()}
+            kw = {"id": str(i), "label": str(attrs.pop("type"))}
+            attrs.pop("label", None)  # the relation is the label
+            if "weight" in attrs:
+                kw["weight"] = str(attrs.pop("weight"))
+            attrs["networkx_key"] = key
+            element = Element("edge", source=ids[u], target=ids[v], **kw)
+            attvalues(element, "edge", edge_kinds, attrs)
+            yield element
+
+    def declarations():
+        for scope, kinds, names in (("edge", edge_kinds, edge_names), ("node", node_types, node_names)):
+            if names:
+                element = Element("attributes", {"mode": "static", "class": scope})
+                for name in names:
+                    SubElement(element, "attribute", id=attr_ids[scope, name], title=name, type=xml_types[kinds[name]])
+                yield element
+
+    meta = Element("meta")
+    SubElement(meta, "creator").text = f"NetworkX {nx.__version__}"
+    graph_part = itertools.chain(
+        _lines(declarations(), 2),
+        _container("nodes", {}, _lines(nodes(), 3), 2),
+        _container("edges", {}, _lines(edges(), 3), 2),
+    )
+    head = _lines(iter([meta]), 1)
+    graph_attrib = {"defaultedgetype": "directed", "mode": "static", "name": ""}
+    yield from _container("gexf", _GEXF_NS, itertools.chain(head, _container("graph", graph_attrib, graph_part, 1)), 0)
+
+
+def _write(chunks: Iterable[bytes], path) -> list[str]:
+    with atomic_open(path, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return [str(path)]
 
 
 def write_graphml(graph: nx.MultiDiGraph, path) -> list[str]:
-    """Write the knowledge graph as GraphML (atomically); returns [path]."""
-    writer = _GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(generate_gephi_graph(graph, edge_keys="ids"))
-    buffer = io.BytesIO()
-    writer.dump(buffer)
-    with atomic_open(path, "wb") as handle:
-        handle.write(_keep_carriage_returns(buffer.getvalue()))
-    return [str(path)]
+    """Write the knowledge graph as GraphML (atomically, streamed); returns [path]."""
+    return _write(generate_graphml(graph), path)
 
 
 def write_gexf(graph: nx.MultiDiGraph, path) -> list[str]:
-    """Write the knowledge graph as GEXF 1.2 (atomically); returns [path].
+    """Write the knowledge graph as GEXF 1.2 (atomically, streamed); returns [path].
 
-    networkx stamps the writing date into <meta>; it is removed so the same corpus gives the same bytes.
+    Unlike networkx, no writing date in <meta>, so the same corpus gives the same bytes.
     """
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
-    writer.add_graph(generate_gephi_graph(graph, edge_keys="types"))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    with atomic_open(path, "wb") as handle:
-        handle.write(_keep_carriage_returns(buffer.getvalue()))
-    return [str(path)]
+    return _write(generate_gexf(graph), path)
 
 
 @register_exporter("graphml", "GraphML for Gephi, yEd, Cytoscape (typed attributes) → graph.graphml")

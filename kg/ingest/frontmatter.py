@@ -136,6 +136,29 @@ def _category(meta: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
+# libyaml's refusal of a \u escape of a surrogate, even of a pair JSON would join ("\ud83d\ude00")
+_SURROGATE_ESCAPE = "found invalid Unicode character escape code"
+
+
+def _load_yaml(yaml_text: str):
+    """The YAML as plain strings, lists and mappings. Raises yaml.YAMLError or RecursionError."""
+    import yaml
+
+    # BaseLoader keeps every scalar a string: titles such as "1984" or "No" stay text; libyaml's
+    # C version reads a long scalar 100 times faster than the pure-Python one
+    if hasattr(yaml, "CBaseLoader"):
+        try:
+            return yaml.load(yaml_text, Loader=yaml.CBaseLoader)
+        except yaml.YAMLError as exc:
+            if getattr(exc, "problem", None) != _SURROGATE_ESCAPE:
+                raise
+    # the pure-Python loader keeps surrogate escapes; read_file joins pairs and replaces lone ones
+    try:
+        return yaml.load(yaml_text, Loader=yaml.BaseLoader)
+    except ValueError:  # its chr() of an escape beyond U+10FFFF ("\U00110000"), which it does not locate
+        raise yaml.YAMLError("an escape of a code point beyond U+10FFFF") from None
+
+
 @register_reader(
     "frontmatter",
     description="blog post with YAML front matter (title, author, categories) and Abstract / 摘要 sections",
@@ -150,9 +173,7 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
         return ReadResult((), (Problem(file, 1, "no YAML front matter ('---' … '---') at the top of the post"),))
     first_line, yaml_text, body_start, body = split
     try:
-        # BaseLoader keeps every scalar a string: titles such as "1984" or "No" stay text; libyaml's
-        # C version reads a long scalar 100 times faster than the pure-Python one
-        meta = yaml.load(yaml_text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)) or {}
+        meta = _load_yaml(yaml_text) or {}
     except RecursionError:
         return ReadResult((), (Problem(file, first_line, "invalid YAML front matter: nested too deeply"),))
     except yaml.YAMLError as exc:

@@ -101,9 +101,8 @@ def is_url_line(line: str) -> bool:
     return bool(stripped) and all(_URL_RE.fullmatch(part) for part in stripped.split())
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+_CJK_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df]")
+_ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def detect_lang(text: str) -> str:
@@ -112,15 +111,12 @@ def detect_lang(text: str) -> str:
     Chinese machine translations keep Latin names (GFNet, ImageNet) and URLs, so the test is a ratio,
     not the presence of one ideograph.
     """
-    cjk = latin = 0
     # the opening decides: translations start in Chinese even when they quote a long foreign passage
-    for ch in _URL_RE.sub(" ", text)[:400]:
-        if _is_cjk(ch):
-            cjk += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
+    head = _URL_RE.sub(" ", text)[:400]
+    cjk = len(_CJK_RE.findall(head))
     if cjk == 0:
         return "en"
+    latin = len(_ASCII_LETTER_RE.findall(head))
     # one ideograph carries about as much as a short English word (~3 letters)
     return "zh" if cjk * 3 >= latin else "en"
 
