@@ -135,15 +135,17 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
             if not config.update:
                 cache.prune()
         corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
+        n_entries, problems = len(entries), read.problems
+        del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
         corpus = Corpus(
             papers=corpus.papers,
             authors=corpus.authors,
             institutions=corpus.institutions,
-            problems=tuple(read.problems) + corpus.problems,
+            problems=tuple(problems) + corpus.problems,
             inputs=tuple(str(i) for i in inputs),
         )
         graph = build_graph(corpus)
-        report = build_report(corpus, graph, len(entries), files)
+        report = build_report(corpus, graph, n_entries, files)
         with _staging(out) as stage:
             written = []
             written += write_papers_jsonl(corpus, stage / "papers.jsonl")
