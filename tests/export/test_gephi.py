@@ -83,3 +83,45 @@ def test_graphml_booleans_are_xml_schema_booleans(tmp_path):
     text = (tmp_path / "g.graphml").read_text(encoding="utf-8")
     assert 'attr.name="matched" attr.type="boolean"' in text
     assert ">false<" in text and ">False<" not in text
+
+
+def _networkx_bytes(graph, fmt):
+    """What networkx's own (in-memory) writers give for generate_gephi_graph, as the exporter used to write."""
+    import io
+
+    from networkx.readwrite.gexf import GEXFWriter
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    from kg.export.gephi import generate_gephi_graph
+
+    class BooleanGraphMLWriter(GraphMLWriter):
+        def add_data(self, name, element_type, value, scope="all", default=None):
+            element = super().add_data(name, element_type, value, scope, default)
+            if element_type is bool:
+                element.text = element.text.lower()
+            return element
+
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        writer = BooleanGraphMLWriter(encoding="utf-8", prettyprint=True)
+        writer.add_graph_element(generate_gephi_graph(graph, edge_keys="ids"))
+        writer.dump(buffer)
+    else:
+        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+        writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+        writer.add_graph(generate_gephi_graph(graph, edge_keys="types"))
+        writer.write(buffer)
+    return buffer.getvalue().replace(b"\r", b"&#13;")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_streamed_bytes_equal_networkx_writers(tmp_path, fmt):
+    graph = build_graph(hostile_corpus())
+    # ids that clash once cleaned, empty and non-text labels, mixed and non-finite values
+    graph.add_node("odd\x01", label="", year=2020, score=float("inf"), flag=True)
+    graph.add_node("odd\x02", label=7, year="unknown", score=2, tags=("a", 1))
+    graph.add_edge("odd\x01", "odd\x02", key="REL\x03", type="", weight=3, note=None, ratio=float("nan"))
+    graph.add_edge("odd\x02", "odd\x01", key="REL", label="ignored", weight=0.5, flag=False)
+    write = write_graphml if fmt == "graphml" else write_gexf
+    write(graph, tmp_path / f"g.{fmt}")
+    assert (tmp_path / f"g.{fmt}").read_bytes() == _networkx_bytes(graph, fmt)
