@@ -29,14 +29,22 @@ __all__ = [
 
 
 def _graph(kind: str, labels: dict[str, str], node_papers: dict[str, set[str]],
-           edge_papers: dict[tuple[str, str], set[str]]) -> nx.Graph:
+           edge_papers: dict[tuple[str, str], set[str]], papers: int | None = None) -> nx.Graph:
+    """The graph of these nodes and edges, sorted; with `papers` (the number of papers with topics)
+    each edge also gets its association ``strength``."""
     g = nx.Graph()
-    for nid in sorted(node_papers):
-        papers = sorted(node_papers[nid])
-        g.add_node(nid, type=kind, label=labels[nid], paper_count=len(papers), papers=papers)
-    for (u, v) in sorted(edge_papers):
-        papers = sorted(edge_papers[(u, v)])
-        g.add_edge(u, v, weight=len(papers), papers=papers)
+    counts = {nid: len(node_papers[nid]) for nid in node_papers}
+    g.add_nodes_from((nid, {"type": kind, "label": labels[nid], "paper_count": counts[nid],
+                            "papers": sorted(node_papers[nid])}) for nid in sorted(node_papers))
+
+    def edge(u, v):
+        linked = sorted(edge_papers[(u, v)])
+        data = {"weight": len(linked), "papers": linked}
+        if papers is not None:
+            data["strength"] = association_strength(len(linked), counts[u], counts[v], papers)
+        return u, v, data
+
+    g.add_edges_from(edge(u, v) for (u, v) in sorted(edge_papers))
     return g
 
 
@@ -101,6 +109,12 @@ def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
     >>> topic_graph(Corpus((), (), ())).number_of_nodes()
     0
     """
+    return _topic_graph(_topic_parts(corpus), min_occurrences)
+
+
+def _topic_parts(corpus: Corpus) -> tuple:
+    """(labels, papers of each topic, papers of each co-occurring pair, papers with topics): what
+    `topic_graph` and `topic_threshold` count, gathered in one pass."""
     labels: dict[str, str] = {}
     node_papers: dict[str, set[str]] = defaultdict(set)
     edge_papers: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -115,12 +129,16 @@ def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
         top = sorted({node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]})
         for u, v in combinations(top, 2):
             edge_papers[(u, v)].add(paper.id)
-    keep = {t for t, papers in node_papers.items() if len(papers) >= min_occurrences}
-    g = _graph("Topic", labels, {t: node_papers[t] for t in keep},
-               {e: p for e, p in edge_papers.items() if e[0] in keep and e[1] in keep})
-    for u, v, data in g.edges(data=True):
-        data["strength"] = association_strength(
-            data["weight"], g.nodes[u]["paper_count"], g.nodes[v]["paper_count"], with_topics)
+    return labels, node_papers, edge_papers, with_topics
+
+
+def _topic_graph(parts: tuple, min_occurrences: int) -> nx.Graph:
+    labels, node_papers, edge_papers, with_topics = parts
+    if min_occurrences > 1:
+        keep = {t for t, papers in node_papers.items() if len(papers) >= min_occurrences}
+        node_papers = {t: node_papers[t] for t in keep}
+        edge_papers = {e: p for e, p in edge_papers.items() if e[0] in keep and e[1] in keep}
+    g = _graph("Topic", labels, node_papers, edge_papers, papers=with_topics)
     g.graph["papers"] = with_topics
     return g
 
@@ -150,15 +168,13 @@ def topic_threshold(corpus: Corpus, max_nodes: int) -> int:
     >>> topic_threshold(Corpus((), (), ()), 100)
     1
     """
-    counts: dict[str, set[str]] = defaultdict(set)
-    for paper in corpus.papers:
-        for label, _score in paper.topics:
-            counts[node_id("Topic", label)].add(paper.id)
-    occurrences = sorted((len(p) for p in counts.values()), reverse=True)
-    k = 1
-    while sum(1 for o in occurrences if o >= k) > max_nodes:
-        k += 1
-    return k
+    return _threshold(_topic_parts(corpus)[1], max_nodes)
+
+
+def _threshold(node_papers: dict[str, set[str]], max_nodes: int) -> int:
+    """The smallest k ≥ 1 with at most `max_nodes` topics of k papers or more."""
+    occurrences = sorted((len(p) for p in node_papers.values()), reverse=True)
+    return occurrences[max_nodes] + 1 if len(occurrences) > max_nodes else 1
 
 
 def select_top(g: nx.Graph, max_nodes: int, max_edges: int, min_weight: int = 1) -> nx.Graph:
@@ -184,8 +200,7 @@ def select_top(g: nx.Graph, max_nodes: int, max_edges: int, min_weight: int = 1)
     edges = [(u, v) if u <= v else (v, u) for u, v in heavy if u in keep and v in keep]
     edges.sort(key=lambda e: (-g.edges[e]["weight"], e))
     out = nx.Graph(**g.graph)
-    for n in sorted(keep):
-        out.add_node(n, **g.nodes[n])
-    for u, v in sorted(edges[:max_edges]):
-        out.add_edge(u, v, **g.edges[u, v])
+    out.add_nodes_from((n, g.nodes[n]) for n in sorted(keep))
+    adj = g.adj
+    out.add_edges_from((u, v, adj[u][v]) for u, v in sorted(edges[:max_edges]))
     return out

@@ -16,8 +16,10 @@ small maps (at most `PHYSICS_LIMIT` nodes). The same corpus and options give byt
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -27,7 +29,14 @@ import networkx as nx
 
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
-from .graphs import collaboration_graph, institution_graph, select_top, topic_graph, topic_threshold
+from .graphs import (
+    _threshold,
+    _topic_graph,
+    _topic_parts,
+    collaboration_graph,
+    institution_graph,
+    select_top,
+)
 from .layout import clusters, layout
 
 __all__ = [
@@ -95,17 +104,28 @@ def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
     (`kg.viz.graphs.topic_threshold`).
     """
     _check_view(view)
-    if view == "collaboration":
-        g = collaboration_graph(corpus)
+    if view != "topics":
+        g = collaboration_graph(corpus) if view == "collaboration" else institution_graph(corpus)
         return g, g
-    if view == "institutions":
-        g = institution_graph(corpus)
-        return g, g
-    full = topic_graph(corpus, 1)
-    k = min_occurrences if min_occurrences is not None else topic_threshold(corpus, max_nodes)
-    kept = topic_graph(corpus, k) if k > 1 else full
+    parts = _topic_parts(corpus)
+    full = _topic_graph(parts, 1)
+    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], max_nodes)
+    kept = _topic_graph(parts, k) if k > 1 else full
     kept.graph["min_occurrences"] = k
     return full, kept
+
+
+def _shown_graph(view: str, corpus: Corpus, min_occurrences: int | None, max_nodes: int) -> tuple[int, int, nx.Graph]:
+    """(nodes, edges of the whole graph of a view, its graph after the topic threshold): `view_graph`
+    without building the whole topic graph, of which a page shows only the counts."""
+    if view != "topics":
+        g = view_graph(view, corpus)[1]
+        return g.number_of_nodes(), g.number_of_edges(), g
+    parts = _topic_parts(corpus)
+    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], max_nodes)
+    g = _topic_graph(parts, k)
+    g.graph["min_occurrences"] = k
+    return len(parts[1]), len(parts[2]), g  # every co-occurring topic is a topic; pairs are distinct
 
 
 def _paper_row(paper, categories: dict[str, int]) -> list:
@@ -121,7 +141,28 @@ def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
     """Everything a page shows, as plain JSON-ready data (nodes with positions and clusters, edges,
     the papers they refer to, categories, years, totals)."""
     spec = _check_view(view)
-    full, g = view_graph(view, corpus, min_occurrences, max_nodes)
+    with _paused_gc():
+        return _page_data(spec, view, corpus, max_nodes, max_edges, min_weight, min_occurrences)
+
+
+@contextmanager
+def _paused_gc():
+    """No cyclic garbage collection meanwhile: building the graphs allocates millions of small
+    dicts and lists, and with a big corpus in memory each full collection costs a second or so
+    (a third of the pages' time on the dev corpus). The few cycles made here (networkx graphs
+    and their cached views) are collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _page_data(spec: _View, view: str, corpus: Corpus, max_nodes: int, max_edges: int, min_weight: int,
+               min_occurrences: int | None) -> dict:
+    total_nodes, total_edges, g = _shown_graph(view, corpus, min_occurrences, max_nodes)
     shown = select_top(g, max_nodes, max_edges, min_weight)
     weight = "strength" if view == "topics" else "weight"
     groups = clusters(shown, weight=weight)
@@ -163,7 +204,6 @@ def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
         edge_rows.append(row)
     edge_rows.sort(key=lambda r: (r[0], r[1]))
 
-    total_nodes, total_edges = full.number_of_nodes(), full.number_of_edges()
     notes = []
     if view == "topics" and g.graph.get("min_occurrences", 1) > 1:
         notes.append(f"{g.number_of_nodes():,} of {total_nodes:,} topics occur at least "
@@ -171,7 +211,9 @@ def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
     if shown.number_of_nodes() < g.number_of_nodes():
         notes.append(f"the page holds the top {shown.number_of_nodes():,} of {g.number_of_nodes():,} "
                      f"{spec.nouns[1]} by number of links")
-    candidate_edges = sum(1 for u, v, w in g.subgraph(nodes).edges(data="weight") if w >= min_weight)
+    adj = g.adj
+    candidate_edges = sum(1 for u in node_index for v, d in adj[u].items()
+                          if v in node_index and u <= v and d["weight"] >= min_weight)
     if shown.number_of_edges() < candidate_edges:
         notes.append(f"the {shown.number_of_edges():,} heaviest of their {candidate_edges:,} {spec.edge_nouns[1]}")
     if min_weight > 1:
