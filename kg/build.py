@@ -246,6 +246,8 @@ def _commit(stage: Path, out: Path, written: list[str]) -> list[str]:
         target = out / item.name
         if target.is_dir() and not target.is_symlink():
             os.replace(target, stage / f".old-{item.name}")  # removed with the staging folder
+        elif item.is_dir() and (target.exists() or target.is_symlink()):
+            target.unlink()  # a file where the new build writes a folder
         os.replace(item, target)
     prefix = str(stage)
     return [str(out) + path[len(prefix):] if path.startswith(prefix) else path for path in written]

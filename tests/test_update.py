@@ -146,3 +146,11 @@ def test_dask_engine_on_a_local_cluster_gives_the_same_outputs(tmp_path):
     result = _build(work, "dask", BuildConfig(targets=(), pages=False, engine="dask", extract=ExtractConfig(n_process=2)))
     assert result.stats["texts_extracted"] == 24
     assert output_files(work / "local") == output_files(work / "dask")
+
+
+def test_a_file_in_the_way_of_an_output_folder_is_replaced(tmp_path):
+    work = _seeds(tmp_path, SEED_FEED_1)
+    (work / "out").mkdir()
+    (work / "out" / "neo4j").write_text("not a folder")
+    _build(work, "out", BuildConfig(targets=("neo4j",), pages=False))
+    assert (work / "out" / "neo4j" / "load.cypher").is_file()
