@@ -11,6 +11,7 @@ import re
 
 from ..model import Entry, Problem, ReadResult, Source
 from .registry import register_reader
+from .fields import split_authors, split_institutions
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
 __all__ = ["parse_digest", "detect_digest", "split_authors"]
@@ -24,12 +25,6 @@ _HEADER_DOT_RE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*\[([A-Za-z][A-Za-z0-9.\-]
 _BOILERPLATE_RE = re.compile(
     r"^\s*(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活|(?:[A-Z]{2,4}\s*-\s*[\u4e00-\u9fff]+\s*){3,}$)"
 )
-_NAME_PARTICLES = {
-    "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
-    "bin", "binti", "al", "el", "y", "zu", "ten", "ter", "st", "st.",
-}
-
-
 def _header(line: str):
     return _HEADER_RE.match(line) or _HEADER_DOT_RE.match(line)
 
@@ -51,49 +46,6 @@ def detect_digest(text: str) -> float:
     return 0.0
 
 
-def _looks_like_name(part: str) -> bool:
-    words = part.replace(".", ". ").split()
-    if not 1 <= len(words) <= 6 or len(part) > 60:
-        return False
-    if len(words) <= 4 and re.match(r"^[A-Z]{1,2}(?:[.\-][A-Z]?)*$", words[0]) and all(w[:1].isalpha() or w[:1] in "'’(" for w in words):
-        return True  # digests print initials first: "B dey" is a name even with a lowercase surname
-    for word in words:
-        if word.lower() in _NAME_PARTICLES or re.match(r"^[a-z]{1,3}['’]", word) or not any(c.isalpha() for c in word):
-            continue  # "van", "d'Aspremont", "F d’Alché-Buc", stray punctuation such as "("
-        first = word.lstrip("'’(\"")[:1]
-        if not first or not (first.isupper() or not first.isascii() and first.isalpha()):
-            return False
-    return True
-
-
-def split_authors(line: str) -> list[str] | None:
-    """The names of an author line, or None when the line is not one.
-
-    >>> split_authors("A Seff, W Zhou, N Richardson, R P. Adams")
-    ['A Seff', 'W Zhou', 'N Richardson', 'R P. Adams']
-    >>> split_authors("We propose X, a model.") is None
-    True
-    """
-    line = line.strip()
-    if not line or line.startswith("[") or is_url_line(line) or detect_lang(line) == "zh":
-        return None
-    parts = [normalise_space(p) for p in re.split(r"[,，;；]", line)]
-    parts = [p for p in parts if p]
-    if parts and parts[-1].lower().startswith("and "):
-        parts[-1] = parts[-1][4:].strip()
-    if not parts or not all(_looks_like_name(p) for p in parts):
-        return None
-    return parts
-
-
-def _split_institutions(inner: str) -> list[str]:
-    try:
-        from ..knowledge.institutions import load_lexicon
-    except ImportError:  # the lexicon is optional knowledge; a blind split still keeps every name
-        return [normalise_space(p) for p in inner.split("&") if p.strip()]
-    return [normalise_space(p) for p in load_lexicon().split(inner) if p.strip()]
-
-
 def _parse_entry(lines: list[tuple[int, str]], file: str, number: int, tag, title) -> tuple[Entry | None, list[Problem]]:
     problems: list[Problem] = []
     header_line = lines[0][0]
@@ -107,7 +59,7 @@ def _parse_entry(lines: list[tuple[int, str]], file: str, number: int, tag, titl
             authors = names
             i += 1
     if i < len(body) and body[i][1].startswith("[") and body[i][1].endswith("]"):
-        institutions = _split_institutions(body[i][1][1:-1])
+        institutions = split_institutions(body[i][1][1:-1])
         i += 1
     zh_parts: list[str] = []
     en_parts: list[str] = []

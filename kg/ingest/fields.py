@@ -11,9 +11,12 @@ import re
 import unicodedata
 
 from ..textnorm import fold
-from .text import arxiv_id_from_urls, normalise_space
+from .text import arxiv_id_from_urls, detect_lang, is_url_line, normalise_space
 
 __all__ = [
+    "looks_like_name",
+    "split_authors",
+    "split_institutions",
     "latex_to_text",
     "split_name_list",
     "is_full_name",
@@ -61,6 +64,58 @@ def latex_to_text(text: str) -> str:
 _INITIALS_RUN_RE = re.compile(r"^[A-Z]{1,3}$")  # "R", "JM": given names printed as capitals only
 
 
+_NAME_PARTICLES = {
+    "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
+    "bin", "binti", "al", "el", "y", "zu", "ten", "ter", "st", "st.",
+}
+
+
+
+def looks_like_name(part: str) -> bool:
+    """True when one comma-separated part of an author line reads as a person's name."""
+    words = part.replace(".", ". ").split()
+    if not 1 <= len(words) <= 6 or len(part) > 60:
+        return False
+    if len(words) <= 4 and re.match(r"^[A-Z]{1,2}(?:[.\-][A-Z]?)*$", words[0]) and all(w[:1].isalpha() or w[:1] in "'’(" for w in words):
+        return True  # digests print initials first: "B dey" is a name even with a lowercase surname
+    for word in words:
+        if word.lower() in _NAME_PARTICLES or re.match(r"^[a-z]{1,3}['’]", word) or not any(c.isalpha() for c in word):
+            continue  # "van", "d'Aspremont", "F d’Alché-Buc", stray punctuation such as "("
+        first = word.lstrip("'’(\"")[:1]
+        if not first or not (first.isupper() or not first.isascii() and first.isalpha()):
+            return False
+    return True
+
+
+def split_authors(line: str) -> list[str] | None:
+    """The names of an author line, or None when the line is not one.
+
+    >>> split_authors("A Seff, W Zhou, N Richardson, R P. Adams")
+    ['A Seff', 'W Zhou', 'N Richardson', 'R P. Adams']
+    >>> split_authors("We propose X, a model.") is None
+    True
+    """
+    line = line.strip()
+    if not line or line.startswith("[") or is_url_line(line) or detect_lang(line) == "zh":
+        return None
+    parts = [normalise_space(p) for p in re.split(r"[,，;；]", line)]
+    parts = [p for p in parts if p]
+    if parts and parts[-1].lower().startswith("and "):
+        parts[-1] = parts[-1][4:].strip()
+    if not parts or not all(looks_like_name(p) for p in parts):
+        return None
+    return parts
+
+
+def split_institutions(inner: str) -> list[str]:
+    """The organisations of a bracketed affiliation line ("A & B"), split where the lexicon says a name ends."""
+    try:
+        from ..knowledge.institutions import load_lexicon
+    except ImportError:  # the lexicon is optional knowledge; a blind split still keeps every name
+        return [normalise_space(p) for p in inner.split("&") if p.strip()]
+    return [normalise_space(p) for p in load_lexicon().split(inner) if p.strip()]
+
+
 def split_name_list(text: str) -> list[str] | None:
     """Names of an author list separated by commas, semicolons or "and"; None when it is not one.
 
@@ -71,8 +126,6 @@ def split_name_list(text: str) -> list[str] | None:
     >>> split_name_list("We study transformers.") is None
     True
     """
-    from .digest import split_authors
-
     text = re.sub(r"\s+(?:and|&)\s+", ", ", text.strip())
     return split_authors(text)
 

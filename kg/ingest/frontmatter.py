@@ -31,8 +31,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .digest import _split_institutions
-from .fields import arxiv_id_from_text, excerpt, full_names, normalise_arxiv_id, split_name_list, unlink_markdown, year_from_text
+from .fields import arxiv_id_from_text, excerpt, full_names, normalise_arxiv_id, split_institutions, split_name_list, unlink_markdown, year_from_text
 from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
@@ -228,7 +227,7 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
     institutions: list[str] = []
     for key in ("institutions", "institution", "affiliations", "affiliation"):
         for value in _strings(meta.get(key)):
-            institutions.extend(_split_institutions(value) if "&" in value else [p.strip() for p in value.split(";") if p.strip()])
+            institutions.extend(split_institutions(value) if "&" in value else [p.strip() for p in value.split(";") if p.strip()])
     abstract = " ".join(texts["en"]) or None
     summary = " ".join(texts["zh"]) or None
     if not title and not abstract and not summary:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .digest import _split_institutions, split_authors
-from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata, year_from_text
+from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata, split_authors, split_institutions, year_from_text
 from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
 
@@ -65,7 +64,7 @@ def match_post(line: str):
         "pre": m.group("pre"),
         "title": title,
         "authors": authors,
-        "institutions": _split_institutions(inst) if inst else [],
+        "institutions": split_institutions(inst) if inst else [],
         "year": year_from_text(year),
         "tail": tail,
         "urls": urls,

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .digest import _looks_like_name, _split_institutions, split_authors
-from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata
+from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata, looks_like_name, split_authors, split_institutions
 from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
@@ -53,13 +52,13 @@ def _first_author(chunk: str, initials: bool | None) -> tuple[str, str] | None:
     for cut in reversed(glue):
         name = chunk[cut:].strip()
         words = name.split()
-        if 2 <= len(words) <= 5 and _looks_like_name(name) and chunk[:cut].strip():
+        if 2 <= len(words) <= 5 and looks_like_name(name) and chunk[:cut].strip():
             if initials is None or initials == all(_INITIAL_RE.match(w) for w in words[:-1]):
                 return chunk[:cut].strip(), name
     words = chunk.split()
     if len(words) < 3:
         return None
-    if initials is not False and re.fullmatch(r"[A-Z0-9\-]{2,}[A-Z]", words[-2]) and _looks_like_name(f"{words[-2][-1]} {words[-1]}"):
+    if initials is not False and re.fullmatch(r"[A-Z0-9\-]{2,}[A-Z]", words[-2]) and looks_like_name(f"{words[-2][-1]} {words[-1]}"):
         # a title ending in an acronym glued to an initial: "… for NLPN Houlsby" → "NLP", "N Houlsby"
         # (a capital run of 3+ letters is no given name; a 2-letter initial such as "JM" stays ambiguous)
         return " ".join([*words[:-2], words[-2][:-1]]), f"{words[-2][-1]} {words[-1]}"
@@ -71,7 +70,7 @@ def _first_author(chunk: str, initials: bool | None) -> tuple[str, str] | None:
     if k < 2 or k >= len(words):
         return None
     name = " ".join(words[-k:])
-    if not _looks_like_name(name):
+    if not looks_like_name(name):
         return None
     return " ".join(words[:-k]), name
 
@@ -87,7 +86,7 @@ def split_glued_header(rest: str) -> tuple[str, list[str], list[str]] | None:
     institutions: list[str] = []
     m = _INST_TAIL_RE.match(rest)
     if m:
-        rest, institutions = m.group("head"), _split_institutions(m.group("inst"))
+        rest, institutions = m.group("head"), split_institutions(m.group("inst"))
     parts = [p.strip() for p in re.split(r"[,，]", rest)]
     tail = [p for p in parts[1:] if p]
     if parts and len(parts) > 1 and parts[-1].lower().startswith("and "):
@@ -116,7 +115,7 @@ def _header(line: str, following: list[str]):
         if split_authors(nxt[0]) is not None:
             authors, used = split_authors(nxt[0]), 1
         if used < len(nxt) and nxt[used].startswith("[") and nxt[used].endswith("]"):
-            institutions, used = _split_institutions(nxt[used][1:-1]), used + 1
+            institutions, used = split_institutions(nxt[used][1:-1]), used + 1
         return m.group("tag"), normalise_space(rest), authors, institutions, used
     glued = split_glued_header(rest)
     if glued is None:

@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .digest import _split_institutions
-from .fields import arxiv_id_from_text, excerpt, full_names, split_name_list, unlink_markdown, year_from_text
+from .fields import arxiv_id_from_text, excerpt, full_names, split_institutions, split_name_list, unlink_markdown, year_from_text
 from .frontmatter import split_front_matter
 from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
@@ -76,7 +75,7 @@ def match_item(line: str):
         "indent": len(m.group("indent").expandtabs(4)),
         "title": title,
         "authors": authors,
-        "institutions": _split_institutions(r.group("inst")) if r and r.group("inst") else [],
+        "institutions": split_institutions(r.group("inst")) if r and r.group("inst") else [],
         "year": year_from_text(r.group("year")) if r else None,
         "urls": urls,
         "arxiv_id": arxiv_id_from_urls(urls) or arxiv_id_from_text(link_text),
