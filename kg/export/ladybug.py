@@ -15,7 +15,6 @@ from ..errors import KgError
 from ..graph.build import build_graph
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
 from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
@@ -25,6 +24,7 @@ from .property_graph import (
     format_cell,
     generate_tables,
     write_csv,
+    write_texts,
 )
 
 __all__ = ["write_ladybug", "create_ladybug_database", "generate_schema_cypher", "generate_copy_cypher",
@@ -223,11 +223,7 @@ def write_ladybug(corpus: Corpus, out_dir, graph=None) -> list[str]:
         "queries.cypher": generate_queries_cypher(),
         "README.md": generate_readme(node_tables, rel_tables, delimiter),
     }
-    for name, text in texts.items():
-        with atomic_open(folder / name) as handle:
-            handle.write(text)
-        written.append(str(folder / name))
-    return written
+    return written + write_texts(folder, texts)
 
 
 def _statements(text: str) -> list[str]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from ..graph.build import build_graph
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
 from .property_graph import (
     CYPHER_QUERIES,
     Column,
@@ -23,6 +22,7 @@ from .property_graph import (
     format_cell,
     generate_tables,
     write_csv,
+    write_texts,
 )
 
 __all__ = ["write_neo4j", "header_field", "generate_load_cypher", "generate_constraints_cypher", "NEO4J_TYPES"]
@@ -271,11 +271,7 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
         "queries.cypher": generate_queries_cypher(),
         "README.md": generate_readme(node_tables, rel_tables, delimiter),
     }
-    for name, text in texts.items():
-        with atomic_open(folder / name) as handle:
-            handle.write(text)
-        written.append(str(folder / name))
-    return written
+    return written + write_texts(folder, texts)
 
 
 @register_exporter("neo4j", "Neo4j: neo4j-admin import CSVs, load.cypher (LOAD CSV), constraints, README → neo4j/")

@@ -29,6 +29,7 @@ __all__ = [
     "neutralise",
     "format_cell",
     "write_csv",
+    "write_texts",
 ]
 
 # Column kinds; each database maps them to its own type names.
@@ -329,3 +330,13 @@ CYPHER_QUERIES: tuple[CypherQuery, ...] = (
         {},
     ),
 )
+
+
+def write_texts(folder, texts: dict[str, str]) -> list[str]:
+    """Write each named script or README into `folder` atomically; returns the paths written."""
+    written = []
+    for name, text in texts.items():
+        with atomic_open(folder / name) as handle:
+            handle.write(text)
+        written.append(str(folder / name))
+    return written
