@@ -17,7 +17,7 @@ import networkx as nx
 from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
 from .errors import KgError
-from .export.rdf import write_rdf, write_void
+from .export.rdf import generate_void, write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE, generate_quads, triple_line, triples_from_lines
 from .records import CORPUS_FILE, write_corpus
 from .store import STATE_DIR, StoreUpdate, graph_blocks
@@ -170,13 +170,14 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
         stats.update(("store_" + k, v) for k, v in store.finish().items())
         written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
+        # VoID's counts now, so the line set (hundreds of MB on a big corpus) goes before the exports
+        void = generate_void(corpus, config.base, triples_from_lines(lines))
+        del lines
         for target in config.targets:
             written += export(target, corpus, stage, config.base, graph)
         if config.pages:
             written += write_pages(corpus, stage)
-        written += write_void(corpus, stage / "void.ttl", config.base, files=written,
-                              triples=triples_from_lines(lines))
-        del lines
+        written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
         written = _commit(stage, out, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)

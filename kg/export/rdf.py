@@ -150,9 +150,9 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None):
     return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=(), triples=None) -> list[str]:
+def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=(), triples=None, void=None) -> list[str]:
     """Write void.ttl describing the build; `files` (the dumps written beside it) become void:dataDump;
-    `triples` as for write_rdf."""
+    `triples` as for write_rdf; `void`: what generate_void gave, when the caller made it earlier."""
     from pathlib import Path
 
     from pyoxigraph import NamedNode, Triple
@@ -160,7 +160,7 @@ def write_void(corpus: Corpus, path, base: str = DEFAULT_BASE, files=(), triples
     from ..graph.rdf import PREFIXES
 
     minter = Minter(base)
-    triples = generate_void(corpus, base, triples)
+    triples = list(void) if void is not None else generate_void(corpus, base, triples)
     dataset = minter.iri("void", "dataset")
     for name in sorted(Path(f).name for f in files):
         if name.endswith((".ttl", ".nq", ".nt", ".jsonld", ".trig")):
