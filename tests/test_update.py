@@ -154,3 +154,16 @@ def test_a_file_in_the_way_of_an_output_folder_is_replaced(tmp_path):
     (work / "out" / "neo4j").write_text("not a folder")
     _build(work, "out", BuildConfig(targets=("neo4j",), pages=False))
     assert (work / "out" / "neo4j" / "load.cypher").is_file()
+
+
+def test_engine_names_and_misuse_are_clear():
+    from kg.extract.engines import DaskEngine, LocalEngine, engine_names, get_engine
+
+    assert engine_names() == ["dask", "local"]
+    assert isinstance(get_engine("local"), LocalEngine)
+    assert get_engine("dask", "tcp://10.0.0.1:8786").address == "tcp://10.0.0.1:8786"
+    assert isinstance(get_engine("dask"), DaskEngine)
+    with pytest.raises(KgError, match="--scheduler only applies to a distributed engine"):
+        get_engine("local", "tcp://10.0.0.1:8786")
+    with pytest.raises(KgError, match="unknown engine 'ray'; available: dask, local"):
+        get_engine("ray")
