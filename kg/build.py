@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import gc
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import networkx as nx
 from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
 from .errors import KgError
+from .gcpause import paused_gc
 from .export.rdf import generate_void, write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE, generate_quads, triple_line, triples_from_lines
 from .records import CORPUS_FILE, write_corpus
@@ -138,7 +138,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         # handed over in a list the callee empties, so no frame here keeps the entries alive
         parts = [read, entries, extractions]
         del read, entries, extractions
-        with _no_cyclic_gc():
+        with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
             return _resolve_and_write(inputs, out, config, state, files, parts, stats)
 
 
@@ -169,8 +169,9 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         lines: set[str] = set()
         written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
         stats.update(("store_" + k, v) for k, v in store.finish().items())
+        lines = sorted(lines)  # once, for both Turtle and VoID
         written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
-        # VoID's counts now, so the line set (hundreds of MB on a big corpus) goes before the exports
+        # VoID's counts now, so the lines (hundreds of MB on a big corpus) go before the exports
         void = generate_void(corpus, config.base, triples_from_lines(lines))
         del lines
         for target in config.targets:
@@ -198,20 +199,6 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, lin
             handle.write(block)
             store.add(graph, block)
     return [str(path)]
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Python's cyclic collector off while the corpus, graph and outputs are made: those are millions
-    of acyclic objects that each full collection walks again (the graph build took twice as long with
-    it on). Reference counting still frees everything; anything cyclic waits for the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager
