@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -61,8 +60,6 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
     from .build import BuildConfig, build as run_build
     from .extract import ExtractConfig
 
-    if jobs > 1:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")  # spaCy workers only pay off single-threaded
     inputs = inputs or ("seeds",)
     from .build import DEFAULT_TARGETS
     from .graph.rdf import DEFAULT_BASE

@@ -17,7 +17,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from .export.atomic import atomic_open
 
@@ -68,17 +68,12 @@ class StoreUpdate:
         if self.old.get(graph) == digest:
             return
         self.changed.append(graph)
-        from pyoxigraph import NamedNode
-
-        node = NamedNode(graph)
         if graph in self.old:
-            self.store.remove_graph(node)
+            self.store.remove_graph(NamedNode(graph))
         self.store.bulk_load(nquads, format=RdfFormat.N_QUADS)
 
     def finish(self) -> dict:
         """Drop graphs no longer built, flush, record the new state; a summary of what changed."""
-        from pyoxigraph import NamedNode
-
         removed = sorted(set(self.old) - set(self.new))
         for graph in removed:
             self.store.remove_graph(NamedNode(graph))

@@ -308,7 +308,7 @@ def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Tripl
 
     Deduplicated and sorted as N-Triples lines, then parsed back by pyoxigraph: a line costs a
     fraction of the memory of a Triple object, and a big corpus has millions."""
-    return triples_from_lines({triple_line(q) for q in generate_quads(corpus, base)})
+    return triples_from_lines(sorted({triple_line(q) for q in generate_quads(corpus, base)}))
 
 
 def triple_line(quad) -> str:
@@ -316,10 +316,9 @@ def triple_line(quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object}"
 
 
-def triples_from_lines(lines: Iterable[str]) -> Iterator[Triple]:
-    """Unique triples from `triple_line` strings, sorted by their line: a generator, parsed back by
-    pyoxigraph a chunk at a time."""
-    lines = sorted(set(lines))
+def triples_from_lines(lines: list[str]) -> Iterator[Triple]:
+    """The triples of `triple_line` strings, in the order given (callers pass them sorted and
+    unique): a generator, parsed back by pyoxigraph a chunk at a time."""
     for start in range(0, len(lines), 50_000):
         chunk = "".join(f"{line} .\n" for line in lines[start : start + 50_000])
         yield from (Triple(q.subject, q.predicate, q.object) for q in parse(chunk, format=RdfFormat.N_TRIPLES))
