@@ -110,6 +110,9 @@ class InstitutionRef:
     printed: str
     institution_id: str
     name: str
+    # authors of the paper seen with this institution on other papers, when they decided what an
+    # ambiguous acronym stands for ("UM" -> University of Macau); empty when the lexicon alone did
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def _paper(d: dict) -> Paper:
         id=d["id"], title=d["title"], arxiv_id=d["arxiv_id"], category=d["category"], year=d["year"],
         lang=tuple(d["lang"]), abstracts=tuple(tuple(a) for a in d["abstracts"]),
         authorships=tuple(Authorship(**a) for a in d["authorships"]),
-        institutions=tuple(InstitutionRef(**i) for i in d["institutions"]),
+        institutions=tuple(InstitutionRef(**{**i, "context": tuple(i.get("context", ()))}) for i in d["institutions"]),
         topics=tuple((t, s) for t, s in d["topics"]), methods=tuple(Method(**m) for m in d["methods"]),
         datasets=tuple(d["datasets"]), code=tuple(d["code"]), urls=tuple(d["urls"]),
         sources=tuple(Source(**s) for s in d["sources"]),

@@ -1,4 +1,5 @@
-"""report.json: counts by node and edge type, warnings, rejected entries and unmatched institutions."""
+"""report.json: counts by node and edge type, warnings, rejected entries, unmatched institutions and
+acronyms read in context."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str]) -> 
         ({"id": i.id, "name": i.name, "printed": list(i.printed)} for i in corpus.institutions if not i.matched),
         key=lambda d: d["id"],
     )
+    # acronyms the paper's authors decided ("UM" read as University of Macau): what and on which evidence
+    in_context = [
+        {"paper": paper.id, "printed": ref.printed, "id": ref.institution_id, "name": ref.name,
+         "authors_seen_with_it": list(ref.context)}
+        for paper in corpus.papers for ref in paper.institutions if ref.context
+    ]
     return {
         "inputs": {"files": len(files), "entries": entries_read},
         "papers": len(corpus.papers),
@@ -32,6 +39,7 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str]) -> 
         "rejected": [_problem(p) for p in problems if p.severity == "error"],
         "warnings": [_problem(p) for p in problems if p.severity != "error"],
         "institutions_unmatched": unmatched,
+        "institutions_read_in_context": in_context,
     }
 
 

@@ -14,6 +14,7 @@ from ..model import Authorship, Corpus, Entry, Extraction, Institution, Institut
 from ..ingest.fields import full_names_for
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
+from .institutions import read_in_context
 from .papers import group_entries, paper_id, paper_keys, year_from_arxiv_id
 
 __all__ = ["resolve", "resolve_institution", "category_for_tag"]
@@ -117,16 +118,8 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
             if e.summary_zh and e.summary_zh != e.abstract:
                 abstracts.setdefault(("zh", e.summary_zh), None)
         lang = tuple(sorted({lang for lang, _ in abstracts}))
-        refs = []
-        for printed in richest.institutions:
-            if fold(printed) in _PLACEHOLDERS:
-                continue  # "Unknown Institution": the printed form stays on the entry, no node is made
-            inst_id, name, ror_id, matched = resolve_institution(printed, lexicon)
-            record = institutions.setdefault(inst_id, {"names": Counter(), "ror": ror_id, "printed": {}, "matched": matched})
-            record["names"][name] += 1
-            record["printed"].setdefault(printed, None)
-            if not any(r.institution_id == inst_id for r in refs):
-                refs.append(InstitutionRef(printed=printed, institution_id=inst_id, name=name))
+        # placeholders ("Unknown Institution") stay on the entry as printed but make no node
+        printed_insts = tuple(p for p in richest.institutions if fold(p) not in _PLACEHOLDERS)
         drafts.append(
             dict(
                 id=pid,
@@ -138,7 +131,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
                 abstracts=tuple(abstracts),
                 printed_authors=richest.authors,
                 full_names=full_names_for(richest.authors, members),  # "D Dai" → "Damai Dai" from arXiv/BibTeX
-                institutions=tuple(refs),
+                printed_institutions=printed_insts,
                 topics=_merge_ranked(x.topics for x in found)[:max_topics],
                 methods=_merge_methods(x.methods for x in found),
                 datasets=_union(x.datasets for x in found),
@@ -147,6 +140,22 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
                 sources=tuple(sorted({e.source for e in members})),
             )
         )
+    # institutions: the lexicon's reading of each printed name, ambiguous acronyms decided by the
+    # paper's authors (kg/resolve/institutions.py)
+    printed_lists = [d.pop("printed_institutions") for d in drafts]
+    readings = read_in_context(
+        [(printed, [normalise_person_name(n) for n in d["printed_authors"]]) for d, printed in zip(drafts, printed_lists)],
+        lambda printed: resolve_institution(printed, lexicon),
+    )
+    for d, printed_insts, found in zip(drafts, printed_lists, readings):
+        refs: list[InstitutionRef] = []
+        for printed, r in zip(printed_insts, found):
+            record = institutions.setdefault(r.institution_id, {"names": Counter(), "ror": r.ror_id, "printed": {}, "matched": r.matched})
+            record["names"][r.name] += 1
+            record["printed"].setdefault(printed, None)
+            if not any(ref.institution_id == r.institution_id for ref in refs):
+                refs.append(InstitutionRef(printed=printed, institution_id=r.institution_id, name=r.name, context=r.context))
+        d["institutions"] = tuple(refs)
     mentions = []
     for d in drafts:
         names = [normalise_person_name(n) for n in d["printed_authors"]]
