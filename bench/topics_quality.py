@@ -6,7 +6,7 @@
    shipped background table) and, in the same run, pytextrank's PositionRank and TextRank on the
    same spaCy model (full pipeline: pytextrank needs the parser's noun chunks).
 2. Cross-lingual: over the held-out part of ../shared/corpus/parallel.jsonl (papers the glossary
-   did not learn from, see kg/extract/glossary.py), the share of the English abstract's top-10
+   did not learn from, see kg/extract/zh.py), the share of the English abstract's top-10
    topics that its Chinese machine translation also yields (in its own top 10).
 3. Throughput: the current and the old extraction (`--baseline-ref`, a git revision of
    kg/extract) side by side on the same dev-corpus files.

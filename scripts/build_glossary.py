@@ -15,21 +15,27 @@ Method:
 4. For every candidate occurrence, the Chinese words aligned to its words span a contiguous run
    without punctuation: that run (words joined) ↔ the label is a phrase pair; each Chinese word
    aligned to contiguous label words is a word pair (神经网络 ↔ "neural network").
-5. For each Chinese form, the most frequent English is kept with its count and the number of times
-   the form occurred at all in the training sentences (so verbs, seldom aligned, are not trusted).
+5. For each Chinese form, its most frequent English translations (best first) are kept with their
+   counts and the number of times the form occurred at all in the training sentences (so verbs,
+   seldom aligned, are not trusted).
+6. The acronym definitions of the English texts ("unmanned aerial vehicle (UAV)", found by the
+   extraction's own Schwartz–Hearst component): each short form with its most frequent long form.
 
 Only the derived table is written (short phrase pairs and counts, no sentences): rows
-``zh<TAB>en<TAB>count<TAB>occurrences<TAB>words`` for count >= --min-count, sorted; gzip without
-timestamp, so the same input gives the same bytes.
+``zh<TAB>en<TAB>count<TAB>occurrences<TAB>words`` for count >= --min-count, sorted (several rows
+for a Chinese form: its translations, best first); acronym rows ``@SHORT<TAB>long form<TAB>count
+<TAB>definitions<TAB>0``; gzip without timestamp, so the same input gives the same bytes.
 
 Usage:
     python scripts/build_glossary.py [--parallel ../shared/corpus/parallel.jsonl] [--out kg/data/glossary_zh_en.tsv.gz]
+    python scripts/build_glossary.py --dev-fold --out /tmp/gloss_dev.tsv.gz   # for bench/zh_errors.py
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import math
 import pickle
@@ -44,8 +50,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg.extract.clean import clean_text  # noqa: E402
+from kg.extract.components import singular, singular_short_form  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import ZH_STOP, held_out, is_latin, segment  # noqa: E402
+from kg.extract.zh import ACRONYM_MARK, ZH_STOP, held_out, is_latin, segment  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
 
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
@@ -54,6 +61,8 @@ _EN_SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 _ZH_SENT_RE = re.compile(r"(?<=[。！？!?])")
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 NULL = 0
+MAX_ALTERNATIVES = 4  # English translations kept per Chinese form
+ALTERNATIVE_RATIO = 10  # ... each seen at least a tenth as often as the best
 
 
 def sentences_en(text: str) -> list[tuple[int, int]]:
@@ -70,7 +79,14 @@ def sentences_zh(text: str) -> list[str]:
     return [s for s in _ZH_SENT_RE.split(text) if s.strip()]
 
 
-def training_pairs(parallel: Path, seeds: Path) -> list[tuple[str, str]]:
+def dev_fold(arxiv_id: str) -> bool:
+    """One training paper in five (by another slice of the same hash as `held_out`), left out with
+    --dev-fold: a glossary learned without them, for error analysis on papers it has not seen
+    (bench/zh_errors.py), so the held-out half is never looked at while tuning."""
+    return int(hashlib.sha1(arxiv_id.encode("utf-8")).hexdigest()[8:16], 16) % 5 == 0
+
+
+def training_pairs(parallel: Path, seeds: Path, leave_out_dev: bool = False) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for entry in read_inputs([str(seeds)]).entries:
         if entry.summary_zh and entry.abstract and entry.lang == "en":
@@ -78,18 +94,30 @@ def training_pairs(parallel: Path, seeds: Path) -> list[tuple[str, str]]:
     with parallel.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            if not held_out(row["arxiv_id"]):
+            if not held_out(row["arxiv_id"]) and not (leave_out_dev and dev_fold(row["arxiv_id"])):
                 pairs.append((row["en"], row["zh"]))
     return pairs
 
 
+def long_form_label(long: str) -> str:
+    """An acronym's long form as the English extraction labels it (kg.extract.mentions: lowercase,
+    last word singular), so a Chinese text counts it under the same topic."""
+    words = long.lower().split()
+    last = words[-1] if words[-1].endswith("ics") else singular(words[-1])
+    return " ".join(words[:-1] + [last])
+
+
 def prepare(pairs, nlp):
     """Sentence pairs: (English label words [(word, occurrence id)], occurrences [(label, first, last)],
-    Chinese words [(word, is punctuation)])."""
+    Chinese words [(word, is punctuation)]), and the acronym definitions of the English texts
+    {short form: Counter(long-form label)}."""
     out = []
     skipped = 0
+    acronyms: dict[str, Counter] = defaultdict(Counter)
     texts = [clean_text(en) for en, _ in pairs]
     for (en_raw, zh), en, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=64)):
+        for short, long, _proposed in doc._.kg_acronyms:
+            acronyms[singular_short_form(short)][long_form_label(long)] += 1
         en_spans = sentences_en(en)
         zh_sents = sentences_zh(clean_zh(zh))
         if len(en_spans) != len(zh_sents):
@@ -112,7 +140,14 @@ def prepare(pairs, nlp):
             zh_words = [(w.lower() if is_latin(w) else w, bool(_PUNCT_RE.match(w))) for w, _ in segment(zh_sent)]
             if words and zh_words:
                 out.append((words, occurrences, zh_words))
-    return out, skipped
+    return out, skipped, dict(acronyms)
+
+
+def _free(j: int, zh_words, aligned_to, inside) -> bool:
+    """Chinese word j exists, is no punctuation or function word, and translates no English word
+    outside `inside` (the label's positions)."""
+    return (0 <= j < len(zh_words) and not zh_words[j][1] and zh_words[j][0] not in ZH_STOP
+            and not aligned_to[j] - set(inside))
 
 
 def clean_zh(text: str) -> str:
@@ -145,23 +180,28 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_TARGET)
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=5)
-    parser.add_argument("--cache", type=Path, default=None, help="keep the prepared sentence pairs here (trials)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the prepared sentence pairs here, the IBM tables beside it (trials; delete both after changing the extraction or ZH_STOP)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N training papers (for trials)")
     parser.add_argument("--threshold", type=float, default=0.02, help="smallest alignment score kept")
     parser.add_argument("--grow", type=float, default=0.05, help="smallest t(English | Chinese) to join a neighbour's word")
+    parser.add_argument("--no-extend", dest="extend", action="store_false", help="phrase pairs only for fully aligned labels")
+    parser.add_argument("--no-grow-zh", dest="grow_zh", action="store_false", help="no Chinese-side growing of phrases")
+    parser.add_argument("--grow-zh-min", type=float, default=0.1, help="smallest t(Chinese | English) to join a Chinese neighbour")
+    parser.add_argument("--dev-fold", action="store_true", help="also leave out the dev fold (error analysis)")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    pairs = training_pairs(args.parallel, args.seeds)
+    pairs = training_pairs(args.parallel, args.seeds, args.dev_fold)
     if args.limit:
         pairs = pairs[: args.limit]
     if args.cache and args.cache.exists():
         with args.cache.open("rb") as handle:
-            sentences, skipped = pickle.load(handle)
+            sentences, skipped, acronyms = pickle.load(handle)
     else:
-        sentences, skipped = prepare(pairs, load_pipeline())
+        sentences, skipped, acronyms = prepare(pairs, load_pipeline())
         if args.cache:
             with args.cache.open("wb") as handle:
-                pickle.dump((sentences, skipped), handle)
+                pickle.dump((sentences, skipped, acronyms), handle)
     print(f"{len(pairs)} papers ({skipped} skipped: sentence counts differ), {len(sentences)} sentence pairs "
           f"({time.perf_counter() - t0:.0f} s)")
 
@@ -172,8 +212,17 @@ def main() -> int:
         e = [en_ids.setdefault(w, len(en_ids)) for w, _ in words]
         f = [zh_ids.setdefault(w, len(zh_ids)) for w, p in zh_words if not p and w not in ZH_STOP]
         encoded.append((e, f))
-    t_zh_en = ibm1([(f, e) for e, f in encoded], args.iterations)  # t(zh | en)
-    t_en_zh = ibm1([(e, f) for e, f in encoded], args.iterations)  # t(en | zh)
+    ibm_cache = args.cache.with_suffix(".ibm.pkl") if args.cache else None
+    if ibm_cache and ibm_cache.exists():
+        with ibm_cache.open("rb") as handle:
+            t_zh_en, t_en_zh = pickle.load(handle)
+    else:
+        t_zh_en = ibm1([(f, e) for e, f in encoded], args.iterations)  # t(zh | en)
+        t_en_zh = ibm1([(e, f) for e, f in encoded], args.iterations)  # t(en | zh)
+        if ibm_cache:
+            with ibm_cache.open("wb") as handle:
+                pickle.dump((dict(t_zh_en), dict(t_en_zh)), handle)
+    t_zh_en, t_en_zh = defaultdict(float, t_zh_en), defaultdict(float, t_en_zh)
     print(f"IBM model 1 both ways ({time.perf_counter() - t0:.0f} s)")
 
     pair_counts: dict[str, Counter] = defaultdict(Counter)
@@ -212,6 +261,10 @@ def main() -> int:
                                 align[i] = align[k]
                                 changed = True
                                 break
+        aligned_to: list[set] = [set() for _ in zh_words]  # Chinese word -> English words aligned to it
+        for i, j in enumerate(align):
+            if j is not None:
+                aligned_to[j].add(i)
         for label, first, last in occurrences:
             js = [align[i] for i in range(first, last + 1) if align[i] is not None]
             if not js:
@@ -219,8 +272,33 @@ def main() -> int:
             lo, hi = min(js), max(js)
             if hi - lo > 2 * (last - first + 1) + 1 or any(zh_words[j][1] for j in range(lo, hi + 1)):
                 continue
-            # a phrase pair only when every word of the label is aligned (else only word pairs below)
-            if len(js) == last - first + 1:
+            inside = range(first, last + 1)
+            complete = len(js) == last - first + 1
+            if not complete and args.extend:
+                # leading or trailing label words left unaligned (IBM model 1 prefers the Chinese word
+                # it saw most with them elsewhere: 目标 is "target" more often than "object") are
+                # covered by the free Chinese word next to the run, as phrase-based translation
+                # extracts pairs: 目标|检测 ↔ "object detection" when only "detection" was aligned
+                lead = next(k for k in range(first, last + 2) if k > last or align[k] is not None) - first
+                trail = last - next(k for k in range(last, first - 2, -1) if k < first or align[k] is not None)
+                unaligned_inner = len(js) + lead + trail < last - first + 1
+                if (lead or trail) and not unaligned_inner and (not lead or _free(lo - 1, zh_words, aligned_to, inside)) and (
+                    not trail or _free(hi + 1, zh_words, aligned_to, inside)
+                ):
+                    lo, hi = lo - (1 if lead else 0), hi + (1 if trail else 0)
+                    complete = True
+            if complete and args.grow_zh:
+                # the other way round: a free Chinese word next to the run that a label word readily
+                # generates (t(zh | en) of IBM model 1) joins it, for what jieba splits and English writes as one word
+                # (超|参数 ↔ "hyperparameter", 无|监督 ↔ "unsupervised")
+                targets = [en_ids[words[i][0]] for i in inside]
+                for j, step in ((lo - 1, "lo"), (hi + 1, "hi")):
+                    if _free(j, zh_words, aligned_to, ()):
+                        f = zh_ids[zh_words[j][0]]
+                        if max(t_zh_en[(f, e)] for e in targets) >= args.grow_zh_min:
+                            lo, hi = (j, hi) if step == "lo" else (lo, j)
+            # a phrase pair only when every word of the label is covered (else only word pairs below)
+            if complete:
                 run = [zh_words[j][0] for j in range(lo, hi + 1)]
                 if run[0] not in ZH_STOP and run[-1] not in ZH_STOP:
                     zh = "".join(run)
@@ -249,15 +327,28 @@ def main() -> int:
                     occurrences[zh] += 1
     rows = []
     for zh in sorted(forms):
-        en, count = min(pair_counts[zh].items(), key=lambda kv: (-kv[1], kv[0]))
-        if count >= args.min_count:
-            rows.append((zh, en, count, max(occurrences[zh], count), n_tokens[zh]))
+        # the best English first, then the other translations seen often enough (时间 → "time",
+        # "temporal"): the extraction picks the one English abstracts use in that phrase
+        ranked = sorted(pair_counts[zh].items(), key=lambda kv: (-kv[1], kv[0]))
+        best = ranked[0][1]
+        for en, count in ranked[:MAX_ALTERNATIVES]:
+            if count >= args.min_count and count * ALTERNATIVE_RATIO >= best:
+                rows.append((zh, en, count, max(occurrences[zh], best), n_tokens[zh]))
+    # acronyms as English abstracts define them (UAV → "unmanned aerial vehicle"): machine
+    # translation keeps them in Latin script, often in brackets after the Chinese long form
+    n_acronyms = 0
+    for short in sorted(acronyms):
+        long, count = min(acronyms[short].items(), key=lambda kv: (-kv[1], kv[0]))
+        total = sum(acronyms[short].values())
+        if count >= args.min_count and count * 2 > total:
+            rows.append((ACRONYM_MARK + short, long, count, total, 0))
+            n_acronyms += 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(b"# zh\ten\tcount\toccurrences\twords  (derived by scripts/build_glossary.py)\n")
         for row in rows:
             gz.write(("\t".join(map(str, row)) + "\n").encode("utf-8"))
-    print(f"{len(rows)} glossary rows -> {args.out} ({time.perf_counter() - t0:.0f} s)")
+    print(f"{len(rows)} glossary rows ({n_acronyms} acronyms) -> {args.out} ({time.perf_counter() - t0:.0f} s)")
     return 0
 
 

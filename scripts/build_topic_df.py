@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.extract.mentions import _english_text, _merged_candidates, _method_and_aliases, _raw_from_doc, entry_text_key  # noqa: E402
+from kg.extract.mentions import _merged_candidates, _method_and_aliases, english_text, entry_text_key, findings_from_doc  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
 from kg.extract.zh import held_out  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
@@ -65,13 +65,13 @@ def count(corpus: Path, model: str | None = None, n_process: int = 1) -> tuple[i
         if entry.abstract.strip()[:200] in skip:
             excluded += 1
             continue
-        text, title_len = _english_text(entry)
+        text, title_len = english_text(entry)
         texts.setdefault(entry_text_key(entry), (text, title_len))
     nlp = load_pipeline(model)
     labels: Counter = Counter()
     words: Counter = Counter()
     for doc, title_len in nlp.pipe(texts.values(), as_tuples=True, batch_size=64, n_process=n_process):
-        raw = _raw_from_doc(doc, title_len)
+        raw = findings_from_doc(doc, title_len)
         _, _, alias = _method_and_aliases(raw)
         merged = _merged_candidates(raw, alias)
         labels.update(merged.keys())

@@ -1,19 +1,22 @@
 """Chinese abstracts → English topic labels, through a glossary the project learns from parallel text.
 
 A Chinese-only entry should give the topic nodes its English original would. The text is segmented
-with jieba; runs of nominal words (split at punctuation and function words, so "A的B" gives two
-phrases, as "B of A" does in English) are translated piece by piece with the longest glossary
-entries, in order (Chinese and English noun phrases both put modifiers before the head:
-语义|分割 → "semantic segmentation", 记忆|引导|域|泛化|方法 → "memory-guided domain generalization
-method"). Latin-script words inside the Chinese (Transformer, GFNet, BERT) are kept as they are:
-they are the safest anchors. An acronym in brackets after a phrase ("分布鲁棒优化(DRO)") counts
-for that phrase, as in English.
+with jieba (words the glossary does not know are split into words it knows: 理论|分析表明); runs of
+nominal words (split at punctuation and function words, so "A的B" gives two phrases, as "B of A"
+does in English, unless English abstracts write "A B": 复杂的结构 → "complex structure") are
+translated into English words (kg.extract.zh_translate: a search over glossary entries and their
+translations, scored by the alignment shares and by how often English abstracts use the result:
+语义|分割 → "semantic segmentation", 时间|上下文 → "temporal context"). Chinese and English noun
+phrases both put modifiers before the head. Latin-script words inside the Chinese (Transformer,
+GFNet, BERT) are kept as they are: they are the safest anchors. An acronym in brackets after a
+phrase ("分布鲁棒优化(DRO)") counts for that phrase, as in English; when English abstracts define it
+("unmanned aerial vehicle (UAV)"), for their long form.
 
 The glossary (``kg/data/glossary_zh_en.tsv.gz``) is derived by ``scripts/build_glossary.py`` from
 the bilingual digest entries of ``seeds/`` and from ../shared/corpus/parallel.jsonl without the
 papers `held_out` selects (kept for measurement): word alignment (IBM model 1, both directions)
-of sentence pairs, then phrase pairs consistent with the alignment of each English topic candidate.
-"""
+of sentence pairs, then phrase pairs consistent with the alignment of each English topic candidate,
+and the acronym definitions of the English side."""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from importlib import resources
 __all__ = ["held_out", "Glossary", "load_glossary", "zh_candidates", "zh_label", "segment", "GLOSSARY_FILE"]
 
 GLOSSARY_FILE = "data/glossary_zh_en.tsv.gz"
+# Rows of the glossary that are English acronym definitions ("@UAV  unmanned aerial vehicle").
+ACRONYM_MARK = "@"
 # One paper in five of ../shared/corpus/parallel.jsonl is kept out of every table the project
 # derives (glossary, background frequencies), so the cross-lingual figure is measured on unseen papers.
 HELD_OUT_MODULUS = 5
@@ -34,7 +39,15 @@ HELD_OUT_MODULUS = 5
 # and in at least this share of its occurrences (verbs and function words rarely are).
 MIN_COUNT = 2
 MIN_SHARE = 0.25
+# ... or, for an entry of several jieba words, in this share: a phrase aligned to a phrase is seldom
+# chance (时间|序列 ↔ "time series" in 14% of its occurrences, word alignment missing the rest)
+MIN_SHARE_PHRASE = 0.1
 MAX_WORDS = 5  # as for English candidates: the head and its closest modifiers
+# "A的B" is one phrase when English abstracts use the joined translation this often (background df)
+JOIN_DF = 3
+# Two translated words are printed as one when English abstracts write the joined word this often
+JOINED_WORD_DF = 100
+JOIN_MAX = 1  # ... and A is one word (an adjective: 复杂, 巨大), not a phrase of its own
 
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*$")
 _NUMBER_RE = re.compile(r"^[0-9０-９]+(?:\.[0-9]+)?[A-Za-z]?$")
@@ -48,6 +61,9 @@ ZH_STOP = frozenset(
     表明 显示 证明 实现 提供 使 让 得到 获得 包括 包含 作为 成为 存在 需要 如何 什么 哪些 不同 相同 更多 较
     """.split()
 )
+
+
+_ASPECT = frozenset("了着过")
 
 
 def held_out(arxiv_id: str) -> bool:
@@ -87,23 +103,34 @@ def is_latin(word: str) -> bool:
 class Glossary:
     """Chinese word sequences (joined without spaces) → English topic words, and back."""
 
-    entries: dict = field(default_factory=dict)  # zh -> (en, count, share)
+    entries: dict = field(default_factory=dict)  # zh -> (best en, count, share, jieba words)
     reverse: dict = field(default_factory=dict)  # English topic key -> zh (whole-label entries)
     max_tokens: int = 1
+    options: dict = field(default_factory=dict)  # zh -> ((en, share), ...): trusted translations, best first
+    acronyms: dict = field(default_factory=dict)  # short form (as written, singular) -> long-form label
 
     def lookup(self, zh: str) -> str | None:
         entry = self.entries.get(zh)
-        if entry is None or entry[1] < MIN_COUNT or entry[2] < MIN_SHARE:
+        if entry is None or entry[1] < MIN_COUNT or entry[2] < (MIN_SHARE if entry[3] < 2 else MIN_SHARE_PHRASE):
             return None
         return entry[0]
 
+    def translations(self, zh: str, trusted: bool = True) -> tuple:
+        """The (trusted) English translations of `zh` with their shares, best first (empty: none)."""
+        if zh not in self.entries or trusted and self.lookup(zh) is None:
+            return ()
+        return self.options.get(zh) or ((self.entries[zh][0], self.entries[zh][2]),)
+
 
 def parse_glossary(lines) -> Glossary:
-    """Rows ``zh<TAB>en<TAB>count<TAB>occurrences<TAB>tokens``: the best English for each Chinese
-    form, how often the pair was aligned, how often the Chinese form occurred, its jieba words."""
+    """Rows ``zh<TAB>en<TAB>count<TAB>occurrences<TAB>tokens``: English translations of each Chinese
+    form (best first), how often the pair was aligned, how often the Chinese form occurred, its jieba
+    words; and rows ``@SHORT<TAB>long form<TAB>count<TAB>definitions<TAB>0`` for acronyms."""
     from .background import topic_key
 
-    entries: dict[str, tuple[str, int, float]] = {}
+    entries: dict[str, tuple[str, int, float, int]] = {}
+    options: dict[str, list] = {}
+    acronyms: dict[str, str] = {}
     reverse: dict[str, tuple[int, str]] = {}
     max_tokens = 1
     for line in lines:
@@ -112,8 +139,16 @@ def parse_glossary(lines) -> Glossary:
             continue
         zh, en, count, occurrences, tokens = line.split("\t")
         count, occurrences, tokens = int(count), int(occurrences), int(tokens)
+        if zh.startswith(ACRONYM_MARK):
+            acronyms[zh[len(ACRONYM_MARK) :]] = en
+            continue
         share = count / max(1, occurrences)
-        entries[zh] = (en, count, share)
+        if zh in entries:  # another translation of a form already read (rows are best first)
+            if count >= MIN_COUNT:
+                options[zh].append((en, share))
+            continue
+        entries[zh] = (en, count, share, tokens)
+        options[zh] = [(en, share)]
         max_tokens = max(max_tokens, tokens)
         # a Chinese name for the whole English label (skos:altLabel): seen often, not one character
         # standing for several words ("框" was aligned to "bounding box")
@@ -122,7 +157,8 @@ def parse_glossary(lines) -> Glossary:
             best = reverse.get(key)
             if best is None or (count, -len(zh)) > (best[0], -len(best[1])):
                 reverse[key] = (count, zh)
-    return Glossary(entries, {k: zh for k, (_, zh) in reverse.items()}, max_tokens)
+    options = {zh: tuple(alts) for zh, alts in options.items() if len(alts) > 1}
+    return Glossary(entries, {k: zh for k, (_, zh) in reverse.items()}, max_tokens, options, acronyms)
 
 
 @lru_cache(maxsize=1)
@@ -154,48 +190,35 @@ def _latin_label(word: str) -> str:
     return word.lower()
 
 
-def _overlaps(a: str, b: str) -> bool:
-    """True when one English word repeats the other ("unsupervised"/"supervised", "data"/"dataset")."""
-    return a == b or (len(a) > 3 and len(b) > 3 and (a in b or b in a))
-
-
-def _translate_run(words: list[str], glossary: Glossary) -> list[tuple[str, int]]:
-    """Greedy longest-match translation of a run of jieba words: [(English piece, index of its first word)]."""
-    pieces: list[tuple[str, int]] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(glossary.max_tokens, len(words) - i), 0, -1):
-            en = glossary.lookup("".join(words[i : i + n]))
-            if en is None and n == 1 and is_latin(words[i]):
-                en = _latin_label(words[i])
-            if en is not None:
-                pieces.append((en, i))
-                i += n
-                break
-        else:
-            i += 1  # cannot happen for words the caller checked; skip defensively
-    return pieces
-
-
 def zh_candidates(
-    text: str, glossary: Glossary | None = None, skip_modifiers=frozenset(), generic=frozenset(), heads=None
+    text: str, glossary: Glossary | None = None, skip_modifiers=frozenset(), generic=frozenset(), heads=None,
+    known=None,
 ) -> tuple[list, dict]:
     """English topic candidates of a Chinese text.
 
     `skip_modifiers` are leading English words dropped (as for English candidates), `generic` single
     words that are no topic, `heads` (when given) a test that the last English word can end a noun
-    phrase (a translation ending on an adjective or a verb is not a topic).
+    phrase (a translation ending on an adjective or a verb is not a topic), `known` the number of
+    English abstracts that use a phrase (default: the shipped background table), which chooses
+    between translations.
 
-    Returns ([(label, character offset, n_words, Chinese span)], {acronym (lowercase): label}).
+    Returns ([(label, character offset, n_words, Chinese span)], {acronym or label (lowercase): label}).
     """
+    from .zh_translate import compounds_of, split_unknown, translate_run
+
     glossary = glossary or load_glossary()
-    tokens = segment(text)
+    known = known or _background_df()
+    tokens = split_unknown(segment(text), glossary)
     found: list[tuple[str, int, int, str]] = []
     aliases: dict[str, str] = {}
     run: list[tuple[str, int]] = []
 
-    def known(i: int) -> int:
+    compounds = compounds_of(tokens, glossary)
+
+    def entry_length(i: int) -> int:
         """Length in words of the longest glossary entry starting at token i (0: none)."""
+        if "".join(w for w, _ in tokens[i : i + 2]) in compounds and glossary.lookup(tokens[i][0]) is None:
+            return 2
         for n in range(min(glossary.max_tokens, len(tokens) - i), 0, -1):
             zh = "".join(w for w, _ in tokens[i : i + n])
             if n == 1 and (zh in ZH_STOP or _NUMBER_RE.match(zh)):
@@ -204,56 +227,81 @@ def zh_candidates(
                 return n
         return 0
 
-    def flush() -> str | None:
-        if not run:
-            return None
+    pending: list = []  # the run before a 的, until what follows says whether they are one phrase
+
+    def take_run() -> tuple[list[str], int, str]:
         words = [w for w, _ in run]
         start = run[0][1]
         span = text[start : run[-1][1] + len(run[-1][0])]
         run.clear()
-        english: list[str] = []
-        for piece, _ in _translate_run(words, glossary):
-            piece_words = piece.split()
-            if english and _overlaps(english[-1], piece_words[0]):
-                # two Chinese words aligned to one English word: 无|监督 → "unsupervised" once,
-                # 数据|集 → "dataset", 现实|世界 → "real-world"
-                if len(piece_words[0]) > len(english[-1]):
-                    english[-1] = piece_words[0]
-                piece_words = piece_words[1:]
-            english.extend(piece_words)
+        english = translate_run(words, glossary, known, compounds)
         while english and english[0] in skip_modifiers:
             english.pop(0)
+        return english, start, span
+
+    def emit(english: list[str], start: int, span: str) -> str | None:
         if not english:
             return None
-        english = english[-MAX_WORDS:]
+        english = _one_word_compounds(english)[-MAX_WORDS:]
         label = " ".join(english)
         if len(english) == 1 and (len(label) < 3 or label in skip_modifiers or label in generic):
             return None
+        if len(english) > 1 and _generic_key(label, generic):
+            return None  # "data set" for 数据集 is the generic "dataset" that English drops
         if heads is not None and not heads(english[-1]):
             return None
         found.append((label, start, len(english), span))
         return label
+
+    def flush() -> str | None:
+        current = take_run() if run else None
+        held = pending.pop() if pending else None
+        if held and current and 0 < len(held[0]) <= JOIN_MAX and current[0] and known(" ".join(held[0] + current[0])) >= JOIN_DF:
+            # "复杂的结构" is "complex structure", "巨大的潜力" "great potential": English abstracts
+            # write the two as one phrase, so A的B is one candidate, not B of A
+            return emit(held[0] + current[0], held[1], text[held[1] : current[1] + len(current[2])])
+        if held:
+            emit(*held)
+        return emit(*current) if current else None
 
     i = 0
     last_label = None
     while i < len(tokens):
         word, start = tokens[i]
         if is_latin(word):
-            # "(DRO)" right after a phrase names that phrase
             prev = tokens[i - 1][0] if i else ""
             nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-            if prev in ("(", "（") and nxt in (")", "）") and last_label and not run:
-                aliases[word.lower()] = last_label
-                i += 1
-                continue
-            n = known(i)
+            if prev in ("(", "（") and nxt in (")", "）") and not run:
+                # "无人机（UAV）": the acronym names the phrase before it. When English abstracts
+                # define it ("unmanned aerial vehicle (UAV)"), their long form is the topic, as in
+                # the English original, whatever the word-by-word translation gave.
+                long = _long_form(word, last_label, glossary)
+                if long:
+                    short = _latin_label(word)
+                    aliases[word.lower()] = aliases[short] = long
+                    if last_label and long != last_label and not last_label.endswith(" " + long):
+                        aliases[last_label] = long  # the Chinese long form, translated otherwise
+                    found.append((short, start, 1, word))  # "(UAV)" counts for its topic, as in English
+                    i += 1
+                    continue
+            n = entry_length(i)
             run.extend(tokens[i : i + max(1, n)])
             i += max(1, n)
             continue
-        n = known(i)
+        n = entry_length(i)
         if n:
             run.extend(tokens[i : i + n])
             i += n
+            continue
+        if word in _ASPECT and len(run) > 1:
+            # 实验结果|验证|了 "experimental results verify": a word before an aspect particle is a verb
+            # (the glossary may know it as a noun, "verification"), not the phrase's head
+            run.pop()
+        if word == "的" and run and not pending and i + 1 < len(tokens) and (
+            entry_length(i + 1) or is_latin(tokens[i + 1][0])
+        ):
+            pending.append(take_run())
+            i += 1
             continue
         label = flush()
         if label:
@@ -263,3 +311,64 @@ def zh_candidates(
         i += 1
     label = flush()
     return found, aliases
+
+
+def _long_form(short: str, phrase: str | None, glossary: Glossary) -> str | None:
+    """The topic an acronym in brackets after `phrase` (an English translation, None: no phrase)
+    stands for: the end of the phrase when its words spell the acronym (Schwartz–Hearst, as for
+    English text: "fixed-wing unmanned aerial vehicle (UAV)"), else the long form English abstracts
+    define for it, else the whole phrase."""
+    from .components import best_long_form
+
+    if phrase:
+        long = best_long_form(short, phrase)
+        if long and len(long) > len(short) and " " in long:
+            return long
+    defined = glossary.acronyms.get(_singular_acronym(short))
+    if defined:
+        return defined
+    return phrase
+
+
+def _generic_key(label: str, generic: frozenset) -> bool:
+    from .background import topic_key
+
+    return topic_key(label) in _generic_keys(generic)
+
+
+@lru_cache(maxsize=4)
+def _generic_keys(generic: frozenset) -> frozenset:
+    from .background import topic_key
+
+    return frozenset(topic_key(word) for word in generic)
+
+
+def _one_word_compounds(english: list[str]) -> list[str]:
+    """Two words English writes as one, joined ("data set" → "dataset", "hyper parameter" →
+    "hyperparameter"): the topic key is the same, but the label is printed as English prints it."""
+    from .background import load_background
+
+    words = load_background().words
+    out: list[str] = []
+    for word in english:
+        if out and words.get(out[-1] + word, 0) >= JOINED_WORD_DF:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def _singular_acronym(word: str) -> str:
+    """CNNs → CNN: acronyms are keyed by their singular, as scripts/build_glossary.py wrote them."""
+    from .components import singular_short_form
+
+    return singular_short_form(word)
+
+
+@lru_cache(maxsize=1)
+def _background_df():
+    """Phrase → number of background English abstracts using it (kg/data/topic_df.tsv.gz)."""
+    from .background import load_background, topic_key
+
+    labels = load_background().labels
+    return lambda phrase: labels.get(topic_key(phrase), 0)

@@ -101,3 +101,49 @@ def test_seed_graph_has_a_topic_hierarchy_under_categories(seed_build):
 def test_seed_rdf_states_broader_and_chinese_labels(seed_build, seeds_dir):
     text = (seeds_dir / "exports" / "graph.ttl").read_text(encoding="utf-8")
     assert "skos:broader" in text and "@zh" in text
+
+
+_CHOICES = parse_glossary(
+    line + "\n"
+    for line in [
+        "时间\ttime\t40\t100\t1",  # rows of one form: its translations, best first
+        "时间\ttemporal\t30\t100\t1",
+        "上下文\tcontext\t50\t60\t1",
+        "复杂\tcomplex\t20\t40\t1",
+        "结构\tstructure\t50\t60\t1",
+        "分析\tanalysis\t50\t60\t1",
+        "无人机\tdrone\t9\t10\t1",
+        "多\tmulti-view\t3\t100\t1",  # a prefix, untrusted alone
+        "视角\tview\t20\t40\t1",
+        "@UAV\tunmanned aerial vehicle\t12\t14\t0",
+    ]
+)
+
+
+def test_glossary_rows_give_translations_and_acronyms():
+    assert _CHOICES.lookup("时间") == "time"
+    assert [en for en, _ in _CHOICES.translations("时间")] == ["time", "temporal"]
+    assert _CHOICES.acronyms == {"UAV": "unmanned aerial vehicle"}
+    assert _CHOICES.lookup("多") is None and _CHOICES.translations("多", trusted=False)
+
+
+def test_translation_is_chosen_by_english_usage():
+    def labels(text, known):
+        return [label for label, *_ in zh_candidates(text, _CHOICES, known=known)[0]]
+
+    assert labels("时间上下文。", lambda phrase: 0) == ["time context"]
+    assert labels("时间上下文。", {"temporal context": 40}.get) == ["temporal context"]
+    # A的B is one phrase when English writes it so, else B of A
+    assert labels("复杂的结构。", {"complex structure": 12}.get) == ["complex structure"]
+    assert labels("复杂的结构。", lambda phrase: 0) == ["complex", "structure"]
+
+
+def test_chinese_compounds_and_glued_words():
+    found, _ = zh_candidates("多视角，理论分析表明", _CHOICES, known=lambda phrase: 0)
+    assert [label for label, *_ in found] == ["multi-view", "analysis"]  # 分析表明 split, 表明 a function word
+
+
+def test_bracketed_acronym_takes_the_english_long_form():
+    found, aliases = zh_candidates("小型无人机（UAV）很轻。", _CHOICES, known=lambda phrase: 0)
+    assert aliases["uav"] == aliases["drone"] == "unmanned aerial vehicle"
+    assert [label for label, *_ in found] == ["drone", "uav"]  # "(UAV)" counts for its topic too
