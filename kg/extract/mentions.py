@@ -44,6 +44,8 @@ __all__ = [
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net")
 _PAGES_HOSTS = (".github.io", ".gitlab.io")
+# GitHub's own link shortener (retired for new links in 2022; older papers print it): a repository
+_SHORT_CODE_HOSTS = ("git.io",)
 # Scoring constants, chosen on half of SemEval-2017 (bench/topics_quality.py; the other half agrees)
 _LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
 _POSITION_WEIGHT = 0.5  # an early first occurrence counts up to 1.5 times
@@ -60,20 +62,23 @@ _TITLE_BONUS = 5.0
 
 def code_urls(urls: Iterable[str]) -> list[str]:
     """Code links among `urls`, in order, unique: repositories (and user or organisation pages) on
-    code hosts, and GitHub/GitLab Pages sites, which publish a project from its repository.
+    code hosts, git.io short links to them, and GitHub/GitLab Pages sites, which publish a project
+    from its repository.
 
     The path is kept as printed (a link into a repository says where the code is); the scheme
     becomes https, the host loses "www." and case, a trailing "/" or ".git" is dropped.
 
     >>> code_urls(["http://www.github.com/junjie18/CMT.git", "https://muse-model.github.io/", "https://aka.ms/x"])
     ['https://github.com/junjie18/CMT', 'https://muse-model.github.io']
+    >>> code_urls(["https://git.io/fj5vR", "https://git.io/"])
+    ['https://git.io/fj5vR']
     """
     out: list[str] = []
     for url in urls:
         parts = urlsplit(url)
         host = parts.netloc.lower().removeprefix("www.")
         path = parts.path.rstrip("/").removesuffix(".git").rstrip("/")
-        if host in _CODE_HOSTS:
+        if host in _CODE_HOSTS or host in _SHORT_CODE_HOSTS:
             if not [s for s in path.split("/") if s]:
                 continue  # the host's home page
         elif not host.endswith(_PAGES_HOSTS):

@@ -94,6 +94,9 @@ def test_code_urls_and_latin_names_without_model():
         "https://github.com/amzn/pecos/tree/mainline/examples/maclr"]
     assert repository_of("https://github.com/amzn/pecos/tree/mainline/examples/maclr") == "https://github.com/amzn/pecos"
     assert repository_of("https://muse-model.github.io") is None
+    # TridentNet's entry in the dev corpus (digest_00376.txt) prints its code as a git.io short link
+    assert code_urls(["https://git.io/fj5vR", "http://openaccess.thecvf.com/content_ICCV_2019/papers/x.pdf",
+                      "https://git.io/"]) == ["https://git.io/fj5vR"]
     methods, datasets = latin_names("在ImageNet上,GFNET和MobileNet-V3用GPU训练")
     assert methods == ["GFNET", "MobileNet-V3"] and datasets == ["ImageNet"]
 
