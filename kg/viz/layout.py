@@ -11,6 +11,15 @@
   `SPRING_LIMIT` nodes and lays out 5,000 nodes in a few seconds, with clusters visibly grouped as
   in VOSviewer.
 
+Labels take room too. `label_sizes` picks the label font sizes of a page (in page pixels, as the
+browser draws them, see ``static/map.js``) from the extent of a first layout, and `footprints` turns
+each node into the box its dot and its label cover (the label text width estimated from DejaVu Sans'
+advance widths, the widest of the usual ``system-ui, sans-serif`` fonts). Given footprints, `layout`
+pushes apart the nodes of a spring layout whose boxes overlap, sizes cluster discs and packed
+components by their boxes (labels included), and gives the grid of isolated nodes columns as wide
+as their labels. Only labels big enough to be drawn in the whole view get a box: smaller ones appear
+as one zooms in (labels prioritised by size).
+
 Everything is deterministic: the graphs come with sorted nodes, every random choice is seeded, and
 positions are rounded.
 """
@@ -18,16 +27,164 @@ positions are rounded.
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import networkx as nx
 
-__all__ = ["clusters", "layout", "SPRING_LIMIT", "SEED"]
+__all__ = ["clusters", "layout", "label_sizes", "footprints", "text_width", "node_scale", "SPRING_LIMIT", "SEED"]
 
 SEED = 42
 SPRING_LIMIT = 300  # largest group laid out by one spring layout (dense numpy, O(n²) per iteration)
 UNIT = 90.0  # typical distance between linked nodes, in page pixels (nodes are drawn 5–36 px in radius)
 _GAP = UNIT  # space between cluster discs
 _PACK_GAP = 2.0 * UNIT  # space between packed components (room for their labels)
+
+# ---- labels, as static/map.js and vis-network draw them ------------------------------------------
+REFERENCE_VIEW = (1080.0, 660.0)  # the map's canvas in a 1400 x 900 window (the side panel is 320 px)
+NODE_SIZE = (5.0, 36.0)  # dot radius of the smallest and the biggest node (map.js: scaling min, max)
+LABEL_SCREEN = (9.0, 18.0)  # on-screen font size of the smallest (small maps) and biggest label in the whole view
+LABEL_LIMITS = (12.0, 24.0, 30.0, 800.0)  # smallest label font: at least, at most; biggest: at least, at most
+LABEL_DRAWN = 5.0  # vis-network draws a label when its font is at least drawThreshold - 1 px on screen
+LABEL_MARGIN = 6.0  # page pixels kept free around a dot and its label
+_DECLUTTER_LIMIT = 1500  # nodes pushed apart at once (pairwise numpy arrays)
+# advance widths of DejaVu Sans (em/100), measured in Chromium's canvas: wider than the other usual
+# system-ui / sans-serif fonts, so the estimate errs on the side of room
+_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (32, 41, 46, 84, 64, 96, 78, 28, 40, 40, 50, 84, 32, 37, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+     34, 34, 84, 84, 84, 54, 100, 69, 69, 70, 78, 64, 58, 78, 76, 30, 30, 66, 56, 87, 75, 79, 61, 79, 70, 64,
+     62, 74, 69, 99, 69, 62, 69, 40, 34, 40, 84, 50, 50, 62, 64, 55, 64, 62, 36, 64, 64, 28, 28, 58, 28, 98,
+     64, 62, 64, 64, 42, 53, 40, 64, 60, 82, 60, 60, 53, 64, 34, 64, 84)))
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in pixels of one line of `text` drawn at font `size` (pixels).
+
+    >>> round(text_width("Ewha Womans University", 100))  # Chromium measures 1266 in DejaVu Sans
+    1285
+    """
+    total = 0
+    for ch in text:
+        w = _WIDTHS.get(ch)
+        if w is None:
+            base = unicodedata.normalize("NFD", ch)[:1]
+            if base in _WIDTHS:
+                w = _WIDTHS[base]
+            elif unicodedata.east_asian_width(ch) in ("W", "F"):
+                w = 100
+            elif unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+                w = 0
+            else:
+                w = 80
+        total += w
+    return total * size / 100.0
+
+
+def node_scale(value: float, low: float, high: float) -> float:
+    """0..1 size of a node of `value` among values from `low` to `high` (map.js' sizeScale)."""
+    if high == low:
+        return 0.5
+    return math.sqrt(max(0.0, value - low) / (high - low))
+
+
+def label_sizes(pos: dict, big: bool, view: tuple[float, float] = REFERENCE_VIEW) -> tuple[int, int]:
+    """(smallest, biggest) label font size in page pixels for a layout `pos` (without label room):
+    in the whole view of a `view`-sized canvas the biggest labels are about 18 px on screen, and the
+    smallest about 9 px on a small map (`big` False); the page keeps these sizes at the first view."""
+    scale = 1.0
+    if len(pos) > 1:
+        xs = [x for x, _ in pos.values()]
+        ys = [y for _, y in pos.values()]
+        scale = min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+    lo_min, lo_max, hi_min, hi_max = LABEL_LIMITS
+    small = lo_min if big else min(lo_max, max(lo_min, LABEL_SCREEN[0] / scale))
+    large = min(hi_max, max(hi_min, LABEL_SCREEN[1] / scale))
+    return round(small), round(max(large, small + 6))
+
+
+def footprints(g: nx.Graph, pos: dict, fonts: tuple[float, float], value: str = "paper_count",
+               label: str = "label", view: tuple[float, float] = REFERENCE_VIEW) -> dict:
+    """Node → (left, top, right, bottom): the box its dot and label cover around its centre, in page
+    pixels, for the label font sizes `fonts` (`label_sizes`). vis-network draws a dot's label centred
+    under it, its top ``size/2 + 4`` px below the dot. A label too small to be drawn in the whole view
+    (of `pos`, on a canvas up to twice `view`) gets no room: only its dot counts."""
+    if not g:
+        return {}
+    values = [g.nodes[n].get(value, 0) for n in g]
+    low, high = min(values), max(values)
+    scale = 1.0
+    if len(pos) > 1:
+        xs = [x for x, _ in pos.values()]
+        ys = [y for _, y in pos.values()]
+        scale = min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+    out = {}
+    for n in g:
+        t = node_scale(g.nodes[n].get(value, 0), low, high)
+        r = NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * t
+        size = fonts[0] + (fonts[1] - fonts[0]) * t
+        half, bottom = r, r
+        text = str(g.nodes[n].get(label, n))
+        if size * scale * 2 >= LABEL_DRAWN and text:
+            half = max(r, text_width(text, size) / 2 + 2)  # + the white outline (strokeWidth 3)
+            bottom = r + 1.5 * size + 6
+        m = LABEL_MARGIN
+        out[n] = (-half - m, -r - m, half + m, bottom + m)
+    return out
+
+
+def _declutter(pos: dict, boxes: dict, rounds: int = 300) -> dict:
+    """Push apart (along the shorter way out) the nodes whose boxes overlap, keeping the arrangement."""
+    import numpy as np
+
+    nodes = list(pos)
+    if len(nodes) > _DECLUTTER_LIMIT:  # pairwise arrays: only the widest boxes (the biggest labels)
+        keep = sorted(range(len(nodes)), key=lambda k: (-(boxes[nodes[k]][2] - boxes[nodes[k]][0]), k))
+        keep = sorted(keep[:_DECLUTTER_LIMIT])
+        moved = _declutter({nodes[k]: pos[nodes[k]] for k in keep}, boxes, rounds)
+        return {n: moved.get(n, pos[n]) for n in nodes}
+    if len(nodes) < 2:
+        return pos
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    b = np.array([boxes[n] for n in nodes], dtype=float)
+    idx = np.arange(len(nodes))
+    for step in range(rounds + 40):
+        if step >= rounds:  # still overlapping: spread the whole group a little and go on
+            xy *= 1.1
+        left = xy[:, 0] + b[:, 0]
+        top = xy[:, 1] + b[:, 1]
+        right = xy[:, 0] + b[:, 2]
+        bottom = xy[:, 1] + b[:, 3]
+        ox = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
+        oy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+        hit = (ox > 0) & (oy > 0) & (idx[:, None] < idx[None, :])
+        if not hit.any():
+            break
+        i, j = np.nonzero(hit)
+        dx = xy[j, 0] - xy[i, 0]
+        dy = xy[j, 1] - xy[i, 1]
+        along_x = ox[i, j] <= oy[i, j]
+        # which way: from i towards j (ties: by index, so the same input moves the same way)
+        sx = np.where(dx > 0, 1.0, np.where(dx < 0, -1.0, 1.0))
+        sy = np.where(dy > 0, 1.0, np.where(dy < 0, -1.0, 1.0))
+        push = np.zeros_like(xy)
+        half_x = np.where(along_x, ox[i, j] / 2 + 0.5, 0.0) * sx
+        half_y = np.where(along_x, 0.0, oy[i, j] / 2 + 0.5) * sy
+        np.add.at(push, (i, 0), -half_x)
+        np.add.at(push, (i, 1), -half_y)
+        np.add.at(push, (j, 0), half_x)
+        np.add.at(push, (j, 1), half_y)
+        xy += push * 0.6  # a node hit from several sides moves by less than the sum
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy)}
+
+
+def _extent(pos: dict, boxes: dict | None) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the nodes, their boxes included when given."""
+    if boxes is None:
+        h = UNIT / 2
+        return (min(x for x, _ in pos.values()) - h, min(y for _, y in pos.values()) - h,
+                max(x for x, _ in pos.values()) + h, max(y for _, y in pos.values()) + h)
+    return (min(x + boxes[n][0] for n, (x, _) in pos.items()), min(y + boxes[n][1] for n, (_, y) in pos.items()),
+            max(x + boxes[n][2] for n, (x, _) in pos.items()), max(y + boxes[n][3] for n, (_, y) in pos.items()))
 
 
 def _induced(g: nx.Graph, nodes) -> nx.Graph:
@@ -62,22 +219,28 @@ def clusters(g: nx.Graph, weight: str = "weight", resolution: float = 1.0, seed:
     return {n: i for i, members in enumerate(ordered) for n in members}
 
 
-def _spring(g: nx.Graph, weight: str, seed: int) -> dict:
+def _spring(g: nx.Graph, weight: str, seed: int, boxes: dict | None = None) -> dict:
     """Spring layout of a small connected graph, scaled so that a graph of n nodes has radius
-    about UNIT·√n (uniform density whatever its size), centred on (0, 0)."""
+    about UNIT·√n (uniform density whatever its size), centred on (0, 0); with `boxes`, nodes whose
+    boxes (dot and label) overlap are then pushed apart."""
     n = g.number_of_nodes()
     if n == 1:
         return {next(iter(g)): (0.0, 0.0)}
     if n == 2:
         a, b = sorted(g)
-        return {a: (0.0, -UNIT / 2), b: (0.0, UNIT / 2)}  # one above the other: labels do not collide
-    pos = nx.spring_layout(g, weight=weight, seed=seed, iterations=100 if n <= 100 else 60)
-    radius = UNIT * math.sqrt(n) * 0.6
-    return {node: (float(x) * radius, float(y) * radius) for node, (x, y) in pos.items()}
+        pos = {a: (0.0, -UNIT / 2), b: (0.0, UNIT / 2)}  # one above the other: labels do not collide
+    else:
+        pos = nx.spring_layout(g, weight=weight, seed=seed, iterations=100 if n <= 100 else 60)
+        radius = UNIT * math.sqrt(n) * 0.6
+        pos = {node: (float(x) * radius, float(y) * radius) for node, (x, y) in pos.items()}
+    return pos if boxes is None else _declutter(pos, boxes)
 
 
-def _radius(pos: dict) -> float:
-    return max((math.hypot(x, y) for x, y in pos.values()), default=0.0) + UNIT / 2
+def _radius(pos: dict, boxes: dict | None = None) -> float:
+    if boxes is None:
+        return max((math.hypot(x, y) for x, y in pos.values()), default=0.0) + UNIT / 2
+    return max((max(math.hypot(x + bx, y + by) for bx in (b[0], b[2]) for by in (b[1], b[3]))
+                for n, (x, y) in pos.items() for b in (boxes[n],)), default=0.0)
 
 
 def _separate(centres: list[list[float]], radii: list[float], rounds: int = 200) -> None:
@@ -108,7 +271,8 @@ def _separate(centres: list[list[float]], radii: list[float], rounds: int = 200)
             break
 
 
-def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None) -> dict:
+def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None,
+                 boxes: dict | None = None) -> dict:
     """Layout of a connected graph too big for one spring layout: clusters laid out apart, then
     placed by the links between them. `given` are the page's clusters (so colours and groups agree);
     clusters still too big are split again at a higher resolution."""
@@ -121,15 +285,16 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
         members.setdefault(c, []).append(node)
     if len(members) == 1:  # Louvain could not split it
         if given is not None or depth < 3:
-            return _cluster_map(g, weight, seed + 1, depth + 1 if given is None else depth)
+            return _cluster_map(g, weight, seed + 1, depth + 1 if given is None else depth, boxes=boxes)
         pos = nx.forceatlas2_layout(g, weight=weight, seed=seed, max_iter=60) if hasattr(nx, "forceatlas2_layout") \
             else nx.circular_layout(g)
         radius = UNIT * math.sqrt(g.number_of_nodes()) * 0.6
-        return {node: (float(x) * radius, float(y) * radius) for node, (x, y) in nx.rescale_layout_dict(pos).items()}
+        pos = {node: (float(x) * radius, float(y) * radius) for node, (x, y) in nx.rescale_layout_dict(pos).items()}
+        return pos if boxes is None else _declutter(pos, boxes)
     inner: dict[int, dict] = {}
     for c in sorted(members):
         sub = _induced(g, members[c])
-        inner[c] = _component(sub, weight, seed, depth + 1)
+        inner[c] = _component(sub, weight, seed, depth + 1, boxes=boxes)
     # the graph between clusters, with the summed weight of the links across
     q = nx.Graph()
     q.add_nodes_from(sorted(members))
@@ -142,7 +307,7 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
     # biggest clusters pull everything to them
     for a, b, d in q.edges(data=True):
         d["weight"] = d["weight"] / (len(members[a]) * len(members[b]))
-    radii = [_radius(inner[c]) for c in sorted(members)]
+    radii = [_radius(inner[c], boxes) for c in sorted(members)]
     qpos = nx.spring_layout(q, weight="weight", seed=seed, iterations=100)
     # start packed too tight and let the discs push each other apart: a compact map, arrangement kept
     spread = math.sqrt(sum(r * r for r in radii)) * 0.5
@@ -155,24 +320,28 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
     return out
 
 
-def _component(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None) -> dict:
+def _component(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None,
+               boxes: dict | None = None) -> dict:
     if g.number_of_nodes() <= SPRING_LIMIT:
-        return _spring(g, weight, seed)
-    return _cluster_map(g, weight, seed, depth, given)
+        return _spring(g, weight, seed, boxes)
+    return _cluster_map(g, weight, seed, depth, given, boxes)
 
 
-def _centre(pos: dict) -> dict:
-    xs = [x for x, _ in pos.values()]
-    ys = [y for _, y in pos.values()]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    return {n: (x - cx, y - cy) for n, (x, y) in pos.items()}
+def _centre(pos: dict, boxes: dict | None = None) -> tuple[dict, float, float]:
+    """`pos` moved so that its extent (boxes included) is centred on (0, 0), with its width and height."""
+    x0, y0, x1, y1 = _extent(pos, boxes)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return {n: (x - cx, y - cy) for n, (x, y) in pos.items()}, x1 - x0, y1 - y0
 
 
-def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict | None = None) -> dict:
+def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict | None = None,
+           boxes: dict | None = None) -> dict:
     """Node → (x, y) in page pixels, rounded to 0.1.
 
     Connected components are laid out apart and packed in rows (largest first, rows about as wide
     as the whole is tall); isolated nodes make one block of rows at the end, biggest first.
+    `boxes` (`footprints`) are the room each node's dot and label take: no two overlap within a
+    component, and components are packed by their boxes.
 
     >>> pos = layout(nx.Graph([("a", "b"), ("c", "d")]))
     >>> sorted(pos) == ["a", "b", "c", "d"] and pos == layout(nx.Graph([("a", "b"), ("c", "d")]))
@@ -183,22 +352,33 @@ def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict |
     for members in comps:
         if len(members) == 1:
             continue
-        pos = _centre(_component(_induced(g, members), weight, seed, given=groups))
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        placed.append((pos, max(xs) - min(xs) + UNIT, max(ys) - min(ys) + UNIT))
+        placed.append(_centre(_component(_induced(g, members), weight, seed, given=groups, boxes=boxes), boxes))
     # isolated nodes: one block of rows, biggest first; wide cells so their labels stay apart
     alone = sorted((c[0] for c in comps if len(c) == 1),
                    key=lambda n: (-g.nodes[n].get("paper_count", 0), n))
     if alone:
         step_x, step_y = UNIT * 3.0, UNIT * 0.6
         cols = max(1, min(len(alone), math.ceil(math.sqrt(len(alone) * step_y / step_x))))
-        rows = math.ceil(len(alone) / cols)
-        pos = _centre({n: ((i % cols) * step_x, (i // cols) * step_y) for i, n in enumerate(alone)})
-        placed.append((pos, (cols - 1) * step_x + UNIT, (rows - 1) * step_y + UNIT))
+        if boxes is None:
+            grid = {n: ((i % cols) * step_x, (i // cols) * step_y) for i, n in enumerate(alone)}
+        else:  # rows of boxes side by side (a gap between), as tall as their tallest, the block about square
+            gap = UNIT / 3
+            row_width = max(max(boxes[n][2] - boxes[n][0] for n in alone),
+                            math.sqrt(sum((boxes[n][2] - boxes[n][0] + gap) * (boxes[n][3] - boxes[n][1])
+                                          for n in alone)))
+            grid, x, top, row_h = {}, 0.0, 0.0, 0.0
+            for n in alone:
+                b = boxes[n]
+                if x > 0 and x + b[2] - b[0] > row_width:
+                    x, top, row_h = 0.0, top + row_h, 0.0
+                grid[n] = (x - b[0], top - b[1])
+                x += b[2] - b[0] + gap
+                row_h = max(row_h, b[3] - b[1])
+        placed.append(_centre(grid, boxes))
     if not placed:
         return {}
-    area = sum((w + _PACK_GAP) * (h + _PACK_GAP) for _, w, h in placed)
+    gap = _PACK_GAP if boxes is None else UNIT  # boxes hold the labels already
+    area = sum((w + gap) * (h + gap) for _, w, h in placed)
     row_width = max(max(w for _, w, _ in placed), math.sqrt(area) * 1.3)
     out: dict = {}
     x = y = 0.0
@@ -206,10 +386,10 @@ def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict |
     for pos, w, h in placed:
         if x > 0 and x + w > row_width:
             x = 0.0
-            y += row_h + _PACK_GAP
+            y += row_h + gap
             row_h = 0.0
         for node, (px, py) in pos.items():
             out[node] = (round(px + x + w / 2, 1), round(py + y + h / 2, 1))
-        x += w + _PACK_GAP
+        x += w + gap
         row_h = max(row_h, h)
     return out

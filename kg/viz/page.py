@@ -36,7 +36,7 @@ from .graphs import (
     institution_graph,
     select_top,
 )
-from .layout import clusters, layout
+from .layout import clusters, footprints, label_sizes, layout
 
 __all__ = [
     "VIEWS",
@@ -150,7 +150,11 @@ def _page_data(spec: _View, view: str, corpus: Corpus, max_nodes: int, max_edges
     shown = select_top(g, max_nodes, max_edges, min_weight)
     weight = "strength" if view == "topics" else "weight"
     groups = clusters(shown, weight=weight)
-    pos = layout(shown, weight=weight, groups=groups)
+    # a first layout gives the map's extent, hence the label sizes; the second makes room for the labels
+    big = shown.number_of_nodes() > PHYSICS_LIMIT
+    first = layout(shown, weight=weight, groups=groups)
+    fonts = label_sizes(first, big)
+    pos = layout(shown, weight=weight, groups=groups, boxes=footprints(shown, first, fonts))
 
     # papers referred to by the shown nodes, in id order
     by_id = {p.id: p for p in corpus.papers}
@@ -213,7 +217,8 @@ def _page_data(spec: _View, view: str, corpus: Corpus, max_nodes: int, max_edges
         "sizeMeaning": spec.size_meaning,
         "total": {"nodes": total_nodes, "edges": total_edges},
         "minWeight": min_weight,
-        "physicsAllowed": shown.number_of_nodes() <= PHYSICS_LIMIT,
+        "physicsAllowed": not big,
+        "labelSize": list(fonts),  # smallest and biggest label font, in page pixels (kg.viz.layout)
         "physicsLimit": PHYSICS_LIMIT,
         "clusters": cluster_info,
         "clusterCount": len(sizes),

@@ -206,3 +206,37 @@ def test_pages_do_not_depend_on_string_hashing(seed_build, tmp_path):
                            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2", "3")}
     assert len(outs) == 1
+
+
+def test_layout_leaves_room_for_labels():
+    """With footprints, no two nodes' boxes (dot and label, as the page draws them) overlap: within
+    a spring layout, between packed components, and in the block of isolated nodes."""
+    from kg.viz.layout import footprints, label_sizes, text_width
+
+    g = nx.Graph()
+    names = ["Ewha Womans University", "École Normale Supérieure - PSL", "computational cost",
+             "deep neural network", "real-world dataset", "markov decision process", "X", "中文 标签"]
+    for i in range(60):
+        g.add_node(f"n{i:02d}", label=f"{names[i % len(names)]} {i}", paper_count=1 + (7 * i) % 11)
+    for k in range(6):  # six 5-cliques; the other 30 nodes are isolated
+        members = [f"n{5 * k + j:02d}" for j in range(5)]
+        g.add_edges_from((u, v, {"weight": 1}) for u in members for v in members if u < v)
+    first = layout(g)
+    fonts = label_sizes(first, big=False)
+    boxes = footprints(g, first, fonts)
+    pos = layout(g, boxes=boxes)
+    assert pos == layout(g, boxes=footprints(g, layout(g), label_sizes(layout(g), big=False)))
+
+    def clashes(at):
+        def box(n):
+            return (at[n][0] + boxes[n][0], at[n][1] + boxes[n][1], at[n][0] + boxes[n][2], at[n][1] + boxes[n][3])
+        return [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]
+                if min(box(a)[2], box(b)[2]) - max(box(a)[0], box(b)[0]) > 0.2
+                and min(box(a)[3], box(b)[3]) - max(box(a)[1], box(b)[1]) > 0.2]
+    nodes = sorted(g)
+    assert clashes(pos) == []
+    assert clashes(layout(g))  # without footprints the same labels overlap (the defect this guards against)
+    # every box is at least as wide as its label at its font size
+    top = max(d["paper_count"] for _, d in g.nodes(data=True))
+    biggest = next(n for n in nodes if g.nodes[n]["paper_count"] == top)
+    assert boxes[biggest][2] - boxes[biggest][0] >= text_width(g.nodes[biggest]["label"], fonts[1])

@@ -300,3 +300,50 @@ def test_content_security_policy_blocks_injected_scripts(browser, seed_pages):
     violations = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert any("script" in m for m in violations)  # the browser says what it refused
     assert any("x.png" in m and "img-src" in m for m in violations)
+
+
+# Every label vis-network draws in the first view, as vis-network places it: centred under its dot,
+# its top size/2 + 4 px below the dot, at the node's scaled font size (clamped by maxVisible), its
+# width and height measured by vis-network's own label code on the page's canvas. Boxes are in
+# pixels of the map's canvas, with the node's paper count.
+DRAWN_LABELS = """
+var net = kgView.network, scale = net.getScale(), at = net.getPositions();
+var canvas = document.querySelector('#map canvas'), ctx = canvas.getContext('2d'), out = [];
+Object.keys(net.body.nodes).forEach(function (id) {
+  var node = net.body.nodes[id], o = node.options, lab = node.labelModule;
+  if (o.hidden || !o.label || !(id in at)) return;
+  var size = lab.fontOptions.size, drawn = size * scale;
+  if (drawn < o.scaling.label.drawThreshold - 1) return;
+  if (drawn >= o.scaling.label.maxVisible) size = o.scaling.label.maxVisible / scale;
+  var text = lab.getTextSize(ctx, false, false), r = o.size, p = at[id];
+  var a = net.canvasToDOM({x: p.x - text.width / 2, y: p.y + r + size / 2 + 4});
+  var b = net.canvasToDOM({x: p.x + text.width / 2, y: p.y + r + size / 2 + 4 + text.height});
+  out.push({id: id, label: o.label, value: o.value, px: size * scale, box: [a.x, a.y, b.x, b.y]});
+});
+return {labels: out, width: canvas.clientWidth, height: canvas.clientHeight};
+"""
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_first_view_labels_inside_the_map_and_big_labels_apart(browser, seed_pages, view):
+    """After the first fit, no drawn label is cut by the map's edge (the institutions page used to
+    cut "Ewha Womans University" at the left), and no two drawn labels overlap (the topics page
+    used to put the labels of its biggest single topics on top of each other)."""
+    open_page(browser, seed_pages[view])
+    got = browser.execute_script(DRAWN_LABELS)
+    labels, width, height = got["labels"], got["width"], got["height"]
+    assert labels and width > 300 and height > 300
+    cut = [(x["label"], [round(v) for v in x["box"]]) for x in labels
+           if x["box"][0] < 0 or x["box"][1] < 0 or x["box"][2] > width or x["box"][3] > height]
+    assert cut == [], f"labels cut by the edge of the {width}x{height} map: {cut}"
+    assert all(x["px"] >= 8 for x in labels if x["value"] == max(y["value"] for y in labels))  # readable
+    # the largest nodes' labels first, each against every drawn label (which on the seed pages
+    # means: no two drawn labels overlap at all)
+    labels.sort(key=lambda x: (-x["value"], x["label"]))
+    clashes = [(a["label"], b["label"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+               if _overlap(a["box"], b["box"])]
+    assert clashes == [], f"drawn labels overlap (largest node's first): {clashes}"

@@ -175,20 +175,15 @@
     if (max === min) return 0.5;
     return Math.sqrt(Math.max(0, value - min) / (max - min));
   };
-  // labels prioritised by size: the biggest nodes' labels are readable (about 18 px) in the whole
-  // view, smaller ones appear as one zooms in (drawThreshold); the largest label size follows the
-  // zoom so that no label grows past ~30 px on screen (vis-network's own maxVisible is not applied)
-  var fitScale = 1;
-  if (N > 1) {
-    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    NODES.forEach(function (n) { x0 = Math.min(x0, n[2]); x1 = Math.max(x1, n[2]); y0 = Math.min(y0, n[3]); y1 = Math.max(y1, n[3]); });
-    var box = $("map").getBoundingClientRect();
-    fitScale = Math.min(1, Math.max(box.width, 200) / (x1 - x0 + 100), Math.max(box.height, 200) / (y1 - y0 + 100));
-  }
-  function labelMaxFor(scale) { return Math.round(Math.min(800, Math.max(30, 18 / scale))); }
-  var labelMax = labelMaxFor(fitScale);
-  // a small map labels every node in the whole view (about 9 px on screen for the smallest)
-  var labelMin = BIG ? 12 : Math.round(Math.min(24, Math.max(12, 9 / fitScale)));
+  // labels prioritised by size: label font sizes (in page pixels, from the smallest node's to the
+  // biggest's) come with the data, and the precomputed layout leaves room for every label big enough
+  // to be drawn in the whole view (kg/viz/layout.py: the biggest are about 18 px on screen there);
+  // smaller ones appear as one zooms in (drawThreshold). Labels zoom with the map, except that the
+  // largest size shrinks when zooming in so that no label grows past ~30 px on screen
+  // (vis-network's own maxVisible is not applied)
+  var labelMin = D.labelSize[0], labelTop = D.labelSize[1];
+  function labelMaxFor(scale) { return Math.round(Math.min(labelTop, Math.max(labelMin + 6, 30 / scale))); }
+  var labelMax = labelTop;
   var options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 1 },
@@ -196,7 +191,7 @@
     nodes: {
       shape: "dot", borderWidth: 1, borderWidthSelected: 3,
       scaling: { min: 5, max: 36, customScalingFunction: sizeScale,
-                 label: { enabled: true, min: labelMin, max: Math.max(labelMax, labelMin + 6), maxVisible: 30, drawThreshold: 6 } },
+                 label: { enabled: true, min: labelMin, max: labelMax, maxVisible: 30, drawThreshold: 6 } },
       font: { face: "system-ui, sans-serif", color: "#222", strokeWidth: 3, strokeColor: "#fff" },
     },
     edges: { smooth: false, color: { opacity: edgeAlpha }, scaling: { min: 1, max: 8, label: { enabled: false } }, selectionWidth: 1, hoverWidth: 0.5 },
@@ -443,14 +438,16 @@
   showCounts();
 
   var labelTimer = null;
-  function rescaleLabels() {
-    var m = labelMaxFor(network.getScale());
-    m = Math.max(m, labelMin + 6);
-    if (Math.abs(m - labelMax) / labelMax > 0.1) {
+  function setLabelMax(m) {
+    if (m !== labelMax) {
       labelMax = m;
       network.setOptions({ nodes: { scaling: { label: { max: m } } } });
       if (N) nodes.update([{ id: NODES[0][0] }]); // label sizes are recomputed on a data update only
     }
+  }
+  function rescaleLabels() {
+    var m = labelMaxFor(network.getScale());
+    if (m === labelTop || Math.abs(m - labelMax) / labelMax > 0.1) setLabelMax(m);
   }
   network.on("zoom", function () { clearTimeout(labelTimer); labelTimer = setTimeout(rescaleLabels, 150); });
   network.on("animationFinished", rescaleLabels);
@@ -462,9 +459,27 @@
     });
     network.redraw();
   }
+  // the whole map in view, labels included (vis-network's fit ignores labels it has not drawn yet):
+  // a dot's label is drawn centred under it, its top size/2 + 4 px below the dot (vis-network)
+  var measure = document.createElement("canvas").getContext("2d");
   function fitView() {
-    network.fit({ animation: false });
-    if (network.getScale() > 1.0) network.moveTo({ scale: 1.0, animation: false });
+    setLabelMax(labelTop);
+    var vmin = Infinity, vmax = -Infinity, i;  // vis-network scales by the values of all nodes, hidden too
+    for (i = 0; i < N; i++) { vmin = Math.min(vmin, nodeW[i]); vmax = Math.max(vmax, nodeW[i]); }
+    var at = network.getPositions(), x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (i = 0; i < N; i++) {
+      if (!nodeVis[i]) continue;
+      var p = at[NODES[i][0]], t = sizeScale(vmin, vmax, 0, nodeW[i]);
+      var r = 5 + 31 * t, f = labelMin + (labelMax - labelMin) * t;
+      measure.font = f + "px system-ui, sans-serif";
+      var half = Math.max(r, measure.measureText(NODES[i][1]).width / 2 + 2);
+      x0 = Math.min(x0, p.x - half); x1 = Math.max(x1, p.x + half);
+      y0 = Math.min(y0, p.y - r); y1 = Math.max(y1, p.y + r + 1.5 * f + 6);
+    }
+    if (x0 === Infinity) { network.fit({ animation: false }); return; }
+    var c = $("map").getBoundingClientRect(), pad = 16;
+    var scale = Math.min(1, (Math.max(c.width, 100) - 2 * pad) / (x1 - x0), (Math.max(c.height, 100) - 2 * pad) / (y1 - y0));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
     rescaleLabels();
   }
   fitView();
