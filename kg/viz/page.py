@@ -150,11 +150,14 @@ def _page_data(spec: _View, view: str, corpus: Corpus, max_nodes: int, max_edges
     shown = select_top(g, max_nodes, max_edges, min_weight)
     weight = "strength" if view == "topics" else "weight"
     groups = clusters(shown, weight=weight)
-    # a first layout gives the map's extent, hence the label sizes; the second makes room for the labels
+    # a first layout gives the map's extent, hence the label sizes; the second makes room for the labels.
+    # Not on big pages: there most labels are hidden until zoomed in, and pushing thousands of label
+    # boxes apart squeezed the collaboration map of the dev corpus into vertical slivers with no
+    # label readable (screenshots compared; bench/viz_speed.py)
     big = shown.number_of_nodes() > PHYSICS_LIMIT
     first = layout(shown, weight=weight, groups=groups)
     fonts = label_sizes(first, big)
-    pos = layout(shown, weight=weight, groups=groups, boxes=footprints(shown, first, fonts))
+    pos = first if big else layout(shown, weight=weight, groups=groups, boxes=footprints(shown, first, fonts))
 
     # papers referred to by the shown nodes, in id order
     by_id = {p.id: p for p in corpus.papers}
