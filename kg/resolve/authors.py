@@ -33,7 +33,7 @@ resolver decides from the evidence a digest gives, and says why.
    the log-odds of every piece of its evidence, and the cluster link (`kg explain author ID`).
 
 Measured on ../shared/corpus (bench/author_resolution.py, B³ against gold full names as written):
-F1 0.927 on the whole corpus (P 0.952, R 0.902), 0.943 on the held-out half of the digests;
+F1 0.9265 on the whole corpus (P 0.9523, R 0.9020), 0.9432 on the held-out half of the digests;
 same-printed-name 0.796, every mention alone 0.608; an oracle that merges exactly along direct
 evidence reaches 0.949. Cluster-level variants tried and not kept (no gain over this linkage on the
 even half): a second pass merging cluster profiles (unions of co-authors and institutions, topic
