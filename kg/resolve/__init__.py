@@ -143,10 +143,8 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     # institutions: the lexicon's reading of each printed name, ambiguous acronyms decided by the
     # paper's authors (kg/resolve/institutions.py)
     printed_lists = [d.pop("printed_institutions") for d in drafts]
-    readings = read_in_context(
-        [(printed, [normalise_person_name(n) for n in d["printed_authors"]]) for d, printed in zip(drafts, printed_lists)],
-        lambda printed: resolve_institution(printed, lexicon),
-    )
+    author_keys = [[normalise_person_name(n) for n in d["printed_authors"]] for d in drafts]
+    readings = read_in_context(zip(printed_lists, author_keys), lambda printed: resolve_institution(printed, lexicon))
     for d, printed_insts, found in zip(drafts, printed_lists, readings):
         refs: list[InstitutionRef] = []
         for printed, r in zip(printed_insts, found):
@@ -157,8 +155,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
                 refs.append(InstitutionRef(printed=printed, institution_id=r.institution_id, name=r.name, context=r.context))
         d["institutions"] = tuple(refs)
     mentions = []
-    for d in drafts:
-        names = [normalise_person_name(n) for n in d["printed_authors"]]
+    for d, names in zip(drafts, author_keys):
         inst_ids = tuple(r.institution_id for r in d["institutions"])
         # the paper's category, year, topics and text are evidence too (authors.py weighs them)
         text = " ".join([d["title"] or ""] + [t for lang, t in d["abstracts"] if lang == "en"])

@@ -106,9 +106,10 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
     full_names: dict[str, set[str]] = defaultdict(set)
     full_of_paper: list[set[str]] = []
     for (printed, authors), found in zip(papers, readings):
-        ids = {r.institution_id for name, r in zip(printed, found) if not is_acronym_form(name)}
+        ids = set()
         for name, r in zip(printed, found):
             if not is_acronym_form(name):
+                ids.add(r.institution_id)
                 full_names[r.institution_id].add(name)
         for author in authors:
             seen_with[author].update(ids)

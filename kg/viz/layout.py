@@ -87,15 +87,20 @@ def node_scale(value: float, low: float, high: float) -> float:
     return math.sqrt(max(0.0, value - low) / (high - low))
 
 
+def _view_scale(pos: dict, view: tuple[float, float]) -> float:
+    """Zoom (at most 1) at which the whole layout `pos`, with a 50 px margin each side, fits `view`."""
+    if len(pos) < 2:
+        return 1.0
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    return min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+
+
 def label_sizes(pos: dict, big: bool, view: tuple[float, float] = REFERENCE_VIEW) -> tuple[int, int]:
     """(smallest, biggest) label font size in page pixels for a layout `pos` (without label room):
     in the whole view of a `view`-sized canvas the biggest labels are about 18 px on screen, and the
     smallest about 9 px on a small map (`big` False); the page keeps these sizes at the first view."""
-    scale = 1.0
-    if len(pos) > 1:
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        scale = min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+    scale = _view_scale(pos, view)
     lo_min, lo_max, hi_min, hi_max = LABEL_LIMITS
     small = lo_min if big else min(lo_max, max(lo_min, LABEL_SCREEN[0] / scale))
     large = min(hi_max, max(hi_min, LABEL_SCREEN[1] / scale))
@@ -112,11 +117,7 @@ def footprints(g: nx.Graph, pos: dict, fonts: tuple[float, float], value: str = 
         return {}
     values = [g.nodes[n].get(value, 0) for n in g]
     low, high = min(values), max(values)
-    scale = 1.0
-    if len(pos) > 1:
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        scale = min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+    scale = _view_scale(pos, view)
     out = {}
     for n in g:
         t = node_scale(g.nodes[n].get(value, 0), low, high)
