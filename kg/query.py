@@ -262,13 +262,30 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
 # --- running -----------------------------------------------------------------------------------
 
 
-def open_store(graph_dir) -> Store:
-    """An in-memory Oxigraph store holding ``graph_dir/graph.nq`` (or the RDF file ``graph_dir``)."""
+PREPARED_MIN_BYTES = 32 * 1024 * 1024
+"""From this size of graph.nq up, ``open_store`` loads it once into the on-disk store ``kg serve``
+uses (``DIR/.oxigraph-store``) and opens that, instead of loading graph.nq into memory on every
+call: on the dev corpus (420 MB of N-Quads) a call then takes ~1 s instead of 13–20 s, and the
+co-author query runs faster on the on-disk store too. Below it, an in-memory load takes ~1 s."""
+
+
+def open_store(graph_dir, prepared: bool | None = None) -> Store:
+    """An Oxigraph store holding ``graph_dir/graph.nq`` (or the RDF file ``graph_dir``), read-only.
+
+    For a build folder, the prepared on-disk store of ``kg serve`` (``DIR/.oxigraph-store``) is
+    opened when it holds the present graph.nq. When it does not, ``prepared`` decides: True loads
+    it first (when the folder is writable), False loads graph.nq into memory, None (default) does
+    the first for graph.nq of PREPARED_MIN_BYTES or more. Either way the default graph is the union
+    of the named graphs, each triple once (see the module docstring).
+    """
     path = Path(graph_dir)
     if path.is_dir():
         file, fmt = path / GRAPH_FILE, RdfFormat.N_QUADS
         if not file.is_file():
             raise GraphNotFoundError(f"{path}: no {GRAPH_FILE} in this folder; run `kg build --out {path}` first")
+        store = _open_prepared(path, file.stat().st_size >= PREPARED_MIN_BYTES if prepared is None else prepared)
+        if store is not None:
+            return store
     elif path.is_file():
         file, fmt = path, RdfFormat.from_extension(path.suffix.lstrip(".").lower())
         if fmt is None:
@@ -283,6 +300,20 @@ def open_store(graph_dir) -> Store:
     # the default graph becomes the union of the named graphs, every triple once (see module docstring)
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
+
+
+def _open_prepared(folder: Path, prepare: bool) -> Store | None:
+    """The build folder's prepared on-disk store opened read-only, or None to load into memory
+    (none prepared and `prepare` false, the folder not writable, or no usable oxigraph binary)."""
+    from . import serve  # the store's layout and stamp belong to kg serve
+
+    try:
+        db = serve.current_store(folder)
+        if db is None and prepare and serve.store_writable(folder):
+            db = serve.prepare_store(folder)
+        return Store.read_only(str(db)) if db is not None else None
+    except (KgError, OSError):
+        return None
 
 
 def _value(term):

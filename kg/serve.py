@@ -216,6 +216,33 @@ def _load(binary: str, graph: Path, location: Path) -> None:
         raise KgError(f"{graph}: cannot load into an Oxigraph store: {_first_error(stderr)}")
 
 
+def _stamp_of(graph: Path, binary: str) -> dict:
+    return {"graph": str(graph.resolve()), "sha256": _sha256(graph), "oxigraph": oxigraph_version(binary),
+            "layout": STORE_LAYOUT}
+
+
+def _is_current(root: Path, stamp: dict) -> bool:
+    try:
+        current = json.loads((root / "source.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return all(current.get(k) == stamp[k] for k in ("sha256", "oxigraph", "layout")) and (root / "db").is_dir()
+
+
+def current_store(graph_dir, store_dir=None, binary: str | None = None) -> Path | None:
+    """The database folder of `graph_dir`'s prepared store if it holds the present graph.nq, else None.
+
+    Only reads (graph.nq's digest and the stamp): for callers that want the store when it is
+    there and would rather not spend a load on it otherwise (``kg query`` on a small graph).
+    """
+    graph_dir = Path(graph_dir)
+    graph = graph_dir / GRAPH_FILE
+    root = Path(store_dir) if store_dir is not None else graph_dir / STORE_DIR
+    if not graph.is_file() or not (root / "source.json").is_file():
+        return None
+    return root / "db" if _is_current(root, _stamp_of(graph, find_oxigraph(binary))) else None
+
+
 def prepare_store(graph_dir, store_dir=None, binary: str | None = None) -> Path:
     """The Oxigraph store (a folder) holding `graph_dir`/graph.nq, loading it only when needed.
 
@@ -232,14 +259,8 @@ def prepare_store(graph_dir, store_dir=None, binary: str | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     db, stamp_path = root / "db", root / "source.json"
     with _locked(root / ".lock"):
-        stamp = {"graph": str(graph.resolve()), "sha256": _sha256(graph), "oxigraph": oxigraph_version(binary),
-                 "layout": STORE_LAYOUT}
-        try:
-            current = json.loads(stamp_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            current = None
-        same = current is not None and all(current.get(k) == stamp[k] for k in ("sha256", "oxigraph", "layout"))
-        if same and db.is_dir():
+        stamp = _stamp_of(graph, binary)
+        if _is_current(root, stamp):
             return db
         stamp_path.unlink(missing_ok=True)  # a store without a valid stamp is always rebuilt
         fresh = Path(tempfile.mkdtemp(prefix="db.loading-", dir=root))
@@ -258,7 +279,7 @@ def prepare_store(graph_dir, store_dir=None, binary: str | None = None) -> Path:
     return db
 
 
-def _writable(folder: Path) -> bool:
+def store_writable(folder: Path) -> bool:
     target = folder / STORE_DIR
     return os.access(target if target.exists() else folder, os.W_OK)
 
@@ -485,7 +506,7 @@ def start_server(
     binary = find_oxigraph(binary)
     graph_dir = Path(graph_dir)
     cleanup: list[Path] = []
-    if store_dir is None and graph_dir.is_dir() and not _writable(graph_dir):
+    if store_dir is None and graph_dir.is_dir() and not store_writable(graph_dir):
         store_dir = Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
         cleanup.append(store_dir)
     try:

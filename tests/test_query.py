@@ -316,6 +316,49 @@ def test_help_text():
     assert result.exit_code == 0 and 'Example: kg query coauthors --param author="D Dai"' in result.output
 
 
+# --- the prepared on-disk store ----------------------------------------------------------------
+
+
+def test_a_big_graph_is_queried_from_the_prepared_store(mini, monkeypatch):
+    import kg.query
+
+    everything = load_query("SELECT ?s ?o WHERE { ?s dcterms:title ?o } ORDER BY ?s ?o")
+    in_memory = run_query(open_store(mini), everything, {})
+    assert not (mini / ".oxigraph-store").exists()  # small graph, nothing asked: loaded into memory
+    monkeypatch.setattr(kg.query, "PREPARED_MIN_BYTES", 0)
+    store = open_store(mini)
+    stamp = mini / ".oxigraph-store" / "source.json"
+    assert stamp.is_file()
+    # same answers, the default graph still the union with each triple once (p2's title is in two graphs)
+    assert run_query(store, everything, {}) == in_memory
+    assert [row[0] for row in in_memory.rows] == ["http://x/p1", "http://x/p2", "http://x/p3"]
+    with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
+        store.update('INSERT DATA { <http://x/a> <http://x/b> "c" }')
+    # reused while graph.nq is unchanged; reloaded once it changes
+    loaded = stamp.stat().st_mtime_ns
+    del store
+    open_store(mini)
+    assert stamp.stat().st_mtime_ns == loaded
+    with open(mini / "graph.nq", "a", encoding="utf-8") as handle:
+        handle.write('<http://x/p4> <http://purl.org/dc/terms/title> "delta" <http://x/g2> .\n')
+    assert run_query(open_store(mini), everything, {}).rows[-1] == ("http://x/p4", "delta")
+    assert stamp.stat().st_mtime_ns != loaded
+
+
+def test_a_current_prepared_store_is_used_whatever_the_size(mini):
+    from kg.serve import prepare_store
+
+    db = prepare_store(mini)
+    (mini / "graph.nq").unlink()  # open_store must not need graph.nq's content, only its digest
+    (mini / "graph.nq").write_text(MINI_NQ, encoding="utf-8")
+    marker = db / "kg-test-marker"
+    marker.write_text("")
+    store = open_store(mini, prepared=False)
+    assert len(store) > 0 and marker.exists()
+    memory = open_store(mini / "graph.nq")  # a file, not a build folder: always in memory
+    assert len(memory) == len(store)
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 
