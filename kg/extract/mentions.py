@@ -35,7 +35,7 @@ from .components import (
     singular_short_form,
 )
 from .pipeline import ExtractConfig, load_pipeline
-from .zh import zh_candidates
+from .zh import zh_candidates, zh_named
 
 __all__ = [
     "extract_entries", "find_entries", "rank_entries", "Findings", "findings_from_doc", "english_text",
@@ -52,6 +52,8 @@ _POSITION_WEIGHT = 0.5  # an early first occurrence counts up to 1.5 times
 _SPECIFIC_HEAD_IDF = 8.0  # a head word rarer than this (idf) is specific enough for no penalty
 # Chinese machine translations are about 3.5 times shorter than their English abstracts, in characters
 ZH_OFFSET_SCALE = 3.5
+# A translated run this long (or longer) also counts the known terms inside it
+_EXPAND_MIN_WORDS = 4
 # A phrase seen in this many background abstracts is a known term (its weak leading word stays)
 _KNOWN_TERM_DF = 3
 # A phrase other abstracts use too is a topic worth a node (it links papers, and a Chinese text can
@@ -194,10 +196,12 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
     for label, offset, n_words, _span in found:
         expanded.append((label, offset, n_words))
         words = label.split()
-        # a translated run may hold what English writes as a separate phrase ("张量分解技术" →
-        # "tensor factorization technique", where English has "tensor factorization"): known
-        # terms inside a run are candidates too
-        if background.labels.get(topic_key(label), 0) >= _KNOWN_TERM_DF:
+        # a long translated run may hold what English writes as a separate phrase ("多任务张量分解
+        # 技术" → "multi-task tensor factorization technique", where English has "tensor
+        # factorization"): known terms inside it are candidates too. Not inside runs of two or
+        # three words: those are mostly right as they are ("deep canonical correlation analysis"),
+        # and the known part would be one more candidate the English does not have (dev fold)
+        if n_words < _EXPAND_MIN_WORDS or background.labels.get(topic_key(label), 0) >= _KNOWN_TERM_DF:
             continue
         parts = [
             " ".join(words[start : start + size])
@@ -316,11 +320,14 @@ def _finish(
 ) -> Extraction:
     code = tuple(code_urls(entry.urls))
     if raw.zh:
-        names, datasets = latin_names(" ".join(filter(None, [entry.title, _chinese_text(entry)])))
+        chinese = " ".join(filter(None, [entry.title, _chinese_text(entry)]))
+        names, datasets = latin_names(chinese)
         raw.datasets = datasets
         methods = [Method(m) for m in names]
         _, _, alias = _method_and_aliases(raw)
-        method_keys = {m.lower() for m in names} - set(alias)
+        # as in English, only the names the paper gives its own method are not topics ("RANSAC",
+        # "WordNet" used by the paper stay topics, as their English originals do)
+        method_keys = {singular_short_form(m).lower() for m in zh_named(chinese)} - set(alias)
     else:
         methods, method_keys, alias = _method_and_aliases(raw)
     defined = {topic_key(long_label) for long_label in alias.values()}  # "Cross Modal Transformer (CMT)"

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["held_out", "Glossary", "load_glossary", "zh_candidates", "zh_label", "segment", "GLOSSARY_FILE"]
+__all__ = [
+    "held_out", "Glossary", "load_glossary", "zh_candidates", "zh_label", "zh_named", "segment", "GLOSSARY_FILE",
+]
 
 GLOSSARY_FILE = "data/glossary_zh_en.tsv.gz"
 # Rows of the glossary that are English acronym definitions ("@UAV  unmanned aerial vehicle").
@@ -64,6 +66,12 @@ ZH_STOP = frozenset(
 
 
 _ASPECT = frozenset("了着过")
+# "称为X", "名为X", "我们提出了X": the name the paper gives its own method (as kg_named reads
+# "named X", "we propose X" in English), a method node rather than a topic
+_NAMED_RE = re.compile(
+    r"(?:(?:被)?称(?:之)?为|名为|命名为|叫做|我们(?:提出|介绍|引入|设计|开发|构建|发布)了?)"
+    r"[^，。；,;A-Za-z]{0,3}?[“\"「《]?([A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*)"
+)
 
 
 def held_out(arxiv_id: str) -> bool:
@@ -87,12 +95,25 @@ def _jieba():
 
 
 def segment(text: str) -> list[tuple[str, int]]:
-    """jieba's words with their character offsets, spaces dropped.
+    """jieba's words with their character offsets, spaces dropped; a Latin-script word that jieba
+    cut at a hyphen is one word again (Short-Term, AP17-OLR), as English candidates keep it.
 
     >>> [w for w, _ in segment("预训练Transformer的知识神经元")][-3:]
     ['的', '知识', '神经元']
+    >>> [w for w, _ in segment("Long Short-Term Memory单元")]
+    ['Long', 'Short-Term', 'Memory', '单元']
     """
-    return [(word, start) for word, start, _ in _jieba().tokenize(text) if word.strip()]
+    out: list[tuple[str, int]] = []
+    for word, start, _ in _jieba().tokenize(text):
+        if not word.strip():
+            continue
+        if len(out) >= 2 and out[-1][0] == "-" and is_latin(word) and is_latin(out[-2][0]) and (
+            out[-2][1] + len(out[-2][0]) == out[-1][1] == start - 1
+        ):
+            out[-2:] = [(out[-2][0] + "-" + word, out[-2][1])]
+            continue
+        out.append((word, start))
+    return out
 
 
 def is_latin(word: str) -> bool:
@@ -181,6 +202,19 @@ def zh_label(label: str, glossary: Glossary | None = None) -> str | None:
 
     glossary = glossary or load_glossary()
     return glossary.reverse.get(topic_key(label))
+
+
+def zh_named(text: str) -> list[str]:
+    """Latin-script names a Chinese text gives its own method, in order.
+
+    >>> zh_named("我们提出了GFNet，一种称为“Dual-ViT”的模型，优于BERT。")
+    ['GFNet', 'Dual-ViT']
+    """
+    out: list[str] = []
+    for match in _NAMED_RE.finditer(text):
+        if match.group(1) not in out:
+            out.append(match.group(1))
+    return out
 
 
 def _latin_label(word: str) -> str:

@@ -147,3 +147,58 @@ def test_bracketed_acronym_takes_the_english_long_form():
     found, aliases = zh_candidates("小型无人机（UAV）很轻。", _CHOICES, known=lambda phrase: 0)
     assert aliases["uav"] == aliases["drone"] == "unmanned aerial vehicle"
     assert [label for label, *_ in found] == ["drone", "uav"]  # "(UAV)" counts for its topic too
+
+
+def test_known_terms_inside_long_runs_only(monkeypatch):
+    from kg.extract import zh as zh_module
+    from kg.extract.background import Background
+    from kg.extract.mentions import Findings, _add_chinese
+
+    glossary = parse_glossary(
+        f"{zh}\t{en}\t40\t50\t1\n"
+        for zh, en in [("张量", "tensor"), ("分解", "factorization"), ("技术", "technique"), ("多任务", "multi-task")]
+    )
+    monkeypatch.setattr(zh_module, "load_glossary", lambda: glossary)
+    background = Background(100, {topic_key("tensor factorization"): 7, topic_key("technique"): 50}, {})
+
+    def candidates(text):
+        raw = Findings()
+        _add_chinese(raw, text, 0, background)
+        return raw.candidates
+
+    # three words: the translation as it is, no second candidate for the known part
+    assert candidates("张量分解技术。") == {"tensor factorization technique": [1, 0, 3, False, False]}
+    # four words or more: the known term inside counts too
+    assert candidates("多任务张量分解技术。") == {
+        "multi-task tensor factorization technique": [1, 0, 4, False, False],
+        "tensor factorization": [1, 0, 2, False, False],
+    }
+
+
+def test_glossary_words_are_not_split():
+    from kg.extract.zh_translate import split_unknown
+
+    glossary = parse_glossary(
+        line + "\n"
+        for line in ["流\tstream\t40\t50\t1", "行\tline\t20\t25\t1", "流行\tpopular\t2\t200\t1", "分析\tanalysis\t50\t60\t1"]
+    )
+    # 流行 is known whole (seldom aligned: untrusted), so not "stream line"; 分析表明 is split
+    assert split_unknown(segment("流行分析表明"), glossary) == [("流行", 0), ("分析", 2), ("表明", 4)]
+
+
+def test_chinese_latin_names_stay_topics_unless_named():
+    from kg.extract import ExtractConfig, extract_entries
+    from kg.model import Entry, Source
+
+    entry = Entry(Source("x.txt", 1), "feed", abstract="我们提出了GFNet，并与RANSAC和BERT比较。GFNet的语义分割更好。", lang="zh")
+    (x,) = extract_entries([entry], ExtractConfig())
+    # as "we propose GFNet" in English: the paper's own name is a method, not a topic; the methods
+    # it uses stay topics, as in their English originals
+    assert [label for label, _ in x.topics] == ["semantic segmentation", "ransac", "bert"]
+    assert [m.name for m in x.methods] == ["GFNet", "RANSAC", "BERT"]
+
+
+def test_hyphenated_latin_words_stay_whole():
+    glossary = parse_glossary(["单元\tunit\t40\t50\t1\n"])
+    found, _ = zh_candidates("来自Long Short-Term Memory单元的门控。", glossary, known=lambda phrase: 0)
+    assert [(label, span) for label, _, _, span in found] == [("long short-term memory unit", "Long Short-Term Memory单元")]
