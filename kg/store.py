@@ -34,6 +34,13 @@ def graph_blocks(quads: Iterable) -> Iterable[tuple[str, bytes]]:
         yield graph.value, serialize(group, format=RdfFormat.N_QUADS)
 
 
+LOAD_CHUNK = 64 * 1024 * 1024
+"""Changed graphs are bulk-loaded together in chunks of about this many bytes of N-Quads: each
+``bulk_load`` call has a fixed cost (it writes and ingests new RocksDB files), so loading a
+quarter of the dev corpus graph by graph (261 graphs, 820k quads) took 27 s and in 64 MB chunks
+9.6 s; one call for everything 9.2 s, for the memory of every block at once."""
+
+
 class StoreUpdate:
     """Feed it the graph blocks of a build; it changes the store where they differ from the record."""
 
@@ -51,6 +58,8 @@ class StoreUpdate:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._write_record({"dirty": True, "graphs": self.old})
         self.store = Store(str(self.path))
+        self._pending: list[bytes] = []  # changed graphs' blocks not yet loaded
+        self._pending_bytes = 0
 
     def _read_record(self) -> dict | None:
         try:
@@ -69,11 +78,20 @@ class StoreUpdate:
             return
         self.changed.append(graph)
         if graph in self.old:
-            self.store.remove_graph(NamedNode(graph))
-        self.store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+            self.store.remove_graph(NamedNode(graph))  # now: the graph's new quads load later
+        self._pending.append(nquads)
+        self._pending_bytes += len(nquads)
+        if self._pending_bytes >= LOAD_CHUNK:
+            self._load_pending()
+
+    def _load_pending(self) -> None:
+        if self._pending:
+            self.store.bulk_load(b"".join(self._pending), format=RdfFormat.N_QUADS)
+        self._pending, self._pending_bytes = [], 0
 
     def finish(self) -> dict:
         """Drop graphs no longer built, flush, record the new state; a summary of what changed."""
+        self._load_pending()
         removed = sorted(set(self.old) - set(self.new))
         for graph in removed:
             self.store.remove_graph(NamedNode(graph))

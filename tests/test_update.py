@@ -19,6 +19,7 @@ from kg.errors import KgError
 from kg.extract import ExtractConfig
 from kg.extract.cache import FindingsCache
 from kg.extract.mentions import Findings
+import kg.store
 from kg.store import STATE_DIR
 from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, output_files
 
@@ -53,7 +54,10 @@ def _nquads_counts(path: Path) -> dict[str, int]:
     return counts
 
 
-def test_update_adds_and_removes_sources_like_a_full_build(tmp_path):
+@pytest.mark.parametrize("chunk", ["default", 1])  # 1: every changed graph loaded on its own
+def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch, chunk):
+    if chunk != "default":
+        monkeypatch.setattr(kg.store, "LOAD_CHUNK", chunk)
     work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
     first = _build(work, "out")
     assert first.stats == {"texts_extracted": 15, "texts_reused": 0,
