@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import ModelError
-from . import components  # noqa: F401  (registers the kg_ components)
+from . import attributes, components  # noqa: F401  (register kg_attribute_ruler and the kg_ components)
 
 __all__ = ["ExtractConfig", "load_pipeline", "MODEL_CANDIDATES"]
 
@@ -47,6 +47,7 @@ def load_pipeline(model: str | None = None) -> Language:
         except (OSError, ImportError) as exc:
             errors.append(f"{name}: {exc}")
             continue
+        attributes.use_memo_components(nlp)  # same rules and results, once per distinct word
         for component in KG_COMPONENTS:
             nlp.add_pipe(component)
         return nlp

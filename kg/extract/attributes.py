@@ -1,0 +1,194 @@
+"""A memoising stand-in for spaCy's attribute_ruler: the same rules, applied once per distinct word.
+
+en_core_web_sm's attribute_ruler (tag → POS and morphology, plus lemma exceptions) runs a Matcher
+of 179 patterns over every token; on the dev corpus's abstracts it took a third of the spaCy pass,
+as long as tok2vec and the tagger together. Nearly all of its rules look at one token only, and
+at attributes fixed by the token's text and tag (TAG, LOWER, ORTH, TEXT, IS_SPACE; DEP, which is
+empty without a parser). So the outcome for a token is a function of (text, tag): this component
+asks spaCy's own AttributeRuler for it once — on a one-token Doc — and copies the result (tag, POS,
+morphology, lemma) onto every later token with the same text and tag.
+
+It falls back to the stock ruler, on the whole Doc, whenever that shortcut could differ:
+
+* a rule spans several tokens and the Doc holds a word its first token could match ("let 's",
+  "gon na"); multi-token rules that need a dependency label cannot match before a parser runs;
+* the Doc already has POS, morphology, lemmas or dependency labels (the memo assumes a tagged,
+  otherwise bare Doc, which is what the tagger leaves);
+* a rule tests an attribute outside the list above (then the memo is never used).
+
+tests/extract/test_attributes.py checks token-for-token equality with the stock ruler.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.tokens import Doc
+
+__all__ = ["MemoAttributeRuler", "MemoLemmatizer", "use_memo_components"]
+
+# token attributes fixed by a token's text and tag when no parser ran (DEP is then "")
+_TOKEN_LOCAL = frozenset({"TAG", "LOWER", "ORTH", "TEXT", "IS_SPACE", "DEP"})
+
+
+def _values(spec) -> tuple[str, object]:
+    """("eq" | "in" | "not_in" | "regex" | "other", value) of one attribute's pattern value."""
+    if isinstance(spec, dict):
+        if set(spec) == {"IN"}:
+            return "in", frozenset(spec["IN"])
+        if set(spec) == {"NOT_IN"}:
+            return "not_in", frozenset(spec["NOT_IN"])
+        if set(spec) == {"REGEX"}:
+            return "regex", re.compile(spec["REGEX"])
+        return "other", spec
+    return "eq", spec
+
+
+def _accepts(spec, value: str) -> bool:
+    kind, want = _values(spec)
+    if kind == "eq":
+        return value == want
+    if kind == "in":
+        return value in want
+    if kind == "not_in":
+        return value not in want
+    if kind == "regex":
+        return bool(want.search(value))
+    return True  # an unknown operator: assume it may match (the caller then uses the stock ruler)
+
+
+class MemoAttributeRuler:
+    """spaCy's AttributeRuler with the per-token outcome memoised by (text, tag); see the module."""
+
+    def __init__(self, vocab, name: str, patterns: Iterable[dict]):
+        self.name = name
+        self.vocab = vocab
+        patterns = list(patterns)
+        self.ruler = AttributeRuler(vocab, name=name)
+        self.ruler.add_patterns(patterns)
+        self.memo: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self.usable = True
+        self._triggers: list[object] = []  # LOWER specs of multi-token rules' tokens
+        for rule in patterns:
+            for tokens in rule["patterns"]:
+                if any(set(token) - _TOKEN_LOCAL for token in tokens):
+                    self.usable = False
+                if len(tokens) > 1 and not any(self._needs_dependency(token) for token in tokens):
+                    lowers = [token["LOWER"] for token in tokens if "LOWER" in token]
+                    if not lowers:
+                        self.usable = False  # a contextual rule we could not spot cheaply
+                    self._triggers.append(lowers[0] if lowers else None)
+        self._exact = frozenset(v for v in self._triggers if isinstance(v, str))
+        self._other = [v for v in self._triggers if not isinstance(v, str)]
+
+    @staticmethod
+    def _needs_dependency(token: dict) -> bool:
+        """True when the token spec cannot match a token whose dependency label is empty."""
+        if "DEP" not in token:
+            return False
+        return not _accepts(token["DEP"], "")
+
+    def _contextual(self, doc: Doc) -> bool:
+        """True when a multi-token rule might match somewhere in `doc`."""
+        for token in doc:
+            lower = token.lower_
+            if lower in self._exact or any(_accepts(spec, lower) for spec in self._other):
+                return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        if (not self.usable or any(doc.has_annotation(a) for a in ("DEP", "POS", "MORPH", "LEMMA"))
+                or self._contextual(doc)):
+            return self.ruler(doc)
+        memo = self.memo
+        for token in doc:
+            key = (token.orth, token.tag)
+            outcome = memo.get(key)
+            if outcome is None:
+                outcome = memo[key] = self._outcome(token.text, token.tag)
+            tag, pos, morph, lemma = outcome
+            if tag != key[1]:
+                token.tag = tag
+            if pos:
+                token.pos = pos
+            if morph:
+                token.set_morph(morph)
+            if lemma:
+                token.lemma = lemma
+        return doc
+
+    def _outcome(self, text: str, tag: int) -> tuple[int, int, int, int]:
+        """(tag, POS, morphology key, lemma) the stock ruler gives a lone token of this text and tag."""
+        one = Doc(self.vocab, words=[text], spaces=[False])
+        one[0].tag = tag
+        self.ruler(one)
+        token = one[0]
+        return token.tag, token.pos, token.morph.key, token.lemma
+
+    # spaCy calls these when the pipeline is copied or saved; the memo is rebuilt as it is used
+    def to_bytes(self, **kwargs):
+        return self.ruler.to_bytes(**kwargs)
+
+    def from_bytes(self, data, **kwargs):
+        self.ruler.from_bytes(data, **kwargs)
+        self.memo.clear()
+        return self
+
+
+@Language.factory(
+    "kg_attribute_ruler",
+    default_config={"patterns": []},
+    assigns=["token.tag", "token.pos", "token.morph", "token.lemma"],
+)
+def make_memo_attribute_ruler(nlp: Language, name: str, patterns: list):
+    return MemoAttributeRuler(nlp.vocab, name, patterns)
+
+
+class MemoLemmatizer:
+    """A pipeline's own lemmatizer (``stock``) with its per-token work memoised by (text, POS, morphology).
+
+    A rule lemmatizer's answer is a function of those three (spaCy caches it under text and POS,
+    except for words its ``is_base_form`` keeps as they are, which depends on the morphology); the
+    memo asks the stock lemmatizer on a miss, so the lemmas are the same. spaCy still spends several
+    Python calls per token to reach its cache — a quarter of the spaCy pass on the dev corpus —
+    where a token here costs one dict lookup.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.stock = None  # set by use_memo_components
+        self.memo: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.stock is None:
+            raise ValueError(f"{self.name}: no lemmatizer to memoise; build it with use_memo_components()")
+        memo, overwrite, lemmatize = self.memo, self.stock.overwrite, self.stock.lemmatize
+        strings = doc.vocab.strings
+        for token in doc:
+            if overwrite or token.lemma == 0:
+                key = (token.orth, token.pos, token.morph.key)
+                lemma = memo.get(key)
+                if lemma is None:
+                    lemma = memo[key] = strings.add(lemmatize(token)[0])
+                token.lemma = lemma
+        return doc
+
+
+@Language.factory("kg_lemmatizer", assigns=["token.lemma"])
+def make_memo_lemmatizer(nlp: Language, name: str):
+    return MemoLemmatizer(name)
+
+
+def use_memo_components(nlp: Language) -> Language:
+    """Swap the attribute_ruler and lemmatizer of a loaded pipeline for their memoising versions
+    (same names, same rules and tables, same results)."""
+    if "attribute_ruler" in nlp.pipe_names and isinstance(nlp.get_pipe("attribute_ruler"), AttributeRuler):
+        patterns = nlp.get_pipe("attribute_ruler").patterns
+        nlp.replace_pipe("attribute_ruler", "kg_attribute_ruler", config={"patterns": patterns})
+    if "lemmatizer" in nlp.pipe_names and isinstance(nlp.get_pipe("lemmatizer"), Lemmatizer):
+        stock = nlp.get_pipe("lemmatizer")
+        nlp.replace_pipe("lemmatizer", "kg_lemmatizer").stock = stock
+    return nlp
