@@ -467,10 +467,14 @@ class _Link:
         return strongest * self.best + (1.0 - strongest) * self.total / self.pairs
 
 
-def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights) -> list[tuple[list[int], list[str]]]:
+def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights,
+                   scores: dict[tuple[int, int], tuple[float, bool]] | None = None) -> list[tuple[list[int], list[str]]]:
     """Agglomerative clustering of one block (mention indices sorted by paper id and position).
 
-    Returns the clusters, each with the evidence lines of its merges (earliest first).
+    Returns the clusters, each with the evidence lines of its merges (earliest first). `scores`:
+    (score, direct) of every compatible pair of local positions x < y (a pair not in it is a
+    cannot-link) when the caller computed them already: the bench's weight search scores all pairs
+    of a block at once with numpy; the evidence lines are then left empty.
     """
     w = weights.vector()
     n = len(members)
@@ -479,15 +483,15 @@ def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights) -> 
     evidence: dict[int, list[str]] = {k: [] for k in range(n)}
     links: dict[int, dict[int, _Link]] = {k: {} for k in range(n)}
     heap: list = []
-    overlaps = ev.topic_overlaps(members)
+    overlaps = ev.topic_overlaps(members) if scores is None else {}
     for x in range(n):
         a = members[x]
         for y in range(x + 1, n):
             b = members[y]
-            if not ev.compatible(a, b):
+            if (scores is None and not ev.compatible(a, b)) or (scores is not None and (x, y) not in scores):
                 link = _Link(cannot=True, pairs=1)
             else:
-                score, direct = ev.score(a, b, w, overlaps.get((x, y), 0.0))
+                score, direct = ev.score(a, b, w, overlaps.get((x, y), 0.0)) if scores is None else scores[(x, y)]
                 link = _Link(score, 1, score, (x, y), False, direct)
                 if score > weights.threshold:
                     heapq.heappush(heap, (-score, x, y))
@@ -506,9 +510,11 @@ def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights) -> 
         z = next_id
         next_id += 1
         a, b = link.best_pair
-        line = ev.explain(members[a], members[b], weights)
-        if link.pairs > 1:
-            line += f" | cluster link {link.value(weights.strongest):+.2f} over {link.pairs} pairs"
+        line = ""
+        if scores is None:  # the evidence lines (not needed by the bench's weight search)
+            line = ev.explain(members[a], members[b], weights)
+            if link.pairs > 1:
+                line += f" | cluster link {link.value(weights.strongest):+.2f} over {link.pairs} pairs"
         clusters[z] = sorted(clusters.pop(x) + clusters.pop(y))
         forms[z] = union_forms
         evidence[z] = evidence.pop(x) + evidence.pop(y) + [line]

@@ -178,7 +178,8 @@ def test_block_statistics_of_a_shared_coauthor_and_institution():
     assert "institution institution:x (6 papers, 6 mentions of the block)" in evidence.explain(0, 1)
 
 
-def test_score_is_the_dot_product_of_weights_and_features():
+def excerpt_mentions() -> list[AuthorMention]:
+    """The AuthorMentions resolve() builds for the excerpt."""
     read = read_inputs([EXCERPT])
     captured = {}
     import kg.resolve as package  # noqa: F401
@@ -195,9 +196,14 @@ def test_score_is_the_dot_product_of_weights_and_features():
         resolve(read.entries, [Extraction()] * len(read.entries))
     finally:
         module.resolve_authors = original
-    evidence = AuthorEvidence(captured["m"])
+    return captured["m"]
+
+
+def test_score_is_the_dot_product_of_weights_and_features():
+    mentions = excerpt_mentions()
+    evidence = AuthorEvidence(mentions)
     w = WEIGHTS.vector()
-    n = len(captured["m"])
+    n = len(mentions)
     for a in range(n):
         for b in range(a + 1, n):
             expected = sum(x * y for x, y in zip(w, evidence.features(a, b)))
@@ -211,3 +217,23 @@ def test_name_rules():
     assert names_compatible("E Rodolà", "Emanuele Rodola") and not names_compatible("Yang Liu", "Yu Liu")
     assert forms_compatible("yu shen liu", "y s liu") and not forms_compatible("y liu", "y s liu")
     assert not names_compatible("Y S Liu", "Y W Liu") and not names_compatible("Y Liu", "Y Li")
+
+
+def test_precomputed_pair_scores_give_the_same_clusters():
+    # the bench's weight search scores every pair of a block at once and hands the scores to the
+    # clustering; pairs left out are cannot-links. Same clusters as the resolver's own scoring, no evidence lines
+    from kg.resolve.authors import _cluster_block
+
+    mentions = excerpt_mentions()
+    evidence = AuthorEvidence(mentions)
+    hu = sorted(i for i, m in enumerate(mentions) if m.printed == "G Hu")
+    assert [(mentions[i].paper_id, mentions[i].position) for i in hu] == [(CHARBERT, 5), (CCTC, 5), (CLOZE, 7)]
+    w = WEIGHTS.vector()
+    scores = {(x, y): evidence.score(hu[x], hu[y], w) for x in range(3) for y in range(x + 1, 3)}
+    own = _cluster_block(evidence, hu, WEIGHTS)
+    given = _cluster_block(evidence, hu, WEIGHTS, scores)
+    assert [g for g, _ in own] == [g for g, _ in given] == [hu]
+    assert len(own[0][1]) == 2 and given[0][1] == ["", ""]
+    # without the pair that carries the shared co-authors of 1 and 3 (a cannot-link now), nothing joins 1
+    del scores[(0, 2)]
+    assert [g for g, _ in _cluster_block(evidence, hu, WEIGHTS, scores)] == [[hu[0]], hu[1:]]
