@@ -34,11 +34,12 @@ def graph_blocks(quads: Iterable) -> Iterable[tuple[str, bytes]]:
         yield graph.value, serialize(group, format=RdfFormat.N_QUADS)
 
 
-LOAD_CHUNK = 64 * 1024 * 1024
+LOAD_CHUNK = 16 * 1024 * 1024
 """Changed graphs are bulk-loaded together in chunks of about this many bytes of N-Quads: each
-``bulk_load`` call has a fixed cost (it writes and ingests new RocksDB files), so loading a
-quarter of the dev corpus graph by graph (261 graphs, 820k quads) took 27 s and in 64 MB chunks
-9.6 s; one call for everything 9.2 s, for the memory of every block at once."""
+``bulk_load`` call has a fixed cost (it writes and ingests new RocksDB files). A quarter of the dev
+corpus (261 graphs, 820k quads), graph by graph: 27 s, in 64 MB chunks: 9.6 s (quiet machine);
+on a busy one, graph by graph 31 s, 64 MB chunks 23.8 s and +200 MB peak memory, 16 MB chunks
+23.4 s and no more memory than graph by graph."""
 
 
 class StoreUpdate:
