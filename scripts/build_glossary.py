@@ -20,11 +20,14 @@ Method:
    seldom aligned, are not trusted).
 6. The acronym definitions of the English texts ("unmanned aerial vehicle (UAV)", found by the
    extraction's own Schwartz–Hearst component): each short form with its most frequent long form.
+7. For adjacent Chinese words (a, b): how often they occur next to each other and how often inside
+   the Chinese phrase of one English topic occurrence (step 4); pairs seldom kept together (估计|相机
+   in "estimate camera motion") are where kg.extract.zh cuts a run.
 
 Only the derived table is written (short phrase pairs and counts, no sentences): rows
 ``zh<TAB>en<TAB>count<TAB>occurrences<TAB>words`` for count >= --min-count, sorted (several rows
 for a Chinese form: its translations, best first); acronym rows ``@SHORT<TAB>long form<TAB>count
-<TAB>definitions<TAB>0``; gzip without timestamp, so the same input gives the same bytes.
+<TAB>definitions<TAB>0``; pair rows ``&a<TAB>b<TAB>joined<TAB>adjacent<TAB>0``; gzip without timestamp, so the same input gives the same bytes.
 
 Usage:
     python scripts/build_glossary.py [--parallel ../shared/corpus/parallel.jsonl] [--out kg/data/glossary_zh_en.tsv.gz]
@@ -52,7 +55,7 @@ if str(ROOT) not in sys.path:
 from kg.extract.clean import clean_text  # noqa: E402
 from kg.extract.components import singular, singular_short_form  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import ACRONYM_MARK, ZH_STOP, held_out, is_latin, segment  # noqa: E402
+from kg.extract.zh import ACRONYM_MARK, PAIR_MARK, ZH_STOP, held_out, is_latin, segment  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
 
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
@@ -63,6 +66,9 @@ _PUNCT_RE = re.compile(r"^[\W_]+$")
 NULL = 0
 MAX_ALTERNATIVES = 4  # English translations kept per Chinese form
 ALTERNATIVE_RATIO = 10  # ... each seen at least a tenth as often as the best
+# Adjacent word pairs written out: seen this often, and joined in one phrase at most 1/PAIR_RATIO of the time
+PAIR_MIN_SEEN = 3
+PAIR_RATIO = 2
 
 
 def sentences_en(text: str) -> list[tuple[int, int]]:
@@ -150,6 +156,25 @@ def _free(j: int, zh_words, aligned_to, inside) -> bool:
             and not aligned_to[j] - set(inside))
 
 
+def count_pairs(zh_words, spans, adjacent: Counter, joined: Counter) -> None:
+    """Count each pair of adjacent Chinese words (no punctuation or function word) in `adjacent`,
+    and in `joined` when one phrase span (first, last word index) covers both.
+
+    >>> adjacent, joined = Counter(), Counter()
+    >>> words = [("估计", False), ("相机", False), ("运动", False), ("。", True)]
+    >>> count_pairs(words, [(1, 2)], adjacent, joined)
+    >>> sorted(adjacent.items()), sorted(joined.items())
+    ([(('估计', '相机'), 1), (('相机', '运动'), 1)], [(('相机', '运动'), 1)])
+    """
+    for j in range(len(zh_words) - 1):
+        (a, pa), (b, pb) = zh_words[j], zh_words[j + 1]
+        if pa or pb or a in ZH_STOP or b in ZH_STOP:
+            continue
+        adjacent[(a, b)] += 1
+        if any(lo <= j and j + 1 <= hi for lo, hi in spans):
+            joined[(a, b)] += 1
+
+
 def clean_zh(text: str) -> str:
     return re.sub(r"https?://\S+", " ", text)
 
@@ -188,6 +213,9 @@ def main() -> int:
     parser.add_argument("--no-extend", dest="extend", action="store_false", help="phrase pairs only for fully aligned labels")
     parser.add_argument("--no-grow-zh", dest="grow_zh", action="store_false", help="no Chinese-side growing of phrases")
     parser.add_argument("--grow-zh-min", type=float, default=0.1, help="smallest t(Chinese | English) to join a Chinese neighbour")
+    parser.add_argument("--alternatives", type=int, default=MAX_ALTERNATIVES, help="English translations kept per Chinese form")
+    parser.add_argument("--alternative-ratio", type=float, default=ALTERNATIVE_RATIO,
+                        help="an alternative is kept when seen at least 1/RATIO as often as the best")
     parser.add_argument("--dev-fold", action="store_true", help="also leave out the dev fold (error analysis)")
     args = parser.parse_args()
     t0 = time.perf_counter()
@@ -227,8 +255,13 @@ def main() -> int:
 
     pair_counts: dict[str, Counter] = defaultdict(Counter)
     n_tokens: dict[str, int] = {}
+    # adjacent Chinese words (a, b): how often they were seen next to each other, and how often inside
+    # the Chinese phrase of one English topic occurrence (缺乏|训练: "lack training data" keeps them apart)
+    adjacent: Counter = Counter()
+    joined: Counter = Counter()
     for words, occurrences, zh_words in sentences:
         n_en, n_zh = len(words), len(zh_words)
+        spans: list[tuple[int, int]] = []
         align: list[int | None] = []
         for i, (w, _) in enumerate(words):
             e = en_ids[w]
@@ -299,6 +332,7 @@ def main() -> int:
                             lo, hi = (j, hi) if step == "lo" else (lo, j)
             # a phrase pair only when every word of the label is covered (else only word pairs below)
             if complete:
+                spans.append((lo, hi))
                 run = [zh_words[j][0] for j in range(lo, hi + 1)]
                 if run[0] not in ZH_STOP and run[-1] not in ZH_STOP:
                     zh = "".join(run)
@@ -314,6 +348,7 @@ def main() -> int:
                     zh = zh_words[j][0]
                     pair_counts[zh][" ".join(words[i][0] for i in idx)] += 1
                     n_tokens.setdefault(zh, 1)
+        count_pairs(zh_words, spans, adjacent, joined)
     # how often each Chinese form occurs at all in the training sentences
     forms = {zh for zh, c in pair_counts.items() if sum(c.values()) >= args.min_count}
     max_n = max((n_tokens[zh] for zh in forms), default=1)
@@ -331,9 +366,16 @@ def main() -> int:
         # "temporal"): the extraction picks the one English abstracts use in that phrase
         ranked = sorted(pair_counts[zh].items(), key=lambda kv: (-kv[1], kv[0]))
         best = ranked[0][1]
-        for en, count in ranked[:MAX_ALTERNATIVES]:
-            if count >= args.min_count and count * ALTERNATIVE_RATIO >= best:
+        for en, count in ranked[: args.alternatives]:
+            if count >= args.min_count and count * args.alternative_ratio >= best:
                 rows.append((zh, en, count, max(occurrences[zh], best), n_tokens[zh]))
+    # word pairs: rows ``&a<TAB>b<TAB>joined<TAB>adjacent<TAB>0`` for two glossary forms seen next to
+    # each other often enough (the extraction cuts a run where English seldom keeps them together)
+    n_pairs = 0
+    for (a, b), seen in sorted(adjacent.items()):
+        if seen >= PAIR_MIN_SEEN and a in forms and b in forms and joined[(a, b)] * PAIR_RATIO <= seen:
+            rows.append((PAIR_MARK + a, b, joined[(a, b)], seen, 0))
+            n_pairs += 1
     # acronyms as English abstracts define them (UAV → "unmanned aerial vehicle"): machine
     # translation keeps them in Latin script, often in brackets after the Chinese long form
     n_acronyms = 0
@@ -348,7 +390,7 @@ def main() -> int:
         gz.write(b"# zh\ten\tcount\toccurrences\twords  (derived by scripts/build_glossary.py)\n")
         for row in rows:
             gz.write(("\t".join(map(str, row)) + "\n").encode("utf-8"))
-    print(f"{len(rows)} glossary rows ({n_acronyms} acronyms) -> {args.out} ({time.perf_counter() - t0:.0f} s)")
+    print(f"{len(rows)} glossary rows ({n_acronyms} acronyms, {n_pairs} word pairs) -> {args.out} ({time.perf_counter() - t0:.0f} s)")
     return 0
 
 

@@ -202,3 +202,34 @@ def test_hyphenated_latin_words_stay_whole():
     glossary = parse_glossary(["单元\tunit\t40\t50\t1\n"])
     found, _ = zh_candidates("来自Long Short-Term Memory单元的门控。", glossary, known=lambda phrase: 0)
     assert [(label, span) for label, _, _, span in found] == [("long short-term memory unit", "Long Short-Term Memory单元")]
+
+
+_PAIRS = parse_glossary(
+    line + "\n"
+    for line in [
+        "估计\testimation\t40\t60\t1",
+        "相机\tcamera\t50\t60\t1",
+        "运动\tmotion\t50\t60\t1",
+        "缺乏\tlack\t10\t30\t1",
+        "训练\ttraining\t50\t60\t1",
+        "数据\tdata\t50\t60\t1",
+        "&估计\t相机\t1\t6\t0",  # adjacent 6 times, inside one English phrase once: a verb and its object
+        "&缺乏\t训练\t2\t6\t0",  # a third of the time together: too often to cut
+    ]
+)
+
+
+def test_glossary_word_pairs_parse():
+    assert _PAIRS.pairs == {("估计", "相机"): (1, 6), ("缺乏", "训练"): (2, 6)}
+    assert "&估计" not in _PAIRS.entries
+    assert _PAIRS.splits("估计", "相机") and not _PAIRS.splits("缺乏", "训练")
+    assert not _PAIRS.splits("相机", "运动")  # never seen apart: no cut
+
+
+def test_runs_are_cut_where_english_keeps_words_apart():
+    found, _ = zh_candidates("估计相机运动。缺乏训练数据。", _PAIRS, known=lambda phrase: 0)
+    assert [(label, start, span) for label, start, _, span in found] == [
+        ("estimation", 0, "估计"),
+        ("camera motion", 2, "相机运动"),
+        ("lack training data", 7, "缺乏训练数据"),
+    ]
