@@ -125,3 +125,22 @@ def test_streamed_bytes_equal_networkx_writers(tmp_path, fmt):
     write = write_graphml if fmt == "graphml" else write_gexf
     write(graph, tmp_path / f"g.{fmt}")
     assert (tmp_path / f"g.{fmt}").read_bytes() == _networkx_bytes(graph, fmt)
+
+
+def test_fast_serializer_writes_the_bytes_of_elementtree(monkeypatch):
+    from xml.etree.ElementTree import Element, SubElement, tostring
+
+    import kg.export.gephi as gephi
+
+    wrapper = Element("_")
+    wrapper.text = "\n  "
+    for i, value in enumerate(["A & B <c> \"q\" 'a'", "tab\tnew\nline\r\nCR", "", "\U0001F600 é \u200b", "\ud800 lone"]):
+        node = SubElement(wrapper, "node", {"id": f"n{i}", "label": value})
+        SubElement(node, "data", key="d0").text = value
+        SubElement(node, "data", key="d1")
+        node.text, node.tail = "\n    ", "\n  "
+    assert gephi._serialized(wrapper) == tostring(wrapper, encoding="utf-8")[len(b"<_>"): -len(b"</_>")]
+    graph = build_graph(hostile_corpus())
+    fast = b"".join(gephi.generate_graphml(graph)), b"".join(gephi.generate_gexf(graph))
+    monkeypatch.setattr(gephi, "_ESCAPE_TEXT", None)  # the fallback: ElementTree's tostring itself
+    assert (b"".join(gephi.generate_graphml(graph)), b"".join(gephi.generate_gexf(graph))) == fast
