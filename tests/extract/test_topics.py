@@ -233,3 +233,24 @@ def test_runs_are_cut_where_english_keeps_words_apart():
         ("camera motion", 2, "相机运动"),
         ("lack training data", 7, "缺乏训练数据"),
     ]
+
+
+def test_leading_verb_noun_dropped_before_a_known_phrase():
+    glossary = parse_glossary(
+        f"{zh}\t{en}\t40\t50\t1\n"
+        for zh, en in [("估计", "estimation"), ("语言", "linguistic"), ("特征", "feature"), ("深度", "deep")]
+    )
+
+    def labels(text, df):
+        known = lambda phrase: df.get(phrase, 0)  # noqa: E731
+        return [(label, span) for label, _, _, span in zh_candidates(text, glossary, known=known)[0]]
+
+    # "estimation linguistic feature" is no English phrase, "linguistic feature" is: 估计 was a verb
+    assert labels("估计语言特征。", {"linguistic feature": 5}) == [("linguistic feature", "估计语言特征")]
+    # kept whole when English abstracts use the whole, or do not know the rest either
+    assert labels("估计语言特征。", {"linguistic feature": 5, "estimation linguistic feature": 3}) == [
+        ("estimation linguistic feature", "估计语言特征")
+    ]
+    assert labels("估计语言特征。", {}) == [("estimation linguistic feature", "估计语言特征")]
+    # only a noun made from a verb is dropped ("deep" is a modifier)
+    assert labels("深度语言特征。", {"linguistic feature": 5}) == [("deep linguistic feature", "深度语言特征")]
