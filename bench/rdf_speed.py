@@ -118,10 +118,19 @@ def timed(fn, *args, **kwargs):
 
 
 def best_of(repeat: int, fn, *args, **kwargs):
+    """Best of `repeat` runs. The heap is collected once and then frozen (gc.freeze), not collected
+    before every run: a full collection walks millions of objects (the corpus, rdflib's graph) and
+    leaves the CPU caches cold, which tripled a 0.2 ms Oxigraph query and hid what the engines do."""
     times, result = [], None
-    for _ in range(repeat):
-        seconds, result = timed(fn, *args, **kwargs)
-        times.append(seconds)
+    gc.collect()
+    gc.freeze()
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            result = fn(*args, **kwargs)
+            times.append(time.perf_counter() - start)
+    finally:
+        gc.unfreeze()
     return min(times), result
 
 
@@ -209,8 +218,6 @@ def main() -> int:
 
         # --- co-author query -----------------------------------------------------------------
         # Oxigraph first, then rdflib, so neither is timed while the other's data fills the process.
-        # (A fresh process holding only the store answers faster still: 0.22 ms and 18 ms against
-        # 1.3 ms and 30 ms here, on the dev corpus; not understood yet.)
         ox_load, store = timed(open_store, tmp)  # reads tmp/graph.nq, as `kg query` does
         ox_reopen, store = timed(open_store, tmp)
         mem_load, memory = timed(open_store, nq)  # a file, not a build folder: loaded into memory
