@@ -308,9 +308,11 @@ def _open_prepared(folder: Path, prepare: bool) -> Store | None:
     from . import serve  # the store's layout and stamp belong to kg serve
 
     try:
-        db = serve.current_store(folder)
-        if db is None and prepare and serve.store_writable(folder):
+        # prepare_store itself returns a current store as it is; current_store only looks
+        if prepare and serve.store_writable(folder):
             db = serve.prepare_store(folder)
+        else:
+            db = serve.current_store(folder)
         return Store.read_only(str(db)) if db is not None else None
     except (KgError, OSError):
         return None

@@ -47,8 +47,9 @@ def _values(spec) -> tuple[str, object]:
     return "eq", spec
 
 
-def _accepts(spec, value: str) -> bool:
-    kind, want = _values(spec)
+def _accepts(parsed: tuple[str, object], value: str) -> bool:
+    """Whether `value` meets a pattern value already parsed by _values."""
+    kind, want = parsed
     if kind == "eq":
         return value == want
     if kind == "in":
@@ -71,25 +72,27 @@ class MemoAttributeRuler:
         self.ruler.add_patterns(patterns)
         self.memo: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         self.usable = True
-        self._triggers: list[object] = []  # LOWER specs of multi-token rules' tokens
+        triggers = []  # for each multi-token rule, the LOWER spec of one of its tokens
         for rule in patterns:
             for tokens in rule["patterns"]:
                 if any(set(token) - _TOKEN_LOCAL for token in tokens):
                     self.usable = False
                 if len(tokens) > 1 and not any(self._needs_dependency(token) for token in tokens):
                     lowers = [token["LOWER"] for token in tokens if "LOWER" in token]
-                    if not lowers:
+                    if lowers:
+                        triggers.append(lowers[0])
+                    else:
                         self.usable = False  # a contextual rule we could not spot cheaply
-                    self._triggers.append(lowers[0] if lowers else None)
-        self._exact = frozenset(v for v in self._triggers if isinstance(v, str))
-        self._other = [v for v in self._triggers if not isinstance(v, str)]
+        self._exact = frozenset(v for v in triggers if isinstance(v, str))
+        # parsed here, once: _contextual tests them on every token
+        self._other = [_values(v) for v in triggers if not isinstance(v, str)]
 
     @staticmethod
     def _needs_dependency(token: dict) -> bool:
         """True when the token spec cannot match a token whose dependency label is empty."""
         if "DEP" not in token:
             return False
-        return not _accepts(token["DEP"], "")
+        return not _accepts(_values(token["DEP"]), "")
 
     def _contextual(self, doc: Doc) -> bool:
         """True when a multi-token rule might match somewhere in `doc`."""

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import ModelError
-from . import attributes, components  # noqa: F401  (register kg_attribute_ruler and the kg_ components)
+from . import attributes, components  # noqa: F401  (register the memo components and the kg_ components)
 
 __all__ = ["ExtractConfig", "load_pipeline", "MODEL_CANDIDATES"]
 

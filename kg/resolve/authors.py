@@ -135,7 +135,8 @@ class Weights:
     those digests (candidates -0.5 … 1.5), then a coordinate search of every weight and the threshold
     on that B³-F1 (pairs are what the regression fits, clusters are what is judged: the search raised
     held-out B³ 0.9432 -> 0.9461; it was stopped after its ±50 % and part of its ±25 % rounds, at B³
-    0.9454 on the even half); the odd-numbered digests are the held-out half. Seventeen numbers in all. `strongest`, COMMON_SURNAME_FLOOR and _TOP_WORDS are design constants, not tuned.
+    0.9454 on the even half); the odd-numbered digests are the held-out half. Seventeen numbers in
+    all. `strongest`, COMMON_SURNAME_FLOOR and _TOP_WORDS are design constants, not tuned.
     Read as: a shared co-author whose name is printed f times in the build, listed k times with this
     name and by b mentions of the block, adds coauthors + coauthor_frequency·log f + collaboration·log k
     + coauthor_block·log b.
@@ -490,10 +491,14 @@ def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights,
         a = members[x]
         for y in range(x + 1, n):
             b = members[y]
-            if (scores is None and not ev.compatible(a, b)) or (scores is not None and (x, y) not in scores):
+            if scores is None:
+                pair = ev.score(a, b, w, overlaps.get((x, y), 0.0)) if ev.compatible(a, b) else None
+            else:
+                pair = scores.get((x, y))  # the caller left incompatible pairs out
+            if pair is None:
                 link = _Link(cannot=True, pairs=1)
             else:
-                score, direct = ev.score(a, b, w, overlaps.get((x, y), 0.0)) if scores is None else scores[(x, y)]
+                score, direct = pair
                 link = _Link(score, 1, score, (x, y), False, direct)
                 if score > weights.threshold:
                     heapq.heappush(heap, (-score, x, y))
