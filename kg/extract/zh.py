@@ -65,6 +65,11 @@ JOIN_DF = 3
 # Two translated words are printed as one when English abstracts write the joined word this often
 JOINED_WORD_DF = 100
 JOIN_MAX = 1  # ... and A is one word (an adjective: 复杂, 巨大), not a phrase of its own
+# ... or whatever English abstracts write, when A is one word they use in this many topics and as the
+# head of at most this share of them (an adjective: 复杂的决策问题 "complex decision problem", 强大的
+# 分层方法 "powerful hierarchical approach"; a noun before 的 is "B of A"); chosen on the dev fold
+ADJECTIVE_MIN_USES = 20
+ADJECTIVE_HEAD_SHARE = 0.05
 
 _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*$")
 _NUMBER_RE = re.compile(r"^[0-9０-９]+(?:\.[0-9]+)?[A-Za-z]?$")
@@ -305,6 +310,8 @@ def zh_candidates(
         if (len(english) > 1 and english[0].endswith(VERB_NOUN_ENDINGS) and known(" ".join(english)) < VERB_LEAD_DF
                 and known(" ".join(english[1:])) >= VERB_LEAD_DF):
             english = english[1:]
+        if span.lower().endswith(english[-1]) and english[-1][-1:] == "s":
+            english = english[:-1] + [_latin_head(english[-1])]
         label = " ".join(english)
         if len(english) == 1 and (len(label) < 3 or label in skip_modifiers or label in generic):
             return None
@@ -318,7 +325,9 @@ def zh_candidates(
     def flush() -> str | None:
         current = take_run() if run else None
         held = pending.pop() if pending else None
-        if held and current and 0 < len(held[0]) <= JOIN_MAX and current[0] and known(" ".join(held[0] + current[0])) >= JOIN_DF:
+        if held and current and 0 < len(held[0]) <= JOIN_MAX and current[0] and (
+            known(" ".join(held[0] + current[0])) >= JOIN_DF or _adjective(held[0][0])
+        ):
             # "复杂的结构" is "complex structure", "巨大的潜力" "great potential": English abstracts
             # write the two as one phrase, so A的B is one candidate, not B of A
             return emit(held[0] + current[0], held[1], text[held[1] : current[1] + len(current[2])])
@@ -378,6 +387,24 @@ def zh_candidates(
         i += 1
     label = flush()
     return found, aliases
+
+
+def _adjective(word: str) -> bool:
+    """True for an English word that English abstracts use in topics but seldom as their head: an
+    adjective ("complex", "powerful", "hierarchical"), not a noun ("task", "decision", "human")."""
+    from .background import load_background
+    from .components import GENERIC_NOUNS
+
+    background = load_background()
+    used = background.words.get(word, 0)
+    return (used >= ADJECTIVE_MIN_USES and background.labels.get(word, 0) <= ADJECTIVE_HEAD_SHARE * used
+            and word not in GENERIC_NOUNS)
+
+
+def _latin_head(word: str) -> str:
+    from .components import singular
+
+    return word if word.endswith("ics") else singular(word)
 
 
 def _long_form(short: str, phrase: str | None, glossary: Glossary) -> str | None:

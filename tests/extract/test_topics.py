@@ -133,9 +133,13 @@ def test_translation_is_chosen_by_english_usage():
 
     assert labels("时间上下文。", lambda phrase: 0) == ["time context"]
     assert labels("时间上下文。", {"temporal context": 40}.get) == ["temporal context"]
-    # A的B is one phrase when English writes it so, else B of A
+    # A的B is one phrase when English writes it so, or when A is an adjective (a word English
+    # abstracts seldom use as a head: "complex" in the shipped table), else B of A
     assert labels("复杂的结构。", {"complex structure": 12}.get) == ["complex structure"]
-    assert labels("复杂的结构。", lambda phrase: 0) == ["complex", "structure"]
+    assert labels("复杂的结构。", lambda phrase: 0) == ["complex structure"]
+    assert labels("结构的分析。", lambda phrase: 0) == ["structure", "analysis"]
+    # a Latin-script head is singular, as English heads are ("Wordnets" → "wordnet")
+    assert labels("复杂的Wordnets。", lambda phrase: 0) == ["complex wordnet"]
 
 
 def test_chinese_compounds_and_glued_words():
