@@ -216,7 +216,7 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
         stats = raw.candidates.get(label)
         if stats is None:
             first = label.split(" ", 1)[0]
-            weak = n_words > 1 and (first in _WEAK_MODIFIERS or first.endswith(("ed", "ing")))
+            weak = n_words > 1 and (first in _WEAK_MODIFIERS or first.endswith(("ed", "ing")) and "-" not in first)
             raw.candidates[label] = [1, offset, n_words, False, weak]
         else:
             stats[0] += 1

@@ -86,6 +86,7 @@ ZH_STOP = frozenset(
 
 
 _ASPECT = frozenset("了着过")
+BASED_ON = frozenset(("基于", "基於"))
 # "称为X", "名为X", "我们提出了X": the name the paper gives its own method (as kg_named reads
 # "named X", "we propose X" in English), a method node rather than a topic
 _NAMED_RE = re.compile(
@@ -325,16 +326,18 @@ def zh_candidates(
     def flush() -> str | None:
         current = take_run() if run else None
         held = pending.pop() if pending else None
-        if held and current and 0 < len(held[0]) <= JOIN_MAX and current[0] and (
-            known(" ".join(held[0] + current[0])) >= JOIN_DF or _adjective(held[0][0])
+        if held and held[0] and current and current[0] and (
+            held[0][-1].endswith("-based")
+            or len(held[0]) <= JOIN_MAX and (known(" ".join(held[0] + current[0])) >= JOIN_DF or _adjective(held[0][0]))
         ):
             # "复杂的结构" is "complex structure", "巨大的潜力" "great potential": English abstracts
-            # write the two as one phrase, so A的B is one candidate, not B of A
+            # write the two as one phrase, so A的B is one candidate, not B of A (and 基于A的B is "A-based B")
             return emit(held[0] + current[0], held[1], text[held[1] : current[1] + len(current[2])])
         if held:
             emit(*held)
         return emit(*current) if current else None
 
+    index_of = {start: k for k, (_, start) in enumerate(tokens)}
     i = 0
     last_label = None
     while i < len(tokens):
@@ -376,7 +379,12 @@ def zh_candidates(
         if word == "的" and run and not pending and i + 1 < len(tokens) and (
             entry_length(i + 1) or is_latin(tokens[i + 1][0])
         ):
-            pending.append(take_run())
+            first = index_of[run[0][1]]
+            held = take_run()
+            if held[0] and first and tokens[first - 1][0] in BASED_ON:
+                # 基于注意力的模型 "attention-based model": English writes one phrase, not "model of attention"
+                held[0][-1] += "-based"
+            pending.append(held)
             i += 1
             continue
         label = flush()

@@ -258,3 +258,26 @@ def test_leading_verb_noun_dropped_before_a_known_phrase():
     assert labels("估计语言特征。", {}) == [("estimation linguistic feature", "估计语言特征")]
     # only a noun made from a verb is dropped ("deep" is a modifier)
     assert labels("深度语言特征。", {"linguistic feature": 5}) == [("deep linguistic feature", "深度语言特征")]
+
+
+def test_based_on_a_before_de_is_an_a_based_phrase():
+    from kg.extract.mentions import Findings, _add_chinese
+    from kg.extract.background import load_background
+
+    glossary = parse_glossary(
+        f"{zh}\t{en}\t40\t50\t1\n" for zh, en in [("注意力", "attention"), ("模型", "model"), ("回归", "regression")]
+    )
+    found, _ = zh_candidates("基于注意力的模型。回归的模型。", glossary, known=lambda phrase: 0)
+    # 基于A的B is "A-based B", as English writes it; A的B alone stays "B of A"
+    assert [label for label, *_ in found] == ["attention-based model", "regression", "model"]
+    # a hyphenated lead ("attention-based") is no weak participle: English keeps it in the phrase
+    raw = Findings()
+    from kg.extract import zh as zh_module
+
+    original = zh_module.load_glossary
+    zh_module.load_glossary = lambda: glossary
+    try:
+        _add_chinese(raw, "基于注意力的模型。", 0, load_background())
+    finally:
+        zh_module.load_glossary = original
+    assert raw.candidates["attention-based model"][4] is False
