@@ -2,8 +2,8 @@
 
 Each is a VOSviewer JSON file (`{"network": {"items", "links", "clusters"}, "config": …}`) that
 VOSviewer and VOSviewer Online open directly. Items are the authors (topics) with at least one link;
-link strength is the number of papers together; clusters are networkx Louvain communities (seeded,
-so the same corpus gives the same file). No coordinates are written: VOSviewer computes its own
+link strength is the number of papers together; clusters are Leiden communities (kg.graph.communities,
+as VOSviewer itself clusters; seeded, so the same corpus gives the same file). No coordinates are written: VOSviewer computes its own
 layout when it opens the file.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..graph.build import build_graph
+from ..graph.communities import leiden_communities
 from ..model import Corpus
 from . import register_exporter
 from .atomic import atomic_open
@@ -59,7 +60,7 @@ def generate_vosviewer(graph: nx.MultiDiGraph, node_type: str, relation: str, we
     terminology : dict, optional
         VOSviewer's config.terminology (what items, links and clusters are called).
     resolution : float
-        Louvain resolution: higher gives more, smaller clusters.
+        Leiden resolution: higher gives more, smaller clusters.
 
     Returns
     -------
@@ -106,10 +107,9 @@ def generate_vosviewer(graph: nx.MultiDiGraph, node_type: str, relation: str, we
         net = nx.Graph()
         net.add_nodes_from(ids)
         net.add_weighted_edges_from((a, b, w) for (a, b), w in links_sorted)
-        communities = nx.community.louvain_communities(net, weight="weight", resolution=resolution, seed=SEED)
-        papers = {n: nodes[n].get("paper_count", 0) for n in ids}
         # biggest community first; ties by its first node id, so numbering does not depend on set order
-        communities = sorted(communities, key=lambda c: (-len(c), min(c)))
+        communities = leiden_communities(net, weight="weight", resolution=resolution, seed=SEED)
+        papers = {n: nodes[n].get("paper_count", 0) for n in ids}
         merged = len(communities) > MAX_CLUSTERS
         if merged:  # VOSviewer's limit: the smallest communities share the last cluster
             rest = set().union(*communities[MAX_CLUSTERS - 1:])

@@ -5,7 +5,7 @@ Node ids are the knowledge graph's own (author ids, institution ids, ``node_id("
 node on a map is the node of ``graph.json`` with the same id. Every node has ``type``, ``label``,
 ``paper_count`` and ``papers`` (sorted paper ids); every edge has ``weight`` (papers together) and
 ``papers``. Nodes and edges are inserted in sorted order, so every algorithm run on these graphs
-(layout, Louvain) sees the same order on every run.
+(layout, Leiden) sees the same order on every run.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Clusters and positions computed in Python, so the browser draws a finished map.
 
-* `clusters`: Louvain communities (networkx, seeded), numbered by size.
+* `clusters`: Leiden communities (kg.graph.communities, seeded), numbered by size.
 * `layout`: each connected component is laid out on its own and the components are packed in rows,
   largest first. A component small enough is one ``networkx.spring_layout`` (seeded); a bigger one is
   laid out as a map of its clusters: every cluster gets its own spring layout, scaled to its size, and
@@ -30,6 +30,8 @@ import math
 import unicodedata
 
 import networkx as nx
+
+from ..graph.communities import leiden_communities
 
 __all__ = ["clusters", "layout", "label_sizes", "footprints", "text_width", "node_scale", "SPRING_LIMIT", "SEED"]
 
@@ -205,7 +207,7 @@ def _induced(g: nx.Graph, nodes) -> nx.Graph:
 
 
 def clusters(g: nx.Graph, weight: str = "weight", resolution: float = 1.0, seed: int = SEED) -> dict:
-    """Node → cluster number (0 = largest cluster), from Louvain communities.
+    """Node → cluster number (0 = largest cluster), from Leiden communities.
 
     Ties in size are broken by the smallest node id, so numbering is stable.
 
@@ -215,9 +217,8 @@ def clusters(g: nx.Graph, weight: str = "weight", resolution: float = 1.0, seed:
     """
     if g.number_of_nodes() == 0:
         return {}
-    communities = nx.community.louvain_communities(g, weight=weight, resolution=resolution, seed=seed)
-    ordered = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    return {n: i for i, members in enumerate(ordered) for n in members}
+    communities = leiden_communities(g, weight=weight, resolution=resolution, seed=seed)
+    return {n: i for i, members in enumerate(communities) for n in sorted(members)}
 
 
 def _spring(g: nx.Graph, weight: str, seed: int, boxes: dict | None = None) -> dict:
@@ -284,7 +285,7 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
     members: dict[int, list] = {}
     for node, c in groups.items():
         members.setdefault(c, []).append(node)
-    if len(members) == 1:  # Louvain could not split it
+    if len(members) == 1:  # Leiden could not split it
         if given is not None or depth < 3:
             return _cluster_map(g, weight, seed + 1, depth + 1 if given is None else depth, boxes=boxes)
         pos = nx.forceatlas2_layout(g, weight=weight, seed=seed, max_iter=60) if hasattr(nx, "forceatlas2_layout") \

@@ -56,7 +56,7 @@ def test_collaboration_map_matches_the_co_author_network(seed_build, tmp_path):
     dai = next(i for i in items if i["label"] == "D Dai")
     assert dai["weights"] == {"Documents": 1, "Links": 5, "Total link strength": 5}
     assert dai["scores"] == {"Avg. pub. year": 2021}
-    # Louvain: one cluster per paper's byline here (the seeds' co-author groups are disjoint)
+    # Leiden: one cluster per paper's byline here (the seeds' co-author groups are disjoint)
     clusters = {}
     for item in items:
         clusters.setdefault(item["cluster"], set()).add(item["label"])
