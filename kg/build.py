@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,19 +167,20 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         written += write_papers_jsonl(corpus, stage / "papers.jsonl")
         written += write_graph_json(graph, stage / "graph.json")
         written += write_corpus(corpus, stage / CORPUS_FILE)
-        store = StoreUpdate(state, fresh=not config.update)
-        lines: set[str] = set()
-        written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
-        stats.update(("store_" + k, v) for k, v in store.finish().items())
-        lines = sorted(lines)  # once, for both Turtle and VoID
-        written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
-        # VoID's counts now, so the lines (hundreds of MB on a big corpus) go before the exports
-        void = generate_void(corpus, config.base, triples_from_lines(lines))
-        del lines
-        for target in config.targets:
-            written += export(target, corpus, stage, config.base, graph)
-        if config.pages:
-            written += write_pages(corpus, stage)
+        tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
+        # the side outputs start first, so the forked workers hold no open store
+        with _side_outputs(tasks, config.extract.n_process - 1, (corpus, stage, config.base, graph)) as side:
+            store = StoreUpdate(state, fresh=not config.update)
+            lines: set[str] = set()
+            written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
+            stats.update(("store_" + k, v) for k, v in store.finish().items())
+            lines = sorted(lines)  # once, for both Turtle and VoID
+            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
+            # VoID's counts now, so the lines (hundreds of MB on a big corpus) go before the exports
+            void = generate_void(corpus, config.base, triples_from_lines(lines))
+            del lines
+            for paths in side:
+                written += paths
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
         written = _commit(stage, out, written)
@@ -199,6 +202,43 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, lin
             handle.write(block)
             store.add(graph, block)
     return [str(path)]
+
+
+# What forked output workers read: set before the pool forks, inherited, never pickled.
+_SHARED: tuple | None = None
+
+
+def _write_side_output(task: tuple[str, str | None]) -> list[str]:
+    """One export target (or the HTML maps) from the shared (corpus, stage, base, graph)."""
+    corpus, stage, base, graph = _SHARED
+    kind, target = task
+    return write_pages(corpus, stage) if kind == "pages" else export(target, corpus, stage, base, graph)
+
+
+@contextmanager
+def _side_outputs(tasks: list, workers: int, shared: tuple):
+    """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
+    first process) and fork available, the tasks run in that many forked processes while the
+    caller writes the RDF (they share nothing but the staging folder; each writes its own files),
+    and the caller collects them by iterating; else they run one by one as the caller iterates.
+
+    Forking shares the corpus and graph without pickling them (copy-on-write). Workers end with
+    os._exit, so nothing the parent opened is finalised in them; the pool is made before the
+    parent opens the store, so no store handle crosses the fork at all."""
+    global _SHARED
+    _SHARED = shared
+    pool = None
+    try:
+        if workers >= 1 and len(tasks) > 0 and "fork" in multiprocessing.get_all_start_methods():
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_write_side_output, task) for task in tasks]
+            yield (future.result() for future in futures)
+        else:
+            yield (_write_side_output(task) for task in tasks)
+    finally:
+        _SHARED = None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

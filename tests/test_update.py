@@ -171,3 +171,35 @@ def test_engine_names_and_misuse_are_clear():
         get_engine("local", "tcp://10.0.0.1:8786")
     with pytest.raises(KgError, match="unknown engine 'ray'; available: dask, local"):
         get_engine("ray")
+
+
+_SIDE = {}  # the real side-output writer and the file its recording wrapper appends to
+
+
+def _recording_side_output(task):
+    """kg.build._write_side_output, noting which process ran it (module level: the pool pickles it)."""
+    with open(_SIDE["pids"], "a") as handle:
+        handle.write(f"{task[0]} {os.getpid()}\n")
+    return _SIDE["write"](task)
+
+
+def test_exports_and_maps_written_beside_the_rdf_are_the_same(tmp_path, monkeypatch):
+    """--jobs 2 also writes the export targets and maps in a forked worker while the RDF is written:
+    every file, byte for byte, as one process writes them."""
+    build_module = sys.modules["kg.build"]  # the module, not the function kg re-exports
+    pids = tmp_path / "pids"
+    monkeypatch.setitem(_SIDE, "pids", pids)
+    monkeypatch.setitem(_SIDE, "write", build_module._write_side_output)
+    monkeypatch.setattr(build_module, "_write_side_output", _recording_side_output)
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    one = _build(work, "one", BuildConfig())
+    assert set(pids.read_text().split()) == {"export", "pages", str(os.getpid())}
+    pids.unlink()
+    two = _build(work, "two", BuildConfig(extract=ExtractConfig(n_process=2)))
+    workers = set(pids.read_text().split()) - {"export", "pages"}
+    assert len(workers) == 1 and str(os.getpid()) not in workers
+    files = output_files(work / "one")
+    assert {"neo4j/load.cypher", "collaboration.html", "topics.html", "graph.gexf", "graph.graphml",
+            "collaboration.vosviewer.json", "void.ttl"} <= set(files)
+    assert files == output_files(work / "two")
+    assert [Path(p).relative_to("one") for p in one.written] == [Path(p).relative_to("two") for p in two.written]
