@@ -172,6 +172,16 @@ def dataset_gazetteer() -> dict[tuple[str, ...], str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_starts() -> dict[str, tuple[int, ...]]:
+    """First word of each gazetteer name → the lengths (in tokens) of the names it starts, longest
+    first: the scan then tries a token only against names that can match there."""
+    lengths: dict[str, set[int]] = {}
+    for key in dataset_gazetteer():
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {word: tuple(sorted(ns, reverse=True)) for word, ns in lengths.items()}
+
+
 def _candidate_token(token) -> bool:
     if token.pos_ in ("NOUN", "PROPN", "ADJ"):
         return token.is_alpha or _word_like(token.text)
@@ -387,8 +397,8 @@ def kg_datasets(doc: Doc) -> Doc:
     word ("ImageNet-1K, COCO2017, and ADE20K benchmarks"), and "<score> on <Name>"."""
     found: list[str] = []
     gazetteer = dataset_gazetteer()
+    starts = _gazetteer_starts()
     lowered = [t.lower_ for t in doc]
-    longest = max((len(k) for k in gazetteer), default=1)
     covered: set[int] = set()
 
     def add(name: str) -> None:
@@ -399,9 +409,9 @@ def kg_datasets(doc: Doc) -> Doc:
     i = 0
     while i < len(doc):
         match = None
-        for n in range(min(longest, len(doc) - i), 0, -1):
+        for n in starts.get(lowered[i], ()):  # only names starting with this word, longest first
             key = tuple(lowered[i : i + n])
-            if key in gazetteer:
+            if i + n <= len(lowered) and key in gazetteer:
                 match = (n, gazetteer[key])
                 break
         if match:
