@@ -59,6 +59,9 @@ MIN_SHARE = 0.25
 # ... or, for an entry of several jieba words, in this share: a phrase aligned to a phrase is seldom
 # chance (时间|序列 ↔ "time series" in 14% of its occurrences, word alignment missing the rest)
 MIN_SHARE_PHRASE = 0.1
+# A word's alignments as the head of a longer entry count towards MIN_SHARE too: 方法 is "method" in
+# 21% of its occurrences and the "method"/"approach" ending a phrase entry (深度学习方法 "deep
+# learning method") in 8% more, a noun; a verb (增加 "increase") or modifier (相关 "relevant") seldom heads one
 MAX_WORDS = 5  # as for English candidates: the head and its closest modifiers
 # "A的B" is one phrase when English abstracts use the joined translation this often (background df)
 JOIN_DF = 3
@@ -151,6 +154,7 @@ class Glossary:
     options: dict = field(default_factory=dict)  # zh -> ((en, share), ...): trusted translations, best first
     acronyms: dict = field(default_factory=dict)  # short form (as written, singular) -> long-form label
     pairs: dict = field(default_factory=dict)  # (zh word, next zh word) -> (joined in one phrase, seen)
+    head_share: dict = field(default_factory=dict)  # zh word -> share of its occurrences heading a longer entry
 
     def splits(self, a: str, b: str) -> bool:
         """True when English seldom keeps adjacent Chinese words a, b in one phrase (a verb and its object)."""
@@ -159,7 +163,9 @@ class Glossary:
 
     def lookup(self, zh: str) -> str | None:
         entry = self.entries.get(zh)
-        if entry is None or entry[1] < MIN_COUNT or entry[2] < (MIN_SHARE if entry[3] < 2 else MIN_SHARE_PHRASE):
+        if entry is None or entry[1] < MIN_COUNT:
+            return None
+        if entry[2] < MIN_SHARE_PHRASE if entry[3] > 1 else entry[2] + self.head_share.get(zh, 0.0) < MIN_SHARE:
             return None
         return entry[0]
 
@@ -209,8 +215,27 @@ def parse_glossary(lines) -> Glossary:
             best = reverse.get(key)
             if best is None or (count, -len(zh)) > (best[0], -len(best[1])):
                 reverse[key] = (count, zh)
+    head_share = _head_shares(entries, options)
     options = {zh: tuple(alts) for zh, alts in options.items() if len(alts) > 1}
-    return Glossary(entries, {k: zh for k, (_, zh) in reverse.items()}, max_tokens, options, acronyms, pairs)
+    return Glossary(entries, {k: zh for k, (_, zh) in reverse.items()}, max_tokens, options, acronyms, pairs,
+                    head_share)
+
+
+def _head_shares(entries: dict, options: dict) -> dict:
+    """For one-word entries short of MIN_SHARE: the share of their occurrences aligned as the head of
+    a longer entry (the Chinese ends with the word, the English with one of its translations)."""
+    short = {zh: {en for en, _ in options[zh]} for zh, (_, count, share, tokens) in entries.items()
+             if tokens == 1 and count >= MIN_COUNT and share < MIN_SHARE}
+    heads: dict[str, int] = {}
+    for zh, (en, count, _, tokens) in entries.items():
+        if tokens < 2:
+            continue
+        last = en.rsplit(" ", 1)[-1]
+        for k in range(1, min(4, len(zh) - 1) + 1):
+            if last in short.get(zh[-k:], ()):
+                heads[zh[-k:]] = heads.get(zh[-k:], 0) + count
+    # occurrences of a word: count / share of its best translation
+    return {zh: n * entries[zh][2] / entries[zh][1] for zh, n in heads.items()}
 
 
 @lru_cache(maxsize=1)
