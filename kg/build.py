@@ -220,7 +220,8 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
     first process) and fork available, the tasks run in that many forked processes while the
     caller writes the RDF (they share nothing but the staging folder; each writes its own files),
-    and the caller collects them by iterating; else they run one by one as the caller iterates.
+    and the caller, when it iterates, runs those still waiting itself (`_collect`); else they run
+    one by one as the caller iterates.
 
     Forking shares the corpus and graph without pickling them (copy-on-write). Workers end with
     os._exit, so nothing the parent opened is finalised in them; the pool is made before the
@@ -232,13 +233,25 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
         if workers >= 1 and len(tasks) > 0 and "fork" in multiprocessing.get_all_start_methods():
             pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
             futures = [pool.submit(_write_side_output, task) for task in tasks]
-            yield (future.result() for future in futures)
+            yield _collect(tasks, futures)
         else:
             yield (_write_side_output(task) for task in tasks)
     finally:
         _SHARED = None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(tasks: list, futures: list):
+    """The paths of every task, in task order. The caller first takes over the tasks no worker has
+    started, from the last one back (the workers take them from the first), so neither side idles
+    while the other still has a queue."""
+    done = {}
+    for i in reversed(range(len(tasks))):
+        if futures[i].cancel():
+            done[i] = _write_side_output(tasks[i])
+    for i, future in enumerate(futures):
+        yield done[i] if i in done else future.result()
 
 
 @contextmanager

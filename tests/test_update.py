@@ -196,10 +196,32 @@ def test_exports_and_maps_written_beside_the_rdf_are_the_same(tmp_path, monkeypa
     assert set(pids.read_text().split()) == {"export", "pages", str(os.getpid())}
     pids.unlink()
     two = _build(work, "two", BuildConfig(extract=ExtractConfig(n_process=2)))
-    workers = set(pids.read_text().split()) - {"export", "pages"}
-    assert len(workers) == 1 and str(os.getpid()) not in workers
+    # the worker starts the first tasks; this process takes over those still waiting after the RDF
+    assert len(set(pids.read_text().split()) - {"export", "pages", str(os.getpid())}) <= 1
     files = output_files(work / "one")
     assert {"neo4j/load.cypher", "collaboration.html", "topics.html", "graph.gexf", "graph.graphml",
             "collaboration.vosviewer.json", "void.ttl"} <= set(files)
     assert files == output_files(work / "two")
     assert [Path(p).relative_to("one") for p in one.written] == [Path(p).relative_to("two") for p in two.written]
+
+
+def test_side_outputs_run_in_a_worker_and_the_caller_takes_over_the_rest(tmp_path, monkeypatch):
+    """kg.build._side_outputs with one worker: the first task runs in a forked process; tasks still
+    waiting when the caller collects run in the caller, from the last back; results in task order."""
+    build_module = sys.modules["kg.build"]
+    pids = tmp_path / "pids"
+    monkeypatch.setitem(_SIDE, "pids", pids)
+    caller = os.getpid()
+    # the worker's tasks are slow, the caller's quick: the caller then has tasks left to take over
+    monkeypatch.setitem(_SIDE, "write", lambda task: time.sleep(0.5 * (os.getpid() != caller)) or [f"{task[1]}.out"])
+    monkeypatch.setattr(build_module, "_write_side_output", _recording_side_output)
+    tasks = [("export", str(i)) for i in range(6)]
+    with build_module._side_outputs(tasks, 1, ()) as side:
+        deadline = time.monotonic() + 60
+        while not pids.exists() and time.monotonic() < deadline:  # the worker has started a task
+            time.sleep(0.01)
+        results = list(side)
+    assert results == [[f"{i}.out"] for i in range(6)]
+    ran = [line.split() for line in pids.read_text().splitlines()]
+    here = [pid for _, pid in ran if pid == str(os.getpid())]
+    assert len(ran) == 6 and len({pid for _, pid in ran}) == 2 and 1 <= len(here) <= 5
