@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 from kg.extract.clean import clean_text  # noqa: E402
 from kg.extract.components import singular, singular_short_form  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import ACRONYM_MARK, PAIR_MARK, ZH_STOP, held_out, is_latin, segment  # noqa: E402
+from kg.extract.zh import ACRONYM_MARK, PAIR_ANY, PAIR_MARK, PAIR_MAX_JOINED, ZH_STOP, held_out, is_latin, segment  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
 
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
@@ -370,12 +370,29 @@ def main() -> int:
             if count >= args.min_count and count * args.alternative_ratio >= best:
                 rows.append((zh, en, count, max(occurrences[zh], best), n_tokens[zh]))
     # word pairs: rows ``&a<TAB>b<TAB>joined<TAB>adjacent<TAB>0`` for two glossary forms seen next to
-    # each other often enough (the extraction cuts a run where English seldom keeps them together)
+    # each other often enough (the extraction cuts a run where English seldom keeps them together),
+    # and for each form how often English kept it in one phrase with whatever form followed it
+    # (``&a<TAB>*``) or preceded it (``&*<TAB>b``), which the extraction reads for a pair seen too
+    # seldom: a verb seldom is in one phrase with its object (缺乏 "lack")
+    near: Counter = Counter()  # (a, PAIR_ANY) / (PAIR_ANY, b) -> adjacent, as `adjacent`
+    near_joined: Counter = Counter()
+    for (a, b), seen in adjacent.items():
+        if a in forms and b in forms:
+            for key in ((a, PAIR_ANY), (PAIR_ANY, b)):
+                near[key] += seen
+                near_joined[key] += joined[(a, b)]
+    apart = {key for key, seen in near.items() if seen >= PAIR_MIN_SEEN and near_joined[key] <= PAIR_MAX_JOINED * seen}
     n_pairs = 0
     for (a, b), seen in sorted(adjacent.items()):
-        if seen >= PAIR_MIN_SEEN and a in forms and b in forms and joined[(a, b)] * PAIR_RATIO <= seen:
+        # a pair often joined is written too when one of its words is seldom joined to any neighbour
+        if seen >= PAIR_MIN_SEEN and a in forms and b in forms and (
+            joined[(a, b)] * PAIR_RATIO <= seen or (a, PAIR_ANY) in apart or (PAIR_ANY, b) in apart
+        ):
             rows.append((PAIR_MARK + a, b, joined[(a, b)], seen, 0))
             n_pairs += 1
+    for (a, b), seen in sorted(near.items()):
+        if seen >= PAIR_MIN_SEEN:
+            rows.append((PAIR_MARK + a, b, near_joined[(a, b)], seen, 0))
     # acronyms as English abstracts define them (UAV → "unmanned aerial vehicle"): machine
     # translation keeps them in Latin script, often in brackets after the Chinese long form
     n_acronyms = 0

@@ -10,6 +10,7 @@ translations, scored by the alignment shares and by how often English abstracts 
 phrases both put modifiers before the head. Latin-script words inside the Chinese (Transformer,
 GFNet, BERT) are kept as they are: they are the safest anchors. A run is cut between two words the
 aligned English of the training text seldom kept in one topic (估计|相机运动 "estimate camera motion"),
+or, for a pair seen too seldom, where one of them seldom shared a topic with any neighbour (缺乏 "lack"),
 and a leading noun made from a verb is dropped when only the rest is a phrase English abstracts use. An acronym in brackets after a
 phrase ("分布鲁棒优化(DRO)") counts for that phrase, as in English; when English abstracts define it
 ("unmanned aerial vehicle (UAV)"), for their long form.
@@ -38,6 +39,7 @@ GLOSSARY_FILE = "data/glossary_zh_en.tsv.gz"
 ACRONYM_MARK = "@"
 # Rows of adjacent Chinese words and how often the English kept them in one phrase ("&缺乏  训练  0  9")
 PAIR_MARK = "&"
+PAIR_ANY = "*"  # "&a  *": a and whatever form follows it; "&*  b": whatever precedes b
 # A run is cut between two adjacent words seen next to each other this often in the training text
 # and joined in the Chinese phrase of one English topic at most this share of the time
 # (缺乏|训练数据 "lack training data", 估计|相机运动 "estimate camera motion"); chosen on the dev fold
@@ -159,7 +161,15 @@ class Glossary:
     def splits(self, a: str, b: str) -> bool:
         """True when English seldom keeps adjacent Chinese words a, b in one phrase (a verb and its object)."""
         joined, seen = self.pairs.get((a, b), (0, 0))
-        return seen >= PAIR_MIN_SEEN and joined <= PAIR_MAX_JOINED * seen
+        if seen >= PAIR_MIN_SEEN:
+            return joined <= PAIR_MAX_JOINED * seen
+        # a pair seen too seldom: what each word did with any neighbour (缺乏 "lack", 方法 "method"
+        # before a word, 提出 after one seldom share an English phrase with it)
+        for key in ((a, PAIR_ANY), (PAIR_ANY, b)):
+            joined, seen = self.pairs.get(key, (0, 0))
+            if seen >= PAIR_MIN_SEEN and joined <= PAIR_MAX_JOINED * seen:
+                return True
+        return False
 
     def lookup(self, zh: str) -> str | None:
         entry = self.entries.get(zh)

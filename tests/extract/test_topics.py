@@ -230,6 +230,40 @@ def test_glossary_word_pairs_parse():
     assert not _PAIRS.splits("相机", "运动")  # never seen apart: no cut
 
 
+def test_a_pair_seen_too_seldom_is_cut_by_what_its_words_do_with_any_neighbour():
+    glossary = parse_glossary(
+        line + "\n"
+        for line in [
+            "缺乏\tlack\t10\t30\t1",
+            "标签\tlabel\t50\t60\t1",
+            "数据\tdata\t50\t60\t1",
+            "&缺乏\t*\t1\t20\t0",  # 缺乏 before any word: 1 time in 20 in one English phrase
+            "&*\t数据\t9\t10\t0",
+            "&缺乏\t数据\t3\t4\t0",  # ... but before 数据 mostly together: the pair decides
+        ]
+    )
+    assert glossary.splits("缺乏", "标签")  # never seen together: 缺乏's record with any word
+    assert not glossary.splits("缺乏", "数据") and not glossary.splits("标签", "数据")
+    found, _ = zh_candidates("缺乏标签。", glossary, known=lambda phrase: 0)
+    assert [label for label, *_ in found] == ["lack", "label"]
+
+
+def test_a_word_heading_longer_entries_is_trusted():
+    glossary = parse_glossary(
+        line + "\n"
+        for line in [
+            "方法\tmethod\t20\t100\t1",  # 20% alone: under MIN_SHARE
+            "方法\tapproach\t10\t100\t1",
+            "学习方法\tlearning method\t8\t20\t2",  # ... and the head of longer entries 10% more
+            "深度学习方法\tdeep learning approach\t2\t4\t3",
+            "增加\tincrease\t20\t100\t1",  # a verb: heads no entry
+            "增加数据\tdata\t9\t10\t2",
+        ]
+    )
+    assert glossary.lookup("方法") == "method" and glossary.head_share["方法"] == 0.1
+    assert glossary.lookup("增加") is None and "增加" not in glossary.head_share
+
+
 def test_runs_are_cut_where_english_keeps_words_apart():
     found, _ = zh_candidates("估计相机运动。缺乏训练数据。", _PAIRS, known=lambda phrase: 0)
     assert [(label, start, span) for label, start, _, span in found] == [
