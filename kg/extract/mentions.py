@@ -394,6 +394,7 @@ def rank_entries(
     background = load_background() if config.background else Background()
     df: Counter = Counter()
     surfaces: dict[str, Counter] = {}
+    zh_surfaces: dict[str, Counter] = {}  # printed by the glossary for Chinese-only entries
     # findings are read in key order, so the result does not depend on which entry came first
     for key in sorted(unique):
         raw = findings[key]
@@ -401,9 +402,12 @@ def rank_entries(
         merged = _merged_candidates(raw, alias, background)
         df.update(merged.keys())
         for topic, stats in merged.items():
-            surfaces.setdefault(topic, Counter())[stats[4]] += 1
-    # one printed form per topic across the build: the most common, ties broken alphabetically
-    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in surfaces.items()}
+            (zh_surfaces if raw.zh else surfaces).setdefault(topic, Counter())[stats[4]] += 1
+    # one printed form per topic across the build: the most common in English entries (the glossary's
+    # choice among variants, "text data" for "textual data", only where no English entry has the topic),
+    # ties broken alphabetically
+    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in zh_surfaces.items()}
+    display.update((key, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for key, c in surfaces.items())
     n_docs = sum(1 for key in unique if findings[key].candidates)
     finished = {
         key: _finish(entry, _copy(findings[key]), df, n_docs, config, display, background)

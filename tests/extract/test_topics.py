@@ -339,3 +339,20 @@ def test_based_on_a_before_de_is_an_a_based_phrase():
     finally:
         zh_module.load_glossary = original
     assert raw.candidates["attention-based model"][4] is False
+
+
+def test_merged_variants_print_as_english_entries_do():
+    from kg.extract import ExtractConfig
+    from kg.extract.mentions import Findings, entry_text_key, rank_entries
+    from kg.model import Entry, Source
+
+    en = Entry(Source("en.txt", 1), "feed", abstract="textual data", lang="en")
+    zh = [Entry(Source(f"zh{i}.txt", 1), "feed", abstract=f"文本数据 {i}", lang="zh") for i in range(2)]
+    findings = {entry_text_key(en): Findings(candidates={"textual data": [2, 0, 2, False, False]})}
+    for entry in zh:  # the glossary prints 文本数据 as "text data", one topic with "textual data"
+        findings[entry_text_key(entry)] = Findings(candidates={"text data": [2, 0, 2, False, False]}, zh=True)
+    out = rank_entries([en, *zh], findings, ExtractConfig(background=False))
+    assert [x.topics[0][0] for x in out] == ["textual data"] * 3
+    # a topic no English entry has keeps the glossary's form
+    only_zh = rank_entries(zh, {k: v for k, v in findings.items() if v.zh}, ExtractConfig(background=False))
+    assert only_zh[0].topics[0][0] == "text data"
