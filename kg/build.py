@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -218,10 +219,10 @@ def _write_side_output(task: tuple[str, str | None]) -> list[str]:
 @contextmanager
 def _side_outputs(tasks: list, workers: int, shared: tuple):
     """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
-    first process) and fork available, the tasks run in that many forked processes while the
-    caller writes the RDF (they share nothing but the staging folder; each writes its own files),
-    and the caller, when it iterates, runs those still waiting itself (`_collect`); else they run
-    one by one as the caller iterates.
+    first process) on Linux (fork is unsafe on macOS), the tasks run in that many forked processes
+    while the caller writes the RDF (they share nothing but the staging folder; each writes its own
+    files), and the caller, when it iterates, runs those still waiting itself (`_collect`); else
+    they run one by one as the caller iterates.
 
     Forking shares the corpus and graph without pickling them (copy-on-write). Workers end with
     os._exit, so nothing the parent opened is finalised in them; the pool is made before the
@@ -230,7 +231,7 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     _SHARED = shared
     pool = None
     try:
-        if workers >= 1 and len(tasks) > 0 and "fork" in multiprocessing.get_all_start_methods():
+        if workers >= 1 and len(tasks) > 0 and sys.platform.startswith("linux"):  # fork is safe there
             pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
             futures = [pool.submit(_write_side_output, task) for task in tasks]
             yield _collect(tasks, futures)
