@@ -243,9 +243,12 @@ def speed(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # the working tree with the extraction stage (and the topic code of kg/graph) as committed:
         # only this change is measured, not what others are editing elsewhere
-        shutil.copytree(ROOT / "kg", Path(tmp) / "kg", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.rmtree(Path(tmp) / "kg" / "extract")
-        paths = ["kg/extract", "kg/graph/build.py", "kg/graph/rdf.py"]
+        if args.baseline_whole:  # the whole package as it was (a ref far back: other stages changed too)
+            paths = ["kg"]
+        else:
+            shutil.copytree(ROOT / "kg", Path(tmp) / "kg", ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.rmtree(Path(tmp) / "kg" / "extract")
+            paths = ["kg/extract", "kg/graph/build.py", "kg/graph/rdf.py"]
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline_ref, *paths], capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         trees = {f"before ({args.baseline_ref})": tmp, "after (working tree)": str(ROOT)}
@@ -279,6 +282,9 @@ def main() -> int:
     parser.add_argument("--speed-files", type=int, default=100, help="dev-corpus files for throughput (0: skip)")
     parser.add_argument("--speed-rounds", type=int, default=2)
     parser.add_argument("--baseline-ref", default="HEAD", help="git revision whose kg/ is the 'before' pipeline")
+    parser.add_argument("--baseline-whole", action="store_true",
+                        help="take all of kg/ from --baseline-ref, not only the extraction stage (e.g. 8fb916b^, "
+                             "the core pipeline before the topic work)")
     parser.add_argument("--limit-zh", type=int, default=0, help="only the first N held-out parallel papers")
     parser.add_argument("--show", type=int, default=0, help="print N documents with gold and predictions")
     args = parser.parse_args()
