@@ -370,7 +370,7 @@
     row.appendChild(el("span", null, "line"));
     row.appendChild(el("span", "link — width: " + D.weightMeaning));
     box.appendChild(row);
-    box.appendChild(el("h3", "Clusters (Louvain)"));
+    box.appendChild(el("h3", "Clusters (Leiden)"));
     D.clusters.forEach(function (c, i) {
       var r = el("div", null, "legend-row"), s = el("span", null, "swatch");
       s.style.background = c.colour;
