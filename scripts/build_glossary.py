@@ -55,7 +55,9 @@ if str(ROOT) not in sys.path:
 from kg.extract.clean import clean_text  # noqa: E402
 from kg.extract.components import singular, singular_short_form  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import ACRONYM_MARK, PAIR_ANY, PAIR_MARK, PAIR_MAX_JOINED, ZH_STOP, held_out, is_latin, segment  # noqa: E402
+from kg.extract.zh import (  # noqa: E402
+    ACRONYM_MARK, PAIR_ANY, PAIR_MARK, PAIR_MAX_JOINED, PAIR_MIN_SEEN, ZH_STOP, held_out, is_latin, segment,
+)
 from kg.ingest import read_inputs  # noqa: E402
 
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
@@ -66,8 +68,8 @@ _PUNCT_RE = re.compile(r"^[\W_]+$")
 NULL = 0
 MAX_ALTERNATIVES = 4  # English translations kept per Chinese form
 ALTERNATIVE_RATIO = 10  # ... each seen at least a tenth as often as the best
-# Adjacent word pairs written out: seen this often, and joined in one phrase at most 1/PAIR_RATIO of the time
-PAIR_MIN_SEEN = 3
+# Adjacent word pairs written out: seen PAIR_MIN_SEEN times (kg.extract.zh reads no record seen less),
+# and joined in one phrase at most 1/PAIR_RATIO of the time
 PAIR_RATIO = 2
 
 

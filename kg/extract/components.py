@@ -410,8 +410,10 @@ def kg_datasets(doc: Doc) -> Doc:
     while i < len(doc):
         match = None
         for n in starts.get(lowered[i], ()):  # only names starting with this word, longest first
+            if i + n > len(lowered):
+                continue
             key = tuple(lowered[i : i + n])
-            if i + n <= len(lowered) and key in gazetteer:
+            if key in gazetteer:
                 match = (n, gazetteer[key])
                 break
         if match:

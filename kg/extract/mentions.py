@@ -314,6 +314,11 @@ def _score(count: int, offset: int, n_words: int, in_title: bool, idf: float, he
     return score
 
 
+def _most_printed(surfaces: Counter) -> str:
+    """The form printed most often; ties broken alphabetically."""
+    return min(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def _finish(
     entry: Entry, raw: Findings, df: Counter, n_docs: int, config: ExtractConfig,
     display: dict[str, str], background: Background,
@@ -406,8 +411,8 @@ def rank_entries(
     # one printed form per topic across the build: the most common in English entries (the glossary's
     # choice among variants, "text data" for "textual data", only where no English entry has the topic),
     # ties broken alphabetically
-    display = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in zh_surfaces.items()}
-    display.update((key, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for key, c in surfaces.items())
+    display = {key: _most_printed(c) for key, c in zh_surfaces.items()}
+    display.update((key, _most_printed(c)) for key, c in surfaces.items())
     n_docs = sum(1 for key in unique if findings[key].candidates)
     finished = {
         key: _finish(entry, _copy(findings[key]), df, n_docs, config, display, background)

@@ -160,16 +160,18 @@ class Glossary:
 
     def splits(self, a: str, b: str) -> bool:
         """True when English seldom keeps adjacent Chinese words a, b in one phrase (a verb and its object)."""
-        joined, seen = self.pairs.get((a, b), (0, 0))
-        if seen >= PAIR_MIN_SEEN:
-            return joined <= PAIR_MAX_JOINED * seen
+        verdict = self._seldom_joined((a, b))
+        if verdict is not None:
+            return verdict
         # a pair seen too seldom: what each word did with any neighbour (缺乏 "lack", 方法 "method"
         # before a word, 提出 after one seldom share an English phrase with it)
-        for key in ((a, PAIR_ANY), (PAIR_ANY, b)):
-            joined, seen = self.pairs.get(key, (0, 0))
-            if seen >= PAIR_MIN_SEEN and joined <= PAIR_MAX_JOINED * seen:
-                return True
-        return False
+        return any(self._seldom_joined(key) for key in ((a, PAIR_ANY), (PAIR_ANY, b)))
+
+    def _seldom_joined(self, key: tuple[str, str]) -> bool | None:
+        """Whether the pair record `key` was joined in one phrase at most PAIR_MAX_JOINED of the
+        time; None when it was seen fewer than PAIR_MIN_SEEN times (no verdict)."""
+        joined, seen = self.pairs.get(key, (0, 0))
+        return joined <= PAIR_MAX_JOINED * seen if seen >= PAIR_MIN_SEEN else None
 
     def lookup(self, zh: str) -> str | None:
         entry = self.entries.get(zh)
