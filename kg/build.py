@@ -20,8 +20,8 @@ from .export import build_report, export, get_exporter, write_papers_jsonl, writ
 from .export.atomic import atomic_open
 from .errors import KgError
 from .gcpause import paused_gc
-from .export.rdf import generate_void, write_rdf, write_void
-from .graph.rdf import DEFAULT_BASE, generate_quads, triple_line, triples_from_lines
+from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
+from .graph.rdf import DEFAULT_BASE, generate_quads, triples_from_lines, union_lines
 from .records import CORPUS_FILE, write_corpus
 from .store import STATE_DIR, StoreUpdate, graph_blocks
 from .viz import write_pages
@@ -172,14 +172,16 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         # the side outputs start first, so the forked workers hold no open store
         with _side_outputs(tasks, config.extract.n_process - 1, (corpus, stage, config.base, graph)) as side:
             store = StoreUpdate(state, fresh=not config.update)
-            lines: set[str] = set()
-            written += _write_nquads(corpus, stage / "graph.nq", config.base, store, lines)
+            spans: list[tuple[str, int, int]] = []
+            written += _write_nquads(corpus, stage / "graph.nq", config.base, store, spans)
             stats.update(("store_" + k, v) for k, v in store.finish().items())
-            lines = sorted(lines)  # once, for both Turtle and VoID
-            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(lines))
-            # VoID's counts now, so the lines (hundreds of MB on a big corpus) go before the exports
-            void = generate_void(corpus, config.base, triples_from_lines(lines))
-            del lines
+            # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts
+            # ride along on the same pass
+            counts = VoidCounts()
+            union = counts.counting(union_lines(stage / "graph.nq", spans))
+            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(union))
+            void = generate_void(corpus, config.base, counts=counts)
+            del counts
             for paths in side:
                 written += paths
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
@@ -188,19 +190,16 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 
-def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, lines: set) -> list[str]:
+def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list) -> list[str]:
     """graph.nq and the persistent store from one pass over the quads, graph by graph (the
-    concatenated blocks are exactly what serialising all quads at once gives); collects each
-    triple's N-Triples line into `lines` for graph.ttl and void.ttl, which then need no new pass."""
-
-    def collect(quads):
-        for quad in quads:
-            lines.add(triple_line(quad))
-            yield quad
-
+    concatenated blocks are exactly what serialising all quads at once gives); appends each
+    graph's (IRI, start, end) byte range in the file to `spans`, for union_lines."""
     with atomic_open(path, "wb") as handle:
-        for graph, block in graph_blocks(collect(generate_quads(corpus, base))):
+        offset = 0
+        for graph, block in graph_blocks(generate_quads(corpus, base)):
             handle.write(block)
+            spans.append((graph, offset, offset + len(block)))
+            offset += len(block)
             store.add(graph, block)
     return [str(path)]
 

@@ -6,13 +6,16 @@ from kg.graph.rdf.
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Iterable, Iterator
+
 from pyoxigraph import RdfFormat, serialize
 
-from ..graph.rdf import DEFAULT_BASE, Minter, generate_quads, generate_triples
+from ..graph.rdf import DEFAULT_BASE, PREFIXES, Minter, generate_quads, generate_triples, triple_line
 from ..model import Corpus
 from .atomic import atomic_open
 
-__all__ = ["RDF_FORMATS", "write_rdf"]
+__all__ = ["RDF_FORMATS", "VoidCounts", "generate_void", "write_rdf", "write_void"]
 
 # name → (pyoxigraph format, file suffix, quads?)
 RDF_FORMATS = {
@@ -82,31 +85,74 @@ def _write_compact_jsonld(triples, path, prefixes: dict) -> list[str]:
     return [str(path)]
 
 
-def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None):
-    """A VoID description of one build: sizes, class and property partitions, vocabularies, and one
-    subset per source document (its named graph), as sorted triples."""
-    from collections import Counter
+class VoidCounts:
+    """What VoID states about a graph's size, counted in one pass over its sorted, unique triple
+    lines (UTF-8 `triple_line`s, as kg.graph.rdf.union_lines gives them).
 
+    Sorted lines keep each subject's triples together, so distinct subjects (and typed ones,
+    VoID's entities) are counted as runs; only distinct objects need a set."""
+
+    def __init__(self) -> None:
+        self.triples = 0
+        self.subjects = 0
+        self.entities = 0
+        self.properties: Counter = Counter()  # predicate line term ("<iri>") → triples
+        self.classes: Counter = Counter()  # class line term → typed subjects
+        self._objects: set[bytes] = set()
+        self._subject = self._last = None
+        self._typed = False
+
+    @property
+    def objects(self) -> int:
+        return len(self._objects)
+
+    def counting(self, lines: Iterable[bytes]) -> Iterator[bytes]:
+        """`lines`, passed through unchanged and counted on the way (so the counting rides along
+        with another pass, such as the Turtle writer's)."""
+        for line in lines:
+            self.add(line)
+            yield line
+
+    def add(self, line: bytes) -> None:
+        if self._last is not None and line <= self._last:
+            raise ValueError(f"VoID counts need sorted, unique triple lines; got {line[:200]!r} after {self._last[:200]!r}")
+        self._last = line
+        subject, predicate, obj = line.split(b" ", 2)
+        self.triples += 1
+        self.properties[predicate] += 1
+        self._objects.add(obj)
+        if subject != self._subject:
+            self._subject, self._typed = subject, False
+            self.subjects += 1
+        if predicate == _RDF_TYPE_TERM:
+            self.classes[obj] += 1
+            if not self._typed:
+                self._typed = True
+                self.entities += 1
+
+
+_RDF_TYPE_TERM = f"<{PREFIXES['rdf']}type>".encode("utf-8")
+
+
+def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None, counts: VoidCounts | None = None):
+    """A VoID description of one build: sizes, class and property partitions, vocabularies, and one
+    subset per source document (its named graph), as sorted triples.
+
+    `counts`: the VoidCounts of the corpus's triples when the caller counted them on another pass;
+    else they are counted from `triples` (sorted and unique, as generate_triples gives them)."""
     from pyoxigraph import Literal, NamedNode, Triple
 
-    from ..graph.rdf import PREFIXES, RDF_TYPE, XSD_INTEGER, source_graph
+    from ..graph.rdf import RDF_TYPE, XSD_INTEGER, source_graph
 
     void = PREFIXES["void"]
     minter = Minter(base)
     dataset = minter.iri("void", "dataset")
-    triples = triples if triples is not None else generate_triples(corpus, base)
-    classes: Counter = Counter()
-    properties: Counter = Counter()
-    subjects, objects, entities = set(), set(), set()
-    count = 0
-    for t in triples:  # one pass: the triples are generated, not held
-        count += 1
-        properties[t.predicate.value] += 1
-        subjects.add(t.subject)
-        objects.add(t.object)
-        if t.predicate == RDF_TYPE:
-            classes[t.object.value] += 1
-            entities.add(t.subject)
+    if counts is None:
+        counts = VoidCounts()
+        for t in triples if triples is not None else generate_triples(corpus, base):
+            counts.add(triple_line(t).encode("utf-8"))
+    classes = Counter({term.decode("utf-8")[1:-1]: n for term, n in counts.classes.items()})
+    properties = Counter({term.decode("utf-8")[1:-1]: n for term, n in counts.properties.items()})
 
     def n(value: int) -> Literal:
         return Literal(str(value), datatype=XSD_INTEGER)
@@ -117,10 +163,10 @@ def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None):
     out = [
         Triple(dataset, RDF_TYPE, v("Dataset")),
         Triple(dataset, NamedNode(PREFIXES["dcterms"] + "title"), Literal("kg build of AI research digests")),
-        Triple(dataset, v("triples"), n(count)),
-        Triple(dataset, v("entities"), n(len(entities))),
-        Triple(dataset, v("distinctSubjects"), n(len(subjects))),
-        Triple(dataset, v("distinctObjects"), n(len(objects))),
+        Triple(dataset, v("triples"), n(counts.triples)),
+        Triple(dataset, v("entities"), n(counts.entities)),
+        Triple(dataset, v("distinctSubjects"), n(counts.subjects)),
+        Triple(dataset, v("distinctObjects"), n(counts.objects)),
         Triple(dataset, v("classes"), n(len(classes))),
         Triple(dataset, v("properties"), n(len(properties))),
         Triple(dataset, v("uriSpace"), Literal(minter.base)),

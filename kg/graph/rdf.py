@@ -12,10 +12,12 @@ percent-encoded, so any name gives a valid IRI.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import os
 import re
 from functools import lru_cache
 from collections import Counter, defaultdict
-from itertools import combinations
+from itertools import combinations, islice
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
@@ -33,6 +35,8 @@ __all__ = [
     "Minter",
     "generate_quads",
     "generate_triples",
+    "triples_from_lines",
+    "union_lines",
     "source_graph",
 ]
 
@@ -286,17 +290,23 @@ def _sort_key(triple) -> str:
 
 def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
     """Every quad, graph by graph (source documents sorted, then the derived graph), each graph's
-    triples sorted and unique: the same corpus always gives the same sequence."""
+    triples sorted and unique: the same corpus always gives the same sequence.
+
+    Only one graph's triples are held at a time (a paper printed in several documents is turned
+    into triples once per document): all of a big corpus's Triple objects at once cost more
+    memory than the rest of the build."""
     minter = Minter(base)
     index = {"authors": {a.id: a.name for a in corpus.authors}, "institutions": {i.id: i for i in corpus.institutions}}
-    by_graph: dict[str, set] = defaultdict(set)
+    papers_by_file: dict[str, list[Paper]] = defaultdict(list)
     for paper in corpus.papers:
-        triples = list(_paper_triples(paper, index, minter))
-        for file in sorted({s.file for s in paper.sources}):
-            by_graph[file].update(triples)
-    for file in sorted(by_graph):
+        for file in dict.fromkeys(s.file for s in paper.sources):
+            papers_by_file[file].append(paper)
+    for file in sorted(papers_by_file):
         graph = source_graph(minter, file)
-        for triple in sorted(by_graph[file], key=_sort_key):
+        triples: set = set()
+        for paper in papers_by_file[file]:
+            triples.update(_paper_triples(paper, index, minter))
+        for triple in sorted(triples, key=_sort_key):
             yield Quad(triple.subject, triple.predicate, triple.object, graph)
     derived = minter.iri("graph", "derived")
     for triple in sorted(set(_derived_triples(corpus, minter)), key=_sort_key):
@@ -316,12 +326,51 @@ def triple_line(quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object}"
 
 
-def triples_from_lines(lines: list[str]) -> Iterator[Triple]:
-    """The triples of `triple_line` strings, in the order given (callers pass them sorted and
-    unique): a generator, parsed back by pyoxigraph a chunk at a time."""
-    for start in range(0, len(lines), 50_000):
-        chunk = "".join(f"{line} .\n" for line in lines[start : start + 50_000])
-        yield from (Triple(q.subject, q.predicate, q.object) for q in parse(chunk, format=RdfFormat.N_TRIPLES))
+def triples_from_lines(lines: Iterable[str | bytes]) -> Iterator[Triple]:
+    """The triples of `triple_line` strings (or their UTF-8 bytes), in the order given (callers pass
+    them sorted and unique): a generator, parsed back by pyoxigraph a chunk at a time."""
+    lines = iter(lines)
+    while True:
+        chunk = [line if isinstance(line, bytes) else line.encode("utf-8") for line in islice(lines, 50_000)]
+        if not chunk:
+            return
+        data = b" .\n".join(chunk) + b" .\n"
+        yield from (Triple(q.subject, q.predicate, q.object) for q in parse(data, format=RdfFormat.N_TRIPLES))
+
+
+def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
+    """The union of the named graphs of an N-Quads file as sorted, unique triple lines (UTF-8
+    `triple_line`), read back from disk: `spans` are (graph IRI, start, end) byte ranges, each a
+    graph's quads sorted by their triple (as generate_quads writes them).
+
+    A k-way merge: only a small buffer per graph is in memory, never the millions of lines. UTF-8
+    bytes sort as their code points do, so the order is that of sorting the lines as strings."""
+    with open(path, "rb") as handle:
+        fd = handle.fileno()
+        streams = [_span_lines(fd, start, end, f" <{iri}> .".encode("utf-8")) for iri, start, end in spans]
+        previous = None
+        for line in heapq.merge(*streams):
+            if line != previous:
+                yield line
+                previous = line
+
+
+def _span_lines(fd: int, start: int, end: int, suffix: bytes, size: int = 1 << 16) -> Iterator[bytes]:
+    """The triple part of each N-Quads line in bytes [start, end) of `fd` (each ends with `suffix`)."""
+    cut, rest = len(suffix), b""
+    while start < end:
+        chunk = os.pread(fd, min(size, end - start), start)
+        if not chunk:
+            raise ValueError(f"N-Quads file ends before byte {end}")
+        start += len(chunk)
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            if not line.endswith(suffix):
+                raise ValueError(f"N-Quads line outside its graph{suffix.decode('utf-8', 'replace')}: {line[:200]!r}")
+            yield line[:-cut]
+    if rest:
+        raise ValueError(f"N-Quads graph block does not end with a newline: {rest[:200]!r}")
 
 
 def to_default_graph(triples: Iterable[Triple]) -> Iterator[Quad]:

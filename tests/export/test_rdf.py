@@ -116,3 +116,50 @@ def test_void_and_jsonld_context(seed_build, seeds_dir):
     doc = json.loads((seeds_dir / "g.jsonld").read_text(encoding="utf-8"))
     assert doc["@context"]["foaf"] == "http://xmlns.com/foaf/0.1/"
     assert len(rdflib.Graph().parse(seeds_dir / "g.jsonld", format="json-ld")) == len(triples)
+
+
+@pytest.mark.model
+def test_void_counts_equal_rdflib_counts_of_graph_ttl(seed_build, seeds_dir):
+    """void.ttl's sizes (counted on the Turtle writer's pass over the merged graphs) against rdflib's
+    own count of graph.ttl: subjects, objects, typed subjects, per-class and per-property counts."""
+    void = rdflib.Graph().parse(seeds_dir / "exports" / "void.ttl", format="turtle")
+    g = rdflib.Graph().parse(seeds_dir / "exports" / "graph.ttl", format="turtle")
+    vd = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = rdflib.URIRef("https://example.org/kg/void/dataset")
+    assert int(void.value(dataset, vd.distinctSubjects)) == len(set(g.subjects()))
+    assert int(void.value(dataset, vd.distinctObjects)) == len(set(g.objects()))
+    assert int(void.value(dataset, vd.entities)) == len(set(g.subjects(rdflib.RDF.type, None)))
+    for part in void.objects(dataset, vd.classPartition):
+        cls = void.value(part, vd["class"])
+        assert int(void.value(part, vd.entities)) == len(set(g.subjects(rdflib.RDF.type, cls)))
+    for part in void.objects(dataset, vd.propertyPartition):
+        prop = void.value(part, vd.property)
+        assert int(void.value(part, vd.triples)) == len(list(g.triples((None, prop, None))))
+
+
+def test_union_lines_merges_sorted_graph_blocks_into_sorted_unique_triples(tmp_path):
+    from kg.export.rdf import VoidCounts
+    from kg.graph.rdf import triple_line, union_lines
+
+    a, b, c = (ox.NamedNode(f"https://example.org/{x}") for x in ("a", "b", "c"))
+    triples = [ox.Triple(a, b, c), ox.Triple(a, b, ox.Literal('x "y"\n<z>', language="en")),
+               ox.Triple(b, a, ox.Literal("é")), ox.Triple(c, a, a)]
+    graphs = {"https://example.org/g1": triples[:3], "https://example.org/g%202": triples[1:]}
+    path, spans, offset = tmp_path / "g.nq", [], 0
+    with open(path, "wb") as handle:
+        for iri, group in graphs.items():
+            group = sorted(group, key=str)
+            block = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for t in group],
+                                 format=ox.RdfFormat.N_QUADS)
+            handle.write(block)
+            spans.append((iri, offset, offset + len(block)))
+            offset += len(block)
+    lines = list(union_lines(path, spans))
+    assert lines == sorted({triple_line(t).encode("utf-8") for t in triples})
+    counts = VoidCounts()
+    assert list(counts.counting(lines)) == lines
+    assert (counts.triples, counts.subjects, counts.objects) == (4, 3, 4)
+    with pytest.raises(ValueError, match="sorted, unique"):
+        list(VoidCounts().counting(lines[::-1]))
+    with pytest.raises(ValueError, match="outside its graph"):
+        list(union_lines(path, [("https://example.org/other", 0, spans[0][2])]))
