@@ -18,6 +18,7 @@ import networkx as nx
 
 from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
+from .export.property_graph import tables_memo
 from .errors import KgError
 from .gcpause import paused_gc
 from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
@@ -230,12 +231,14 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     _SHARED = shared
     pool = None
     try:
-        if workers >= 1 and len(tasks) > 0 and sys.platform.startswith("linux"):  # fork is safe there
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
-            futures = [pool.submit(_write_side_output, task) for task in tasks]
-            yield _collect(tasks, futures)
-        else:
-            yield (_write_side_output(task) for task in tasks)
+        # Neo4j and LadybugDB share one set of tables where one process writes both
+        with tables_memo():
+            if workers >= 1 and len(tasks) > 0 and sys.platform.startswith("linux"):  # fork is safe there
+                pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
+                futures = [pool.submit(_write_side_output, task) for task in tasks]
+                yield _collect(tasks, futures)
+            else:
+                yield (_write_side_output(task) for task in tasks)
     finally:
         _SHARED = None
         if pool is not None:

@@ -20,9 +20,8 @@ from .property_graph import (
     Column,  # noqa: F401  (used by the doctests)
     NodeTable,
     RelTable,
-    choose_array_delimiter,
     format_cell,
-    generate_tables,
+    graph_tables,
     write_csv,
     write_texts,
 )
@@ -202,8 +201,7 @@ def write_ladybug(corpus: Corpus, out_dir, graph=None) -> list[str]:
     from .neo4j import generate_queries_cypher
 
     folder = Path(out_dir) / SUBDIR
-    node_tables, rel_tables = generate_tables(graph if graph is not None else build_graph(corpus))
-    delimiter = choose_array_delimiter([*node_tables, *rel_tables])
+    node_tables, rel_tables, delimiter = graph_tables(graph if graph is not None else build_graph(corpus))
     written: list[str] = []
     multiline: set[str] = set()
     for t in node_tables:

@@ -18,9 +18,8 @@ from .property_graph import (
     Column,
     NodeTable,
     RelTable,
-    choose_array_delimiter,
     format_cell,
-    generate_tables,
+    graph_tables,
     write_csv,
     write_texts,
 )
@@ -256,8 +255,7 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
         The corpus graph when the caller has it already.
     """
     folder = Path(out_dir) / SUBDIR
-    node_tables, rel_tables = generate_tables(graph if graph is not None else build_graph(corpus))
-    delimiter = choose_array_delimiter([*node_tables, *rel_tables])
+    node_tables, rel_tables, delimiter = graph_tables(graph if graph is not None else build_graph(corpus))
     written: list[str] = []
     for table in node_tables:
         header = [f"id:ID({table.label})", ":LABEL", *(header_field(c) for c in table.columns)]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 import networkx as nx
 
@@ -25,6 +26,8 @@ __all__ = [
     "CYPHER_QUERIES",
     "FORMULA_PREFIXES",
     "generate_tables",
+    "graph_tables",
+    "tables_memo",
     "choose_array_delimiter",
     "neutralise",
     "format_cell",
@@ -123,30 +126,47 @@ def _merge_kind(a: str | None, b: str) -> str:
     return "string"
 
 
+_KIND_OF_TYPE = {str: "string", bool: "bool", int: "int", float: "float", list: "string[]", tuple: "string[]", set: "string[]"}
+
+
 def _columns(declared, records: Iterable[dict]) -> tuple[Column, ...]:
-    kinds: dict[str, str | None] = {name: None for name, _ in declared}
+    # the distinct (attribute, kind) pairs first, then one merge per column: the merge does not
+    # depend on the order the kinds are met in, and a table has millions of values
+    pairs = set()
     for data in records:
         for key, value in data.items():
-            if key in _DROPPED or value is None:
-                continue
+            if value is not None:
+                pairs.add((key, _KIND_OF_TYPE.get(type(value)) or _kind(value)))
+    kinds: dict[str, str | None] = {name: None for name, _ in declared}
+    for key, kind in sorted(pairs):
+        if key not in _DROPPED:
             name = _RENAMED.get(key, key)
-            kinds[name] = _merge_kind(kinds.get(name), _kind(value))
+            kinds[name] = _merge_kind(kinds.get(name), kind)
     default = dict(declared)
     ordered = [name for name, _ in declared] + sorted(set(kinds) - set(default))
     return tuple(Column(name, kinds[name] or default.get(name, "string")) for name in ordered)
 
 
-def _value(data: dict, column: Column):
-    value = data.get(_SOURCE_KEY.get(column.name, column.name))
-    if value is None:
-        return None
-    if column.kind == "string[]":
-        return tuple(str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value]))
-    if column.kind == "float":
-        return float(value)
-    if column.kind == "string" and not isinstance(value, str):
-        return str(value)
-    return value
+def _values(columns: tuple[Column, ...]):
+    """A function giving a record's values in column order, typed as the columns say."""
+    getters = [(_SOURCE_KEY.get(c.name, c.name), c.kind) for c in columns]
+
+    def values(data: dict) -> tuple:
+        out = []
+        for key, kind in getters:
+            value = data.get(key)
+            if value is None:
+                pass
+            elif kind == "string[]":
+                value = tuple(str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value]))
+            elif kind == "float":
+                value = float(value)
+            elif kind == "string" and not isinstance(value, str):
+                value = str(value)
+            out.append(value)
+        return tuple(out)
+
+    return values
 
 
 def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tuple[RelTable, ...]]:
@@ -170,7 +190,8 @@ def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tupl
     for label, items in by_label.items():
         items.sort(key=lambda item: item[0])
         columns = _columns(NODE_COLUMNS.get(label, (("name", "string"),)), (d for _, d in items))
-        rows = tuple((nid, *(_value(d, c) for c in columns)) for nid, d in items)
+        values = _values(columns)
+        rows = tuple((nid, *values(d)) for nid, d in items)
         node_tables.append(NodeTable(label, columns, rows))
 
     by_type: dict[str, list] = {rel: [] for rel in EDGE_TYPES}
@@ -184,9 +205,38 @@ def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tupl
             start, end = graph.nodes[items[0][0]]["type"], graph.nodes[items[0][1]]["type"]
         items.sort(key=lambda item: (item[0], item[1]))
         columns = _columns(REL_COLUMNS.get(rel, ()), (d for _, _, d in items))
-        rows = tuple((u, v, *(_value(d, c) for c in columns)) for u, v, d in items)
+        values = _values(columns)
+        rows = tuple((u, v, *values(d)) for u, v, d in items)
         rel_tables.append(RelTable(rel, start, end, columns, rows))
     return tuple(node_tables), tuple(rel_tables)
+
+
+_MEMO: dict[int, tuple] | None = None  # graph id → (graph, graph_tables(graph)), inside `tables_memo`
+
+
+@contextmanager
+def tables_memo():
+    """Within it, `graph_tables` computes a graph's tables once: kg build writes Neo4j and LadybugDB
+    from the same unchanged graph (a few seconds each on the dev corpus). The graph must not change
+    while the memo is open; the tables are released when it closes."""
+    global _MEMO
+    outer, _MEMO = _MEMO, ({} if _MEMO is None else _MEMO)
+    try:
+        yield
+    finally:
+        if outer is None:
+            _MEMO = None
+
+
+def graph_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tuple[RelTable, ...], str]:
+    """generate_tables(graph) and the array delimiter its values allow (choose_array_delimiter)."""
+    if _MEMO is not None and id(graph) in _MEMO and _MEMO[id(graph)][0] is graph:
+        return _MEMO[id(graph)][1]
+    node_tables, rel_tables = generate_tables(graph)
+    result = (node_tables, rel_tables, choose_array_delimiter([*node_tables, *rel_tables]))
+    if _MEMO is not None:
+        _MEMO[id(graph)] = (graph, result)  # the graph held too, so its id is not reused
+    return result
 
 
 def choose_array_delimiter(tables: Iterable) -> str:
@@ -255,22 +305,40 @@ def write_csv(path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> tup
     """
     multiline = False
     with atomic_open(path) as handle:
-        for line in _csv_lines(chain([header], rows)):
-            handle.write(line)
-            multiline = multiline or "\r" in line or line.count("\n") > 1
+        for text, breaks in _csv_batches(chain([header], rows)):
+            handle.write(text)
+            multiline = multiline or breaks
     return [str(path)], multiline
 
 
-def _csv_lines(rows: Iterable[Sequence[str]]):
-    """CSV lines ending in "\n". The writer's own line end is "\r\n" so that it quotes a cell holding
-    a lone "\r" (before Python 3.13 it does not when the line end is "\n": the row would split)."""
+_CSV_BATCH = 2000  # rows per csv.writer call
+
+
+def _csv_batches(rows: Iterable[Sequence[str]]):
+    """(CSV text of a batch of rows, each ending in "\n"; whether a cell holds a line break).
+
+    The writer's own line end is "\r\n" so that it quotes a cell holding a lone "\r" (before
+    Python 3.13 it does not when the line end is "\n": the row would split); the line ends are then
+    made "\n". When no cell of a batch holds a "\r", every "\r\n" in it is a line end and one
+    replace does it; else the batch is redone row by row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()[:-2] + "\n"
+    rows = iter(rows)
+    for batch in iter(lambda: list(islice(rows, _CSV_BATCH)), []):
+        writer.writerows(batch)
+        text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+        if text.count("\r") == len(batch):
+            yield text.replace("\r\n", "\n"), text.count("\n") > len(batch)
+            continue
+        lines = []
+        for row in batch:
+            writer.writerow(row)
+            lines.append(buffer.getvalue()[:-2] + "\n")
+            buffer.seek(0)
+            buffer.truncate()
+        yield "".join(lines), any("\r" in line or line.count("\n") > 1 for line in lines)
 
 
 @dataclass(frozen=True)

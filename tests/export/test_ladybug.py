@@ -105,3 +105,22 @@ def test_database_is_replaced_and_missing_scripts_are_reported(tmp_path):
     assert not list(tmp_path.glob(".x.lbdb*"))
     with pytest.raises(KgError, match="kg export ladybug"):
         create_ladybug_database(tmp_path / "nowhere", tmp_path / "y.lbdb")
+
+
+def test_tables_memo_shares_one_graphs_tables_and_lets_go_after(seed_build, tmp_path):
+    """Inside tables_memo, Neo4j and LadybugDB get the same table objects for one graph; the files
+    are those each writes alone; outside, every call computes its own."""
+    from kg.export.property_graph import graph_tables, tables_memo
+    from kg.graph.build import build_graph
+
+    graph = seed_build.graph
+    alone = {t: export(t, seed_build.corpus, tmp_path / "alone", graph=graph) for t in ("neo4j", "ladybug")}
+    with tables_memo():
+        first = graph_tables(graph)
+        assert graph_tables(graph) is first
+        assert graph_tables(build_graph(seed_build.corpus)) is not first  # another graph, its own tables
+        shared = {t: export(t, seed_build.corpus, tmp_path / "shared", graph=graph) for t in ("neo4j", "ladybug")}
+    assert graph_tables(graph) is not first
+    for target, paths in alone.items():
+        for a, b in zip(paths, shared[target]):
+            assert open(a, "rb").read() == open(b, "rb").read(), b
