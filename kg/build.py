@@ -162,33 +162,45 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         problems=tuple(problems) + corpus.problems,
         inputs=tuple(str(i) for i in inputs),
     )
-    graph = build_graph(corpus)
-    report = build_report(corpus, graph, n_entries, files)
+    tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
+    workers = config.extract.n_process - 1 if _can_fork() else 0
     with _staging(out) as stage:
-        written = []
-        written += write_papers_jsonl(corpus, stage / "papers.jsonl")
-        written += write_graph_json(graph, stage / "graph.json")
-        written += write_corpus(corpus, stage / CORPUS_FILE)
-        tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
-        # the side outputs start first, so the forked workers hold no open store
-        with _side_outputs(tasks, config.extract.n_process - 1, (corpus, stage, config.base, graph)) as side:
-            store = StoreUpdate(state, fresh=not config.update)
-            spans: list[tuple[str, int, int]] = []
-            written += _write_nquads(corpus, stage / "graph.nq", config.base, store, spans)
-            stats.update(("store_" + k, v) for k, v in store.finish().items())
-            # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts
-            # ride along on the same pass
-            counts = VoidCounts()
-            union = counts.counting(union_lines(stage / "graph.nq", spans))
-            written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(union))
-            void = generate_void(corpus, config.base, counts=counts)
-            del counts
-            for paths in side:
-                written += paths
+        papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
+        corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
+        if workers:
+            # the graph first, for the forked workers; they start before the store opens, so none
+            # holds it, and write the exports and maps while this process writes the RDF
+            graph = build_graph(corpus)
+            with _side_outputs(tasks, workers, (corpus, stage, config.base, graph)) as side:
+                rdf, void = _write_rdf_outputs(corpus, stage, config, state, stats)
+                side_written = [path for paths in side for path in paths]
+        else:
+            # one process: the RDF before the graph exists, so the two largest things the build
+            # holds (the graph, the RDF writers' working set) are never in memory together
+            rdf, void = _write_rdf_outputs(corpus, stage, config, state, stats)
+            graph = build_graph(corpus)
+            with _side_outputs(tasks, 0, (corpus, stage, config.base, graph)) as side:
+                side_written = [path for paths in side for path in paths]
+        report = build_report(corpus, graph, n_entries, files)
+        written = [*papers_jsonl, *write_graph_json(graph, stage / "graph.json"), *corpus_json, *rdf, *side_written]
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
         written = _commit(stage, out, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
+
+
+def _write_rdf_outputs(corpus: Corpus, stage: Path, config: BuildConfig, state: Path, stats: dict) -> tuple[list[str], list]:
+    """graph.nq, the persistent store and graph.ttl; returns their paths and the VoID triples."""
+    store = StoreUpdate(state, fresh=not config.update)
+    spans: list[tuple[str, int, int]] = []
+    written = _write_nquads(corpus, stage / "graph.nq", config.base, store, spans)
+    stats.update(("store_" + k, v) for k, v in store.finish().items())
+    # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts ride
+    # along on the same pass
+    counts = VoidCounts()
+    union = counts.counting(union_lines(stage / "graph.nq", spans))
+    written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(union))
+    return written, generate_void(corpus, config.base, counts=counts)
 
 
 def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list) -> list[str]:
@@ -216,6 +228,11 @@ def _write_side_output(task: tuple[str, str | None]) -> list[str]:
     return write_pages(corpus, stage) if kind == "pages" else export(target, corpus, stage, base, graph)
 
 
+def _can_fork() -> bool:
+    """Whether output workers may be forked: on Linux (fork is unsafe on macOS)."""
+    return sys.platform.startswith("linux")
+
+
 @contextmanager
 def _side_outputs(tasks: list, workers: int, shared: tuple):
     """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
@@ -233,7 +250,7 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     try:
         # Neo4j and LadybugDB share one set of tables where one process writes both
         with tables_memo():
-            if workers >= 1 and len(tasks) > 0 and sys.platform.startswith("linux"):  # fork is safe there
+            if workers >= 1 and len(tasks) > 0 and _can_fork():
                 pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
                 futures = [pool.submit(_write_side_output, task) for task in tasks]
                 yield _collect(tasks, futures)

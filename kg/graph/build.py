@@ -63,12 +63,14 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     0
     """
     g = nx.MultiDiGraph()
-    node_sources: dict[str, set[str]] = defaultdict(set)
+    # sources and papers are gathered in lists (a set per edge costs three times the memory, and a
+    # big corpus has a million edges), made sorted and unique at the end
+    node_sources: dict[str, list[str]] = defaultdict(list)
     # edges are collected in plain dicts and handed to networkx once: a has_edge/add_edge pair per
     # mention dominated the build on big corpora
     edge_attrs: dict[tuple[str, str, str], dict] = {}
-    edge_sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    edge_papers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    edge_sources: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    edge_papers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     paper_count: dict[str, set[str]] = defaultdict(set)
     names = {a.id: a.name for a in corpus.authors}
     insts = {i.id: i for i in corpus.institutions}
@@ -77,15 +79,15 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     def add_node(nid: str, kind: str, label: str, srcs, **attrs) -> None:
         if nid not in g:
             g.add_node(nid, type=kind, label=label, **attrs)
-        node_sources[nid].update(srcs)
+        node_sources[nid].extend(srcs)
 
     def add_edge(u: str, v: str, rel: str, srcs, paper: str | None = None, **attrs) -> None:
         key = (u, v, rel)
         if key not in edge_attrs:
             edge_attrs[key] = {"type": rel, **attrs}
-        edge_sources[key].update(srcs)
+        edge_sources[key].extend(srcs)
         if paper:
-            edge_papers[key].add(paper)
+            edge_papers[key].append(paper)
 
     labels: dict = {}  # one string object per source line: a million edges share them
     for paper in corpus.papers:
@@ -148,19 +150,31 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
     _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources)
-    for (u, v, rel), data in edge_attrs.items():
-        data["sources"] = sorted(edge_sources[(u, v, rel)])
-        papers = edge_papers.get((u, v, rel))
+    for key, data in edge_attrs.items():
+        data["sources"] = _sorted_unique(edge_sources.pop(key))
+        papers = edge_papers.pop(key, None)
         if papers:
-            data["papers"] = sorted(papers)
-            data["weight"] = len(papers)
-    g.add_edges_from((u, v, rel, data) for (u, v, rel), data in edge_attrs.items())
+            data["papers"] = _sorted_unique(papers)
+            data["weight"] = len(data["papers"])
+    g.add_edges_from(_handed_over(edge_attrs))
     for nid, srcs in node_sources.items():
         node = g.nodes[nid]
-        node["sources"] = sorted(srcs)
+        node["sources"] = _sorted_unique(srcs)
         if node["type"] != "Paper":
             node["paper_count"] = len(paper_count.get(nid, ()))
     return g
+
+
+def _sorted_unique(items: list) -> list:
+    return sorted(set(items)) if len(items) > 1 else items
+
+
+def _handed_over(edge_attrs: dict):
+    """(u, v, relation, data) for networkx, each data dict emptied once networkx has copied it,
+    so the graph's million edges are not held twice."""
+    for (u, v, rel), data in edge_attrs.items():
+        yield u, v, rel, data
+        data.clear()
 
 
 def _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources) -> None:
@@ -171,9 +185,9 @@ def _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sou
         u, v = node_id("Topic", label), node_id("Topic", parent)
         if u != v and (u, v, "BROADER") not in edge_attrs:
             edge_attrs[(u, v, "BROADER")] = {"type": "BROADER"}
-            edge_sources[(u, v, "BROADER")].update(node_sources[u])
+            edge_sources[(u, v, "BROADER")].extend(node_sources[u])
     for label, category in root_categories(topic_categories, broader).items():
         u, v = node_id("Topic", label), node_id("Category", category)
         if v in g and (u, v, "BROADER_CATEGORY") not in edge_attrs:
             edge_attrs[(u, v, "BROADER_CATEGORY")] = {"type": "BROADER_CATEGORY"}
-            edge_sources[(u, v, "BROADER_CATEGORY")].update(node_sources[u])
+            edge_sources[(u, v, "BROADER_CATEGORY")].extend(node_sources[u])
