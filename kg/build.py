@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -164,20 +164,26 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     )
     tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
     workers = config.extract.n_process - 1 if _can_fork() else 0
-    with _staging(out) as stage:
+    with _staging(out) as stage, ExitStack() as stack:
         papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
         corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
+
+        def open_store() -> StoreUpdate:  # loads in the background until finish(); see kg.store
+            return stack.enter_context(StoreUpdate(state, fresh=not config.update))
+
         if workers:
             # the graph first, for the forked workers; they start before the store opens, so none
             # holds it, and write the exports and maps while this process writes the RDF
             graph = build_graph(corpus)
             with _side_outputs(tasks, workers, (corpus, stage, config.base, graph)) as side:
-                rdf, void = _write_rdf_outputs(corpus, stage, config, state, stats)
+                store = open_store()
+                rdf, void = _write_rdf_outputs(corpus, stage, config.base, store)
                 side_written = [path for paths in side for path in paths]
         else:
             # one process: the RDF before the graph exists, so the two largest things the build
             # holds (the graph, the RDF writers' working set) are never in memory together
-            rdf, void = _write_rdf_outputs(corpus, stage, config, state, stats)
+            store = open_store()
+            rdf, void = _write_rdf_outputs(corpus, stage, config.base, store)
             graph = build_graph(corpus)
             with _side_outputs(tasks, 0, (corpus, stage, config.base, graph)) as side:
                 side_written = [path for paths in side for path in paths]
@@ -185,22 +191,21 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         written = [*papers_jsonl, *write_graph_json(graph, stage / "graph.json"), *corpus_json, *rdf, *side_written]
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
+        stats.update(("store_" + k, v) for k, v in store.finish().items())
         written = _commit(stage, out, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 
-def _write_rdf_outputs(corpus: Corpus, stage: Path, config: BuildConfig, state: Path, stats: dict) -> tuple[list[str], list]:
-    """graph.nq, the persistent store and graph.ttl; returns their paths and the VoID triples."""
-    store = StoreUpdate(state, fresh=not config.update)
+def _write_rdf_outputs(corpus: Corpus, stage: Path, base: str, store: StoreUpdate) -> tuple[list[str], list]:
+    """graph.nq and graph.ttl, and the store's loads started; their paths and the VoID triples."""
     spans: list[tuple[str, int, int]] = []
-    written = _write_nquads(corpus, stage / "graph.nq", config.base, store, spans)
-    stats.update(("store_" + k, v) for k, v in store.finish().items())
+    written = _write_nquads(corpus, stage / "graph.nq", base, store, spans)
     # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts ride
     # along on the same pass
     counts = VoidCounts()
     union = counts.counting(union_lines(stage / "graph.nq", spans))
-    written += write_rdf(corpus, stage / "graph.ttl", "turtle", config.base, triples_from_lines(union))
-    return written, generate_void(corpus, config.base, counts=counts)
+    written += write_rdf(corpus, stage / "graph.ttl", "turtle", base, triples_from_lines(union))
+    return written, generate_void(corpus, base, counts=counts)
 
 
 def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list) -> list[str]:
@@ -208,12 +213,14 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
     concatenated blocks are exactly what serialising all quads at once gives); appends each
     graph's (IRI, start, end) byte range in the file to `spans`, for union_lines."""
     with atomic_open(path, "wb") as handle:
+        store.read_blocks_from(handle.fileno())
         offset = 0
         for graph, block in graph_blocks(generate_quads(corpus, base)):
             handle.write(block)
+            handle.flush()  # the store's loader reads the block back from the file
             spans.append((graph, offset, offset + len(block)))
+            store.add(graph, block, offset)
             offset += len(block)
-            store.add(graph, block)
     return [str(path)]
 
 
