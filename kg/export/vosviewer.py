@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..graph.build import build_graph
-from ..graph.communities import leiden_communities
+from ..graph.communities import leiden_partition
 from ..model import Corpus
 from . import register_exporter
 from .atomic import atomic_open
@@ -104,11 +104,9 @@ def generate_vosviewer(graph: nx.MultiDiGraph, node_type: str, relation: str, we
     clusters: dict[str, int] = {}
     cluster_labels = []
     if links_sorted:
-        net = nx.Graph()
-        net.add_nodes_from(ids)
-        net.add_weighted_edges_from((a, b, w) for (a, b), w in links_sorted)
         # biggest community first; ties by its first node id, so numbering does not depend on set order
-        communities = leiden_communities(net, weight="weight", resolution=resolution, seed=SEED)
+        communities = leiden_partition(list(ids), [(ids[a] - 1, ids[b] - 1, w) for (a, b), w in links_sorted],
+                                       resolution=resolution, seed=SEED)
         papers = {n: nodes[n].get("paper_count", 0) for n in ids}
         merged = len(communities) > MAX_CLUSTERS
         if merged:  # VOSviewer's limit: the smallest communities share the last cluster
@@ -151,14 +149,19 @@ def _paper_years(graph: nx.MultiDiGraph) -> dict[str, int]:
 _encode_str = json.encoder.encode_basestring  # the C one when available, as json.dump(ensure_ascii=False)
 
 
-def _dumps(doc) -> str:
-    """``json.dumps(doc, ensure_ascii=False, indent=1)``, byte for byte, in about 60% of the time.
-
-    json's indenting encoder is pure Python generators; this one writes the same text in one
-    recursive pass. Anything but dict, list, str, int, float, bool and None goes to json."""
+def _dump(doc, handle) -> None:
+    """``json.dump(doc, handle, ensure_ascii=False, indent=1)``, byte for byte, in about 60% of the
+    time: json's indenting encoder is pure Python generators; this writes the same text in one
+    recursive pass, to `handle` a few thousand pieces at a time (a big map has millions). Anything
+    but dict, list, str, int, float, bool and None goes to json."""
     parts: list[str] = []
-    _dump_into(doc, "\n", parts)
-    return "".join(parts)
+
+    def flush() -> None:
+        handle.write("".join(parts))
+        parts.clear()
+
+    _dump_into(doc, "\n", parts, flush)
+    flush()
 
 
 def _scalar(value) -> str:
@@ -176,7 +179,7 @@ def _scalar(value) -> str:
 
 
 
-def _dump_into(value, newline: str, parts: list[str]) -> None:
+def _dump_into(value, newline: str, parts: list[str], flush=None) -> None:
     if isinstance(value, dict):
         opener, closer = "{", "}"
         members = ((_key(key) + ": ", item) for key, item in value.items())
@@ -195,9 +198,11 @@ def _dump_into(value, newline: str, parts: list[str]) -> None:
         parts.append(separator + prefix)
         separator = "," + inner
         if isinstance(item, (dict, list)):
-            _dump_into(item, inner, parts)
+            _dump_into(item, inner, parts, flush)
         else:
             parts.append(_scalar(item))
+        if flush is not None and len(parts) >= 8192:
+            flush()
     parts.append(newline + closer)
 
 
@@ -212,7 +217,7 @@ def write_vosviewer(graph: nx.MultiDiGraph, out_dir) -> list[str]:
         doc = generate_vosviewer(graph, node_type, relation, weight_name, terminology)
         path = Path(out_dir) / f"{stem}.vosviewer.json"
         with atomic_open(path) as handle:
-            handle.write(_dumps(doc))
+            _dump(doc, handle)
             handle.write("\n")
         written.append(str(path))
     return written

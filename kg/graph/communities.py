@@ -4,11 +4,12 @@ Leiden (Traag, Waltman & van Eck 2019) improves on Louvain: every community it r
 connected, and it reaches higher modularity. It is also what VOSviewer clusters with, so the
 VOSviewer files and the maps group items the way VOSviewer users expect. networkx ships Louvain
 only, in Python; on the dev corpus's co-authorship network (32k authors, 109k links) it took 5.9 s
-and the topic network (49k topics, 242k links) 19.6 s, where igraph's Leiden takes 0.5 s and
-4.5 s with higher modularity (0.890 vs 0.885, 0.515 vs 0.491).
+and the topic network (49k topics, 242k links) 19.6 s, where igraph's Leiden (ten passes) takes
+0.4 s and 1.0 s with higher modularity (0.889 vs 0.885, 0.511 vs 0.491).
 
 Results are deterministic: nodes enter igraph in sorted order, edges in sorted order, and igraph's
 random number generator is a ``random.Random(seed)`` for the duration of the call.
+Ten passes, as VOSviewer makes by default (ITERATIONS).
 
 >>> import networkx as nx
 >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")])
@@ -23,33 +24,45 @@ import threading
 
 import networkx as nx
 
-__all__ = ["leiden_communities", "SEED"]
+__all__ = ["leiden_communities", "leiden_partition", "SEED", "ITERATIONS"]
 
 SEED = 42
 _RNG_LOCK = threading.Lock()  # igraph's generator is process-wide: one seeded call at a time
 
 
+ITERATIONS = 10
+"""Leiden passes over the graph: VOSviewer's default. Iterating until no node moves reaches
+barely higher modularity at seven times the cost on the dev corpus's topic network (49k topics,
+242k links: 0.5127 in 7.3 s against 0.5109 in 1.0 s; co-authorship 0.8895 against 0.8894)."""
+
+
 def leiden_communities(g: nx.Graph, weight: str | None = "weight", resolution: float = 1.0,
-                       seed: int = SEED) -> list[set]:
+                       seed: int = SEED, iterations: int = ITERATIONS) -> list[set]:
     """The communities of `g` maximising modularity at `resolution` (higher gives more, smaller
-    communities), iterated until no node moves; sorted by size, largest first, ties by smallest
-    node. Edges without `weight` count 1; self-loops count as igraph counts them."""
+    communities) after `iterations` Leiden passes (-1: until no node moves); sorted by size,
+    largest first, ties by smallest node. Edges without `weight` count 1; self-loops count as
+    igraph counts them."""
+    nodes = sorted(g)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v], float(data.get(weight, 1)) if weight else 1.0) for u, v, data in g.edges(data=True)]
+    return leiden_partition(nodes, edges, resolution, seed, iterations)
+
+
+def leiden_partition(nodes: list, edges: list[tuple[int, int, float]], resolution: float = 1.0,
+                     seed: int = SEED, iterations: int = ITERATIONS) -> list[set]:
+    """`leiden_communities` of the graph on `nodes` (sorted) with weighted `edges` given as
+    (index, index, weight), for callers that hold links rather than a networkx graph."""
     import igraph
 
-    nodes = sorted(g)
     if not nodes:
         return []
-    index = {node: i for i, node in enumerate(nodes)}
-    edges = sorted(
-        (min(index[u], index[v]), max(index[u], index[v]), float(data.get(weight, 1)) if weight else 1.0)
-        for u, v, data in g.edges(data=True)
-    )
+    edges = sorted((min(a, b), max(a, b), w) for a, b, w in edges)
     h = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
     with _RNG_LOCK:
         igraph.set_random_number_generator(random.Random(seed))
         try:
             membership = h.community_leiden(objective_function="modularity", weights=[w for _, _, w in edges],
-                                            resolution=resolution, n_iterations=-1).membership
+                                            resolution=resolution, n_iterations=iterations).membership
         finally:
             igraph.set_random_number_generator(random)
     groups: dict[int, set] = {}
