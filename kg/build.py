@@ -11,6 +11,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable
 
@@ -74,13 +75,18 @@ def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
     sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
     node and edge by edge: the whole document as Python objects costs more memory than the graph."""
     dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+    def items(records) -> None:  # a JSON array's items, a thousand per encoder call
+        records, separator = iter(records), ""
+        for batch in iter(lambda: list(islice(records, 1000)), []):
+            handle.write(separator + dumps(batch)[1:-1])  # json's own item separator is ", "
+            separator = ", "
+
     with atomic_open(path) as handle:
         handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
-        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
-            handle.write((", " if i else "") + dumps({**data, "source": u, "target": v, "key": key}))
+        items({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True))
         handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
-        for i, (n, data) in enumerate(graph.nodes(data=True)):
-            handle.write((", " if i else "") + dumps({**data, "id": n}))
+        items({**data, "id": n} for n, data in graph.nodes(data=True))
         handle.write("]}\n")
     return [str(path)]
 

@@ -109,8 +109,9 @@ class VoidCounts:
     def counting(self, lines: Iterable[bytes]) -> Iterator[bytes]:
         """`lines`, passed through unchanged and counted on the way (so the counting rides along
         with another pass, such as the Turtle writer's)."""
+        add = self.add
         for line in lines:
-            self.add(line)
+            add(line)
             yield line
 
     def add(self, line: bytes) -> None:
