@@ -142,6 +142,35 @@ def test_outputs_do_not_depend_on_jobs_or_engine(tmp_path):
     assert output_files(work / "one") == output_files(work / "two")
 
 
+def _recording_partition(items):
+    """kg.extract.engines._forked_partition, noting the process and the partition's size."""
+    with open(_SIDE["pids"], "a") as handle:
+        handle.write(f"{os.getpid()} {len(items)}\n")
+    return _SIDE["partition"](items)
+
+
+def test_forked_extraction_workers_find_what_one_process_finds(tmp_path, monkeypatch):
+    """--jobs 2 on Linux: the texts go to forked workers a partition at a time, and the outputs
+    are those of one process, byte for byte."""
+    from kg.extract import engines
+
+    pids = tmp_path / "pids"
+    monkeypatch.setitem(_SIDE, "pids", pids)
+    monkeypatch.setitem(_SIDE, "partition", engines._forked_partition)
+    monkeypatch.setattr(engines, "_forked_partition", _recording_partition)
+    monkeypatch.setattr(engines.LocalEngine, "partition_size", 5)
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(work, "one", BuildConfig(targets=(), pages=False))
+    assert not pids.exists()  # one process: no partitions
+    result = _build(work, "two", BuildConfig(targets=(), pages=False, extract=ExtractConfig(n_process=2)))
+    runs = [line.split() for line in pids.read_text().splitlines()]
+    # the 20 English texts of the 24 entries (Chinese ones are read without spaCy), 5 a partition
+    assert [int(n) for _, n in runs] == [5, 5, 5, 5]
+    assert str(os.getpid()) not in {pid for pid, _ in runs}
+    assert result.stats["texts_extracted"] == 24
+    assert output_files(work / "one") == output_files(work / "two")
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_dask_engine_on_a_local_cluster_gives_the_same_outputs(tmp_path):
     pytest.importorskip("distributed")

@@ -150,23 +150,28 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
     _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources)
+    # equal lists are one shared list (most edges have the sources of one paper, and many the one
+    # paper): a million small lists cost hundreds of MB on a big corpus. Readers must not change them.
+    shared: dict[tuple, list] = {}
     for key, data in edge_attrs.items():
-        data["sources"] = _sorted_unique(edge_sources.pop(key))
+        data["sources"] = _sorted_unique(edge_sources.pop(key), shared)
         papers = edge_papers.pop(key, None)
         if papers:
-            data["papers"] = _sorted_unique(papers)
+            data["papers"] = _sorted_unique(papers, shared)
             data["weight"] = len(data["papers"])
     g.add_edges_from(_handed_over(edge_attrs))
     for nid, srcs in node_sources.items():
         node = g.nodes[nid]
-        node["sources"] = _sorted_unique(srcs)
+        node["sources"] = _sorted_unique(srcs, shared)
         if node["type"] != "Paper":
             node["paper_count"] = len(paper_count.get(nid, ()))
     return g
 
 
-def _sorted_unique(items: list) -> list:
-    return sorted(set(items)) if len(items) > 1 else items
+def _sorted_unique(items: list, shared: dict) -> list:
+    """`items` sorted and unique, as the list in `shared` when an equal one was made before."""
+    items = sorted(set(items)) if len(items) > 1 else items
+    return shared.setdefault(tuple(items), items)
 
 
 def _handed_over(edge_attrs: dict):
