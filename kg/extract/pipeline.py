@@ -28,7 +28,7 @@ class ExtractConfig:
     model: str | None = None  # spaCy package name or path; None tries MODEL_CANDIDATES in order
     max_topics: int = 10  # topics kept per paper
     batch_size: int = 64  # nlp.pipe batch size
-    n_process: int = 1  # nlp.pipe worker processes
+    n_process: int = 1  # extraction worker processes (kg.extract.engines.LocalEngine; --jobs)
     background: bool = True  # add the shipped background document frequencies (kg/data/topic_df.tsv.gz)
 
 
