@@ -86,6 +86,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
         if bar is None:
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: --jobs forks the output workers later
             bar = tqdm(total=total, desc=stage, unit="entry", file=sys.stderr, disable=None, leave=False)
         bar.update(done - bar.n)
 
