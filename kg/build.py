@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -284,7 +285,10 @@ def _collect(tasks: list, futures: list):
         if futures[i].cancel():
             done[i] = _write_side_output(tasks[i])
     for i, future in enumerate(futures):
-        yield done[i] if i in done else future.result()
+        try:
+            yield done[i] if i in done else future.result()
+        except BrokenProcessPool:
+            raise KgError("an output worker process died (killed, or out of memory?); try fewer --jobs") from None
 
 
 @contextmanager

@@ -171,6 +171,38 @@ def test_forked_extraction_workers_find_what_one_process_finds(tmp_path, monkeyp
     assert output_files(work / "one") == output_files(work / "two")
 
 
+def _dying_partition(items):
+    os._exit(1)  # as a worker killed by the kernel's OOM killer ends
+
+
+def test_a_dead_extraction_worker_is_a_clear_error(tmp_path, monkeypatch):
+    from kg.extract import engines
+
+    monkeypatch.setattr(engines, "_forked_partition", _dying_partition)
+    work = _seeds(tmp_path, SEED_FEED_1)
+    with pytest.raises(KgError, match="an extraction worker process died"):
+        _build(work, "out", BuildConfig(targets=(), pages=False, extract=ExtractConfig(n_process=2)))
+
+
+def _dying_side_output(task):
+    """Dies in a forked worker (as one the OOM killer ends); in this process, writes as usual."""
+    if os.getpid() != _SIDE["caller"]:
+        os._exit(1)
+    return _SIDE["write"](task)
+
+
+def test_a_dead_output_worker_is_a_clear_error(tmp_path, monkeypatch):
+    build_module = sys.modules["kg.build"]
+    monkeypatch.setitem(_SIDE, "caller", os.getpid())
+    monkeypatch.setitem(_SIDE, "write", build_module._write_side_output)
+    monkeypatch.setattr(build_module, "_write_side_output", _dying_side_output)
+    work = _seeds(tmp_path, SEED_FEED_1)
+    # the worker takes the first task as it starts, long before the RDF is written here
+    with pytest.raises(KgError, match="an output worker process died"):
+        _build(work, "out", BuildConfig(targets=("graphml", "gexf"), pages=False, extract=ExtractConfig(n_process=2)))
+    assert not (work / "out" / "papers.jsonl").exists()  # nothing half-written is committed
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_dask_engine_on_a_local_cluster_gives_the_same_outputs(tmp_path):
     pytest.importorskip("distributed")

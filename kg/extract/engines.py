@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from ..errors import KgError
@@ -82,6 +83,9 @@ class LocalEngine:
                     out.update((key, Findings.from_json(data)) for key, data in found)
                     if progress:
                         progress(len(found))
+        except BrokenProcessPool:
+            raise KgError("an extraction worker process died (killed, or out of memory?); "
+                          "try fewer --jobs") from None
         finally:
             _FORKED = None
         return out
