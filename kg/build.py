@@ -7,7 +7,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
@@ -30,7 +29,7 @@ from .store import STATE_DIR, StoreUpdate, graph_blocks
 from .viz import write_pages
 from .extract import ExtractConfig, extract_entries
 from .extract.cache import FindingsCache, extractor_fingerprint
-from .extract.engines import get_engine
+from .extract.engines import can_fork, get_engine
 from .graph.build import build_graph
 from .ingest import Limits, iter_input_files, read_inputs
 from .model import Corpus
@@ -170,7 +169,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         inputs=tuple(str(i) for i in inputs),
     )
     tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
-    workers = config.extract.n_process - 1 if _can_fork() else 0
+    workers = config.extract.n_process - 1 if can_fork() else 0
     with _staging(out) as stage, ExitStack() as stack:
         papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
         corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
@@ -242,11 +241,6 @@ def _write_side_output(task: tuple[str, str | None]) -> list[str]:
     return write_pages(corpus, stage) if kind == "pages" else export(target, corpus, stage, base, graph)
 
 
-def _can_fork() -> bool:
-    """Whether output workers may be forked: on Linux (fork is unsafe on macOS)."""
-    return sys.platform.startswith("linux")
-
-
 @contextmanager
 def _side_outputs(tasks: list, workers: int, shared: tuple):
     """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
@@ -264,7 +258,7 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     try:
         # Neo4j and LadybugDB share one set of tables where one process writes both
         with tables_memo():
-            if workers >= 1 and len(tasks) > 0 and _can_fork():
+            if workers >= 1 and len(tasks) > 0 and can_fork():
                 pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
                 futures = [pool.submit(_write_side_output, task) for task in tasks]
                 yield _collect(tasks, futures)

@@ -79,20 +79,6 @@ def _record(data: dict, fill: str, fallback: str) -> dict:
     return attrs
 
 
-def _record_types(data: dict, fill: str) -> Iterator[tuple[str, type]]:
-    """(name, type) of each attribute `_record` gives, in its order, without converting the values."""
-    filled = False
-    for key, value in data.items():
-        if value is None:
-            continue
-        if key == fill:
-            filled = True
-            value = _plain(value) or ""  # an empty one is replaced by the (str) fallback
-        yield key, _plain_type(value)
-    if not filled:
-        yield fill, str
-
-
 def _unify(pairs: Iterable[tuple[str, type]], forced_float=()) -> dict[str, type]:
     """One Python type per attribute name, in order of first appearance: int and float mix to float,
     anything else mixed to str."""
@@ -119,8 +105,9 @@ def _cast(value, kind: type):
 
 
 def _attribute_types(records: Iterable[dict], fill: str) -> Iterator[tuple[str, type]]:
-    """The distinct (name, type) pairs `_record_types` gives over all `records`, in order of first
-    appearance: the same as chaining it over every record, in one flat loop (millions of values)."""
+    """The distinct (name, type) pairs of the attributes `_record` gives over all `records`, in
+    order of first appearance, without converting the values: one flat loop (millions of values).
+    An empty `fill` attribute counts as text: `_record` replaces it by the (str) fallback."""
     seen: dict[tuple[str, type], None] = {}
     scalars = (bool, int, float)
     for data in records:
@@ -131,9 +118,9 @@ def _attribute_types(records: Iterable[dict], fill: str) -> Iterator[tuple[str, 
             if key == fill:
                 filled = True
                 value = _plain(value) or ""
-            kind = type(value)
+            kind = type(value)  # _plain_type(value) for the common types, without a call
             if kind is not str and kind not in scalars:
-                kind = kind if isinstance(value, scalars) else str
+                kind = _plain_type(value)
             if (key, kind) not in seen:
                 seen[key, kind] = None
         if not filled and (fill, str) not in seen:
@@ -425,7 +412,7 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     inline = ("type", "label", "weight")
     first = next(iter(graph.edges(data=True)), None)
     edge_names = {} if first is None else dict.fromkeys(itertools.chain(
-        (k for k, _ in _record_types(first[2], "type") if k not in inline), ("networkx_key",),
+        (k for k, _ in _attribute_types([first[2]], "type") if k not in inline), ("networkx_key",),
         (k for k in edge_types if k not in inline)))
     attr_ids = {(scope, name): str(i) for i, (scope, name) in
                 enumerate(itertools.chain((("node", n) for n in node_names), (("edge", n) for n in edge_names)))}

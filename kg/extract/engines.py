@@ -20,7 +20,7 @@ from typing import Callable
 from ..errors import KgError
 from .pipeline import ExtractConfig, load_pipeline
 
-__all__ = ["LocalEngine", "DaskEngine", "get_engine", "engine_names", "find_texts"]
+__all__ = ["LocalEngine", "DaskEngine", "get_engine", "engine_names", "find_texts", "can_fork"]
 
 Texts = dict  # key -> (English text, title length)
 
@@ -37,6 +37,31 @@ def _items(texts: Texts) -> list[tuple[str, tuple[str, int]]]:
     return [(text, (key, title_len)) for key, (text, title_len) in texts.items()]
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked from a process that has loaded everything: on Linux
+    (fork is unsafe on macOS)."""
+    return sys.platform.startswith("linux")
+
+
+PARTITION_SIZE = 256  # texts per worker task: big enough to amortise the round trip, small enough to balance
+
+
+def _partitions(texts: Texts, size: int) -> list[list]:
+    items = _items(texts)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _findings_json(nlp, items: list, batch_size: int) -> list[tuple[str, str]]:
+    """What a worker sends back for a partition: (key, findings as JSON), plain text across processes."""
+    return [(key, findings.to_json()) for key, findings in find_texts(nlp, items, batch_size)]
+
+
+def _decoded(found: list[tuple[str, str]]):
+    from .mentions import Findings
+
+    return ((key, Findings.from_json(data)) for key, data in found)
+
+
 class LocalEngine:
     """nlp.pipe in this process; with `config.n_process` > 1, that many worker processes, each
     single-threaded.
@@ -48,7 +73,7 @@ class LocalEngine:
     becomes the bottleneck."""
 
     name = "local"
-    partition_size = 256  # texts per task, as DaskEngine
+    partition_size = PARTITION_SIZE
 
     def __init__(self, nlp=None):
         self.nlp = nlp
@@ -58,7 +83,7 @@ class LocalEngine:
             # BLAS threads per worker: two workers with two threads each on two cores only contend
             os.environ.setdefault("OMP_NUM_THREADS", "1")
         nlp = self.nlp or load_pipeline(config.model)
-        if config.n_process > 1 and sys.platform.startswith("linux"):  # fork is safe there
+        if config.n_process > 1 and can_fork():
             return self._find_forked(nlp, texts, config, progress)
         out = {}
         for key, findings in find_texts(nlp, _items(texts), config.batch_size, config.n_process):
@@ -68,11 +93,8 @@ class LocalEngine:
         return out
 
     def _find_forked(self, nlp, texts: Texts, config: ExtractConfig, progress) -> dict:
-        from .mentions import Findings
-
         global _FORKED
-        items = _items(texts)
-        parts = [items[i : i + self.partition_size] for i in range(0, len(items), self.partition_size)]
+        parts = _partitions(texts, self.partition_size)
         out = {}
         _FORKED = (nlp, config.batch_size)
         try:
@@ -80,7 +102,7 @@ class LocalEngine:
                                      mp_context=multiprocessing.get_context("fork"),
                                      initializer=_single_threaded) as pool:
                 for found in pool.map(_forked_partition, parts):  # in order: the same dict as one process gives
-                    out.update((key, Findings.from_json(data)) for key, data in found)
+                    out.update(_decoded(found))
                     if progress:
                         progress(len(found))
         except BrokenProcessPool:
@@ -106,7 +128,7 @@ def _single_threaded() -> None:
 
 def _forked_partition(items: list) -> list[tuple[str, str]]:
     nlp, batch_size = _FORKED
-    return [(key, findings.to_json()) for key, findings in find_texts(nlp, items, batch_size)]
+    return _findings_json(nlp, items, batch_size)
 
 
 # One pipeline per Dask worker process, loaded by its first task.
@@ -118,7 +140,7 @@ def _dask_partition(items: list, spacy_model: str | None, pipe_batch: int) -> li
     nlp = _WORKER_NLP.get(spacy_model)
     if nlp is None:
         nlp = _WORKER_NLP[spacy_model] = load_pipeline(spacy_model)
-    return [(key, findings.to_json()) for key, findings in find_texts(nlp, items, pipe_batch)]
+    return _findings_json(nlp, items, pipe_batch)
 
 
 class DaskEngine:
@@ -130,7 +152,7 @@ class DaskEngine:
     """
 
     name = "dask"
-    partition_size = 256  # texts per task: big enough to amortise the round trip, small enough to balance
+    partition_size = PARTITION_SIZE
 
     def __init__(self, address: str | None = None):
         self.address = address
@@ -140,10 +162,7 @@ class DaskEngine:
             from distributed import Client, LocalCluster, as_completed
         except ImportError:
             raise KgError("the dask engine needs Dask: pip install 'dask[distributed]'") from None
-        from .mentions import Findings
-
-        items = _items(texts)
-        parts = [items[i : i + self.partition_size] for i in range(0, len(items), self.partition_size)]
+        parts = _partitions(texts, self.partition_size)
         cluster = None
         if self.address is None:
             cluster = LocalCluster(n_workers=max(1, config.n_process), threads_per_worker=1, processes=True,
@@ -157,7 +176,7 @@ class DaskEngine:
                 out = {}
                 for future in as_completed(futures):
                     found = future.result()
-                    out.update((key, Findings.from_json(data)) for key, data in found)
+                    out.update(_decoded(found))
                     if progress:
                         progress(len(found))
         finally:
