@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from .export import build_report, export, get_exporter, write_papers_jsonl, writ
 from .export.atomic import atomic_open
 from .export.property_graph import tables_memo
 from .errors import KgError
-from .gcpause import paused_gc
+from .gcpause import paused_gc, trim_heap
 from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE, generate_quads, triples_from_lines, union_lines
 from .records import CORPUS_FILE, write_corpus
@@ -161,6 +162,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
     n_entries, problems = len(entries), read.problems
     del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
+    trim_heap()
     corpus = Corpus(
         papers=corpus.papers,
         authors=corpus.authors,
@@ -168,7 +170,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         problems=tuple(problems) + corpus.problems,
         inputs=tuple(str(i) for i in inputs),
     )
-    tasks = [*(("export", target) for target in config.targets), *((("pages", None),) if config.pages else ())]
+    tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
     workers = config.extract.n_process - 1 if can_fork() else 0
     with _staging(out) as stage, ExitStack() as stack:
         papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
@@ -190,6 +192,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
             # holds (the graph, the RDF writers' working set) are never in memory together
             store = open_store()
             rdf, void = _write_rdf_outputs(corpus, stage, config.base, store)
+            trim_heap()
             graph = build_graph(corpus)
             with _side_outputs(tasks, 0, (corpus, stage, config.base, graph)) as side:
                 side_written = [path for paths in side for path in paths]
@@ -234,11 +237,38 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
 _SHARED: tuple | None = None
 
 
-def _write_side_output(task: tuple[str, str | None]) -> list[str]:
-    """One export target (or the HTML maps) from the shared (corpus, stage, base, graph)."""
+# Targets written from one set of property tables (kg.export.property_graph.graph_tables): one task
+# writes them all, so the tables are made once and let go as soon as the last of them is written.
+_TABLE_TARGETS = frozenset({"neo4j", "ladybug", "ladybug-db"})
+
+
+def _export_tasks(targets) -> list[tuple[str, tuple[str, ...]]]:
+    """("export", targets) tasks in the order given; the table targets together, where the first is."""
+    tables = tuple(t for t in targets if get_exporter(t).name in _TABLE_TARGETS)
+    tasks = []
+    for target in targets:
+        if target not in tables:
+            tasks.append(("export", (target,)))
+        elif target == tables[0]:
+            tasks.append(("export", tables))
+    return tasks
+
+
+def _write_side_output(task: tuple[str, tuple[str, ...]]) -> list[str]:
+    """The export targets (or the HTML maps) of one task from the shared (corpus, stage, base, graph).
+
+    The task's garbage is collected as it ends: the cyclic collector is paused during a build, and
+    networkx graphs (the maps and VOSviewer make some) are reference cycles, which only it frees."""
     corpus, stage, base, graph = _SHARED
-    kind, target = task
-    return write_pages(corpus, stage) if kind == "pages" else export(target, corpus, stage, base, graph)
+    kind, targets = task
+    try:
+        if kind == "pages":
+            return write_pages(corpus, stage)
+        with tables_memo():
+            return [path for target in targets for path in export(target, corpus, stage, base, graph)]
+    finally:
+        gc.collect()  # cheap: what existed before the tasks is frozen (_side_outputs)
+        trim_heap()
 
 
 @contextmanager
@@ -255,16 +285,17 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
     global _SHARED
     _SHARED = shared
     pool = None
+    # the corpus and graph to the permanent generation: the collections after each task skip them
+    gc.freeze()
     try:
-        # Neo4j and LadybugDB share one set of tables where one process writes both
-        with tables_memo():
-            if workers >= 1 and len(tasks) > 0 and can_fork():
-                pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
-                futures = [pool.submit(_write_side_output, task) for task in tasks]
-                yield _collect(tasks, futures)
-            else:
-                yield (_write_side_output(task) for task in tasks)
+        if workers >= 1 and len(tasks) > 0 and can_fork():
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_write_side_output, task) for task in tasks]
+            yield _collect(tasks, futures)
+        else:
+            yield (_write_side_output(task) for task in tasks)
     finally:
+        gc.unfreeze()
         _SHARED = None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

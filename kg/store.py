@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Iterable
 
@@ -30,10 +30,19 @@ STORE_DIR = "store"
 RECORD_FILE = "store.json"
 
 
-def graph_blocks(quads: Iterable) -> Iterable[tuple[str, bytes]]:
-    """(graph IRI, its quads as N-Quads bytes) for quads that come graph by graph (generate_quads)."""
+PIECE_QUADS = 50_000
+"""A graph's quads go to the store (and graph.nq) in pieces of at most this many: a big corpus's
+derived graph is hundreds of megabytes of N-Quads, and Oxigraph parsing one such block in one
+``bulk_load`` held five times its size in memory."""
+
+
+def graph_blocks(quads: Iterable, max_quads: int | None = None) -> Iterable[tuple[str, bytes]]:
+    """(graph IRI, N-Quads bytes) for quads that come graph by graph (generate_quads): each graph's
+    quads in one block, or consecutive blocks of at most `max_quads` (PIECE_QUADS) for a big one."""
+    max_quads = max_quads or PIECE_QUADS
     for graph, group in groupby(quads, key=lambda q: q.graph_name):
-        yield graph.value, serialize(group, format=RdfFormat.N_QUADS)
+        while piece := list(islice(group, max_quads)):
+            yield graph.value, serialize(piece, format=RdfFormat.N_QUADS)
 
 
 LOAD_CHUNK = 16 * 1024 * 1024
@@ -63,6 +72,9 @@ class StoreUpdate:
         self.old = record["graphs"]
         self.new: dict[str, str] = {}
         self.changed: list[str] = []
+        self._graph: str | None = None  # the graph being added, its digest so far and its parts
+        self._digest = None
+        self._parts: list[bytes | tuple[int, int]] = []
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._write_record({"dirty": True, "graphs": self.old})
         self.store = Store(str(self.path))
@@ -88,18 +100,33 @@ class StoreUpdate:
         self._fd = os.dup(fileno)
 
     def add(self, graph: str, nquads: bytes, offset: int | None = None) -> None:
-        """A graph's N-Quads; `offset`: where they start in the file of `read_blocks_from`."""
-        digest = hashlib.sha256(nquads).hexdigest()
-        self.new[graph] = digest
+        """A graph's N-Quads, or the next piece of them (consecutive calls for one graph, as
+        graph_blocks gives a big graph); `offset`: where they start in the file of `read_blocks_from`."""
+        if graph != self._graph:
+            self._end_graph()
+            if graph in self.new:
+                raise ValueError(f"the quads of graph <{graph}> are not together: give each graph's pieces in one run")
+            self._graph, self._digest = graph, hashlib.sha256()
+        self._digest.update(nquads)  # the digest of the whole graph's N-Quads, as one block gives
+        self._parts.append(nquads if offset is None or self._fd is None else (offset, len(nquads)))
+
+    def _end_graph(self) -> None:
+        """The graph added last is complete: load it if its digest differs from the record's."""
+        graph, parts = self._graph, self._parts
+        if graph is None:
+            return
+        self._graph, self._parts = None, []
+        digest = self.new[graph] = self._digest.hexdigest()
         if self.old.get(graph) == digest:
             return
         self.changed.append(graph)
         if graph in self.old:
             self.store.remove_graph(NamedNode(graph))  # now: the graph's new quads load later
-        self._pending.append(nquads if offset is None or self._fd is None else (offset, len(nquads)))
-        self._pending_bytes += len(nquads)
-        if self._pending_bytes >= LOAD_CHUNK:
-            self._load_pending()
+        for part in parts:
+            self._pending.append(part)
+            self._pending_bytes += len(part) if isinstance(part, bytes) else part[1]
+            if self._pending_bytes >= LOAD_CHUNK:
+                self._load_pending()
 
     def _load_pending(self) -> None:
         if self._pending:
@@ -128,6 +155,7 @@ class StoreUpdate:
     def finish(self) -> dict:
         """Wait for the loads, drop graphs no longer built, flush, record the new state; a summary
         of what changed. Raises what a load raised (the record stays dirty: the next build reloads)."""
+        self._end_graph()
         self._load_pending()
         for load in self._loads:
             load.result()

@@ -286,3 +286,43 @@ def test_side_outputs_run_in_a_worker_and_the_caller_takes_over_the_rest(tmp_pat
     ran = [line.split() for line in pids.read_text().splitlines()]
     here = [pid for _, pid in ran if pid == str(os.getpid())]
     assert len(ran) == 6 and len({pid for _, pid in ran}) == 2 and 1 <= len(here) <= 5
+
+
+def test_graphs_in_pieces_give_the_same_files_store_and_record(tmp_path, monkeypatch):
+    """A big graph goes to graph.nq and the store in pieces (kg.store.PIECE_QUADS): the files, the
+    store and its record (one digest per whole graph) are those of one block per graph."""
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(work, "whole")
+    monkeypatch.setattr(kg.store, "PIECE_QUADS", 7)
+    monkeypatch.setattr(kg.store, "LOAD_CHUNK", 5000)
+    monkeypatch.setattr(sys.modules["kg.graph.rdf"], "MERGE_BUFFER", 1)  # the smallest read-ahead
+    pieces = _build(work, "pieces")
+    assert pieces.stats["store_graphs"] == pieces.stats["store_changed"] == 4
+    assert output_files(work / "whole") == output_files(work / "pieces")
+    record = lambda out: (work / out / STATE_DIR / "store.json").read_text()  # noqa: E731
+    assert record("whole") == record("pieces")
+    assert _store_counts(work / "whole") == _store_counts(work / "pieces") == _nquads_counts(work / "pieces" / "graph.nq")
+    # the record of whole blocks is the record of pieces: an update of the same files changes nothing
+    again = _build(work, "whole", BuildConfig(targets=(), pages=False, update=True))
+    assert again.stats["store_changed"] == 0
+
+
+def test_a_graph_given_in_two_runs_is_refused(tmp_path):
+    from kg.store import StoreUpdate
+
+    quad = b"<https://example.org/a> <https://example.org/b> <https://example.org/c> <https://example.org/g> .\n"
+    with StoreUpdate(tmp_path, fresh=True) as update:
+        update.add("https://example.org/g", quad)
+        update.add("https://example.org/h", quad.replace(b"/g>", b"/h>"))
+        with pytest.raises(ValueError, match="quads of graph <https://example.org/g> are not together"):
+            update.add("https://example.org/g", quad)
+
+
+def test_table_targets_are_one_task_where_the_first_of_them_is():
+    """Neo4j and LadybugDB are written from one set of property tables: one task writes both, so the
+    tables are let go as soon as both are written, not held while the other targets are written."""
+    tasks = sys.modules["kg.build"]._export_tasks
+    assert tasks(("graphml", "neo4j", "gexf", "ladybug-db", "vosviewer")) == [
+        ("export", ("graphml",)), ("export", ("neo4j", "ladybug-db")), ("export", ("gexf",)), ("export", ("vosviewer",))]
+    assert tasks(("neo4j", "ladybug", "graphml")) == [("export", ("neo4j", "ladybug")), ("export", ("graphml",))]
+    assert tasks(("ttl", "gexf")) == [("export", ("ttl",)), ("export", ("gexf",))]

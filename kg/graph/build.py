@@ -76,13 +76,21 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     insts = {i.id: i for i in corpus.institutions}
     topic_categories: dict[str, Counter] = defaultdict(Counter)
 
+    # one string object per node id: ids made again for each mention ("topic:" + label) would
+    # each be kept as a key in the adjacency dicts, a million copies on a big corpus
+    ids: dict[str, str] = {}
+
+    def the(nid: str) -> str:
+        return ids.setdefault(nid, nid)
+
     def add_node(nid: str, kind: str, label: str, srcs, **attrs) -> None:
+        nid = the(nid)
         if nid not in g:
             g.add_node(nid, type=kind, label=label, **attrs)
         node_sources[nid].extend(srcs)
 
     def add_edge(u: str, v: str, rel: str, srcs, paper: str | None = None, **attrs) -> None:
-        key = (u, v, rel)
+        key = (the(u), the(v), rel)
         if key not in edge_attrs:
             edge_attrs[key] = {"type": rel, **attrs}
         edge_sources[key].extend(srcs)
@@ -149,7 +157,8 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         for a, b in combinations(top, 2):
             add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
-    _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources)
+    _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources, the)
+    del ids
     # equal lists are one shared list (most edges have the sources of one paper, and many the one
     # paper): a million small lists cost hundreds of MB on a big corpus. Readers must not change them.
     shared: dict[tuple, list] = {}
@@ -182,17 +191,18 @@ def _handed_over(edge_attrs: dict):
         data.clear()
 
 
-def _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources) -> None:
+def _add_topic_hierarchy(g, topic_categories, node_sources, edge_attrs, edge_sources, the) -> None:
     """BROADER edges between topics whose labels contain one another as a head-final suffix, and
-    BROADER_CATEGORY from each root topic to its category; sources: those of the narrower topic."""
+    BROADER_CATEGORY from each root topic to its category; sources: those of the narrower topic.
+    `the(id)` gives the graph's own string object for a node id."""
     broader = broader_topics(topic_categories)
     for label, parent in broader.items():
-        u, v = node_id("Topic", label), node_id("Topic", parent)
+        u, v = the(node_id("Topic", label)), the(node_id("Topic", parent))
         if u != v and (u, v, "BROADER") not in edge_attrs:
             edge_attrs[(u, v, "BROADER")] = {"type": "BROADER"}
             edge_sources[(u, v, "BROADER")].extend(node_sources[u])
     for label, category in root_categories(topic_categories, broader).items():
-        u, v = node_id("Topic", label), node_id("Category", category)
+        u, v = the(node_id("Topic", label)), the(node_id("Category", category))
         if v in g and (u, v, "BROADER_CATEGORY") not in edge_attrs:
             edge_attrs[(u, v, "BROADER_CATEGORY")] = {"type": "BROADER_CATEGORY"}
             edge_sources[(u, v, "BROADER_CATEGORY")].extend(node_sources[u])

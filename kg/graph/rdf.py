@@ -308,8 +308,11 @@ def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
             triples.update(_paper_triples(paper, index, minter))
         for triple in sorted(triples, key=_sort_key):
             yield Quad(triple.subject, triple.predicate, triple.object, graph)
+    # the derived graph is most of a big corpus's triples (co-authorships): sorted as N-Triples
+    # lines, which cost a fraction of the memory of Triple objects, and parsed back a chunk at a time
     derived = minter.iri("graph", "derived")
-    for triple in sorted(set(_derived_triples(corpus, minter)), key=_sort_key):
+    lines = sorted(map(triple_line, _derived_triples(corpus, minter)))
+    for triple in triples_from_lines(line for i, line in enumerate(lines) if not i or line != lines[i - 1]):
         yield Quad(triple.subject, triple.predicate, triple.object, derived)
 
 
@@ -338,6 +341,9 @@ def triples_from_lines(lines: Iterable[str | bytes]) -> Iterator[Triple]:
         yield from (Triple(q.subject, q.predicate, q.object) for q in parse(data, format=RdfFormat.N_TRIPLES))
 
 
+MERGE_BUFFER = 16 << 20  # bytes read ahead by union_lines, over all its graphs
+
+
 def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
     """The union of the named graphs of an N-Quads file as sorted, unique triple lines (UTF-8
     `triple_line`), read back from disk: `spans` are (graph IRI, start, end) byte ranges, each a
@@ -345,9 +351,12 @@ def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
 
     A k-way merge: only a small buffer per graph is in memory, never the millions of lines. UTF-8
     bytes sort as their code points do, so the order is that of sorting the lines as strings."""
+    spans = list(spans)
+    # each stream reads ahead a chunk; their sum stays near MERGE_BUFFER however many graphs merge
+    size = max(4096, min(1 << 16, MERGE_BUFFER // max(1, len(spans))))
     with open(path, "rb") as handle:
         fd = handle.fileno()
-        streams = [_span_lines(fd, start, end, f" <{iri}> .".encode("utf-8")) for iri, start, end in spans]
+        streams = [_span_lines(fd, start, end, f" <{iri}> .".encode("utf-8"), size) for iri, start, end in spans]
         previous = None
         for line in heapq.merge(*streams):
             if line != previous:

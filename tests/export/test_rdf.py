@@ -163,3 +163,17 @@ def test_union_lines_merges_sorted_graph_blocks_into_sorted_unique_triples(tmp_p
         list(VoidCounts().counting(lines[::-1]))
     with pytest.raises(ValueError, match="outside its graph"):
         list(union_lines(path, [("https://example.org/other", 0, spans[0][2])]))
+
+
+def test_void_counts_long_objects_by_digest_as_distinct_as_the_terms():
+    """Objects longer than 32 bytes are kept as digests: equal ones still count once, and ones that
+    differ only after a long common prefix (or only in language tag) still count apart."""
+    from kg.export.rdf import VoidCounts
+
+    long = '"' + "x" * 100
+    objects = [f'{long}"', f'{long}"', f'{long}y"', f'{long}"@en', '"short"', f'{long}"@en']
+    lines = sorted({f"<https://example.org/s{i}> <https://example.org/p> {o}".encode() for i, o in enumerate(objects)})
+    counts = VoidCounts()
+    for line in lines:
+        counts.add(line)
+    assert (counts.triples, counts.subjects, counts.objects) == (6, 6, 4)
