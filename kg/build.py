@@ -24,9 +24,9 @@ from .export.property_graph import tables_memo
 from .errors import KgError
 from .gcpause import paused_gc, trim_heap
 from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
-from .graph.rdf import DEFAULT_BASE, generate_quads, triples_from_lines, union_lines
+from .graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
 from .records import CORPUS_FILE, write_corpus
-from .store import STATE_DIR, StoreUpdate, graph_blocks
+from .store import STATE_DIR, StoreUpdate
 from .viz import write_pages
 from .extract import ExtractConfig, extract_entries
 from .extract.cache import FindingsCache, extractor_fingerprint
@@ -224,7 +224,7 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
     with atomic_open(path, "wb") as handle:
         store.read_blocks_from(handle.fileno())
         offset = 0
-        for graph, block in graph_blocks(generate_quads(corpus, base)):
+        for graph, block in nquads_blocks(corpus, base):
             handle.write(block)
             handle.flush()  # the store's loader reads the block back from the file
             spans.append((graph, offset, offset + len(block)))

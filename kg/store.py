@@ -22,6 +22,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
 from .export.atomic import atomic_open
+from .graph import rdf
 
 __all__ = ["STATE_DIR", "StoreUpdate", "update_store", "graph_blocks"]
 
@@ -30,16 +31,11 @@ STORE_DIR = "store"
 RECORD_FILE = "store.json"
 
 
-PIECE_QUADS = 50_000
-"""A graph's quads go to the store (and graph.nq) in pieces of at most this many: a big corpus's
-derived graph is hundreds of megabytes of N-Quads, and Oxigraph parsing one such block in one
-``bulk_load`` held five times its size in memory."""
-
-
 def graph_blocks(quads: Iterable, max_quads: int | None = None) -> Iterable[tuple[str, bytes]]:
     """(graph IRI, N-Quads bytes) for quads that come graph by graph (generate_quads): each graph's
-    quads in one block, or consecutive blocks of at most `max_quads` (PIECE_QUADS) for a big one."""
-    max_quads = max_quads or PIECE_QUADS
+    quads in one block, or consecutive blocks of at most `max_quads` (kg.graph.rdf.PIECE_QUADS) for
+    a big one, as kg.graph.rdf.nquads_blocks gives them."""
+    max_quads = max_quads or rdf.PIECE_QUADS
     for graph, group in groupby(quads, key=lambda q: q.graph_name):
         while piece := list(islice(group, max_quads)):
             yield graph.value, serialize(piece, format=RdfFormat.N_QUADS)

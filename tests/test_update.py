@@ -289,11 +289,11 @@ def test_side_outputs_run_in_a_worker_and_the_caller_takes_over_the_rest(tmp_pat
 
 
 def test_graphs_in_pieces_give_the_same_files_store_and_record(tmp_path, monkeypatch):
-    """A big graph goes to graph.nq and the store in pieces (kg.store.PIECE_QUADS): the files, the
+    """A big graph goes to graph.nq and the store in pieces (kg.graph.rdf.PIECE_QUADS): the files, the
     store and its record (one digest per whole graph) are those of one block per graph."""
     work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
     _build(work, "whole")
-    monkeypatch.setattr(kg.store, "PIECE_QUADS", 7)
+    monkeypatch.setattr(sys.modules["kg.graph.rdf"], "PIECE_QUADS", 7)
     monkeypatch.setattr(kg.store, "LOAD_CHUNK", 5000)
     monkeypatch.setattr(sys.modules["kg.graph.rdf"], "MERGE_BUFFER", 1)  # the smallest read-ahead
     pieces = _build(work, "pieces")

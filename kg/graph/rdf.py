@@ -21,7 +21,7 @@ from itertools import combinations, islice
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from ..extract.hierarchy import broader_topics, root_categories
 from ..extract.zh import zh_label
@@ -296,24 +296,58 @@ def generate_quads(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Quad]:
     into triples once per document): all of a big corpus's Triple objects at once cost more
     memory than the rest of the build."""
     minter = Minter(base)
+    for graph, triples in _source_graphs(corpus, minter):
+        for triple in triples:
+            yield Quad(triple.subject, triple.predicate, triple.object, graph)
+    derived = minter.iri("graph", "derived")
+    for triple in triples_from_lines(_derived_lines(corpus, minter)):
+        yield Quad(triple.subject, triple.predicate, triple.object, derived)
+
+
+PIECE_QUADS = 50_000
+"""nquads_blocks gives a big graph in pieces of at most this many quads: a big corpus's derived
+graph is hundreds of megabytes of N-Quads, and Oxigraph bulk-loading one such block held five
+times its size in memory."""
+
+
+def nquads_blocks(corpus: Corpus, base: str = DEFAULT_BASE, max_quads: int | None = None) -> Iterator[tuple[str, bytes]]:
+    """(graph IRI, N-Quads bytes): generate_quads serialised, graph by graph, each graph in one
+    block or, when it has more than `max_quads` (PIECE_QUADS) quads, in consecutive pieces.
+
+    The derived graph's lines are written as they are sorted (its terms are already in N-Triples
+    syntax), not parsed back into quads to be serialised again."""
+    max_quads = max_quads or PIECE_QUADS
+    minter = Minter(base)
+    for graph, triples in _source_graphs(corpus, minter):
+        for start in range(0, len(triples), max_quads):
+            piece = triples[start:start + max_quads]
+            yield graph.value, serialize((Quad(t.subject, t.predicate, t.object, graph) for t in piece), format=RdfFormat.N_QUADS)
+    derived = minter.iri("graph", "derived")
+    end = f" {derived} .\n"
+    lines = iter(_derived_lines(corpus, minter))
+    while piece := list(islice(lines, max_quads)):
+        yield derived.value, (end.join(piece) + end).encode("utf-8")
+
+
+def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode, list[Triple]]]:
+    """Each source document's graph and its sorted, unique triples, one document at a time."""
     index = {"authors": {a.id: a.name for a in corpus.authors}, "institutions": {i.id: i for i in corpus.institutions}}
     papers_by_file: dict[str, list[Paper]] = defaultdict(list)
     for paper in corpus.papers:
         for file in dict.fromkeys(s.file for s in paper.sources):
             papers_by_file[file].append(paper)
     for file in sorted(papers_by_file):
-        graph = source_graph(minter, file)
         triples: set = set()
         for paper in papers_by_file[file]:
             triples.update(_paper_triples(paper, index, minter))
-        for triple in sorted(triples, key=_sort_key):
-            yield Quad(triple.subject, triple.predicate, triple.object, graph)
-    # the derived graph is most of a big corpus's triples (co-authorships): sorted as N-Triples
-    # lines, which cost a fraction of the memory of Triple objects, and parsed back a chunk at a time
-    derived = minter.iri("graph", "derived")
+        yield source_graph(minter, file), sorted(triples, key=_sort_key)
+
+
+def _derived_lines(corpus: Corpus, minter: "Minter") -> Iterator[str]:
+    """The derived graph's triples as sorted, unique `triple_line`s: most of a big corpus's triples
+    are co-authorships, and a line costs a fraction of the memory of a Triple object."""
     lines = sorted(map(triple_line, _derived_triples(corpus, minter)))
-    for triple in triples_from_lines(line for i, line in enumerate(lines) if not i or line != lines[i - 1]):
-        yield Quad(triple.subject, triple.predicate, triple.object, derived)
+    return (line for i, line in enumerate(lines) if not i or line != lines[i - 1])
 
 
 def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Triple]:

@@ -177,3 +177,24 @@ def test_void_counts_long_objects_by_digest_as_distinct_as_the_terms():
     for line in lines:
         counts.add(line)
     assert (counts.triples, counts.subjects, counts.objects) == (6, 6, 4)
+
+
+@pytest.mark.parametrize("max_quads", [None, 1, 3])
+def test_nquads_blocks_are_the_quads_serialised_graph_by_graph(seed_build, max_quads):
+    """What kg build writes to graph.nq and the store: generate_quads serialised by pyoxigraph, byte
+    for byte (the derived graph's lines are written directly), each block one graph's (or a piece
+    of at most `max_quads` quads of one graph), every graph's blocks together."""
+    from itertools import groupby
+
+    from kg.graph.rdf import generate_quads, nquads_blocks
+    from kg.store import graph_blocks
+
+    for corpus in (seed_build.corpus, hostile_corpus()):
+        blocks = list(nquads_blocks(corpus, max_quads=max_quads))
+        assert b"".join(b for _, b in blocks) == ox.serialize(generate_quads(corpus), format=ox.RdfFormat.N_QUADS)
+        assert blocks == list(graph_blocks(generate_quads(corpus), max_quads))
+        runs = [g for g, _ in groupby(g for g, _ in blocks)]
+        assert len(runs) == len(set(runs))  # no graph comes back after another
+        assert runs[-1] == "https://example.org/kg/graph/derived"
+        if max_quads:
+            assert all(block.count(b"\n") <= max_quads for _, block in blocks)
