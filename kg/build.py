@@ -177,7 +177,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
 
         def open_store() -> StoreUpdate:  # loads in the background until finish(); see kg.store
-            return stack.enter_context(StoreUpdate(state, fresh=not config.update))
+            return stack.enter_context(StoreUpdate(state, fresh=not config.update, previous=out / "graph.nq"))
 
         if workers:
             # the graph first, for the forked workers; they start before the store opens, so none

@@ -17,9 +17,9 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby, islice
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 
 from .export.atomic import atomic_open
 from .graph import rdf
@@ -57,7 +57,7 @@ class StoreUpdate:
     block the caller has written to a file it keeps open (`read_blocks_from`) is read back from
     there when its turn comes, rather than held in memory until then."""
 
-    def __init__(self, state_dir, fresh: bool = False):
+    def __init__(self, state_dir, fresh: bool = False, previous=None):
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / STORE_DIR
         self.record_path = self.state_dir / RECORD_FILE
@@ -66,6 +66,12 @@ class StoreUpdate:
             shutil.rmtree(self.path, ignore_errors=True)
             record = {"graphs": {}}
         self.old = record["graphs"]
+        # where each graph's N-Quads were in the previous build's graph.nq (`previous`): a changed
+        # graph whose old block is still there, unaltered, is patched by the difference of the two
+        self.old_spans: dict[str, list[int]] = record.get("spans", {}) if previous is not None else {}
+        self.previous = Path(previous) if previous is not None else None
+        self.spans: dict[str, list[int]] = {}  # each graph's byte range in the file being written
+        self.patched: list[str] = []
         self.new: dict[str, str] = {}
         self.changed: list[str] = []
         self._graph: str | None = None  # the graph being added, its digest so far and its parts
@@ -105,6 +111,9 @@ class StoreUpdate:
             self._graph, self._digest = graph, hashlib.sha256()
         self._digest.update(nquads)  # the digest of the whole graph's N-Quads, as one block gives
         self._parts.append(nquads if offset is None or self._fd is None else (offset, len(nquads)))
+        if offset is not None:
+            span = self.spans.setdefault(graph, [offset, offset])
+            span[1] = offset + len(nquads)
 
     def _end_graph(self) -> None:
         """The graph added last is complete: load it if its digest differs from the record's."""
@@ -117,12 +126,50 @@ class StoreUpdate:
             return
         self.changed.append(graph)
         if graph in self.old:
-            self.store.remove_graph(NamedNode(graph))  # now: the graph's new quads load later
+            patch = self._patch(graph, parts)
+            if patch is not None:
+                self.patched.append(graph)
+                parts = [patch] if patch else []
+            else:
+                self.store.remove_graph(NamedNode(graph))  # now: the graph's new quads load later
         for part in parts:
             self._pending.append(part)
             self._pending_bytes += len(part) if isinstance(part, bytes) else part[1]
             if self._pending_bytes >= LOAD_CHUNK:
                 self._load_pending()
+
+    def _patch(self, graph: str, parts: list) -> bytes | None:
+        """Bring `graph` from its old quads to its new ones (`parts`) by their difference: removes
+        the quads that went (now), returns the N-Quads that came (to load). None when the old
+        block cannot be trusted or the difference is too big to be worth it: then the caller
+        drops the graph and loads it whole.
+
+        A build's derived graph (co-authorships, topic hierarchy) changes with every new digest,
+        but only in a few thousand of its hundreds of thousands of quads; dropping it whole took
+        Oxigraph 23 s and 1.2 GB (one transaction) on the dev corpus. Both blocks are read as
+        streams: the difference costs memory for what differs only."""
+        span = self.old_spans.get(graph)
+        if span is None or self.previous is None:
+            return None
+        try:
+            handle = open(self.previous, "rb")
+        except OSError:
+            return None
+        with handle:
+            old = [(handle.fileno(), span[0], span[1] - span[0])]
+            digest = hashlib.sha256()
+            for chunk in _chunks(old):
+                digest.update(chunk)
+            if digest.hexdigest() != self.old[graph]:
+                return None  # not the block the store holds (the file was replaced or edited)
+            new = [part if isinstance(part, bytes) else (self._fd, *part) for part in parts]
+            gone, came = _sorted_difference(_lines(_chunks(old)), _lines(_chunks(new)), PATCH_LIMIT)
+        if gone is None:
+            return None
+        if gone:
+            for quad in parse(b"".join(gone), format=RdfFormat.N_QUADS):
+                self.store.remove(quad)
+        return b"".join(came)
 
     def _load_pending(self) -> None:
         if self._pending:
@@ -161,8 +208,75 @@ class StoreUpdate:
             self.store.remove_graph(NamedNode(graph))
         self.store.flush()
         self.close()  # release the database lock before anyone reopens it
-        self._write_record({"dirty": False, "graphs": self.new})
-        return {"graphs": len(self.new), "changed": len(self.changed), "removed": len(removed)}
+        record = {"dirty": False, "graphs": self.new}
+        if self.spans.keys() == self.new.keys():  # every graph came from the file: where it is
+            record["spans"] = self.spans
+        self._write_record(record)
+        return {"graphs": len(self.new), "changed": len(self.changed), "removed": len(removed),
+                "patched": len(self.patched)}
+
+
+PATCH_LIMIT = 100_000
+"""A changed graph losing more quads than this is dropped and loaded whole instead of patched: one
+removal per quad then costs more than the drop."""
+
+
+def _chunks(parts: list, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of `parts` in order: each bytes, or (fd, offset, length) read a megabyte at a time."""
+    for part in parts:
+        if isinstance(part, bytes):
+            yield part
+            continue
+        fd, offset, length = part
+        end = offset + length
+        while offset < end:
+            chunk = os.pread(fd, min(size, end - offset), offset)
+            if not chunk:
+                raise ValueError(f"N-Quads file ends before byte {end}")
+            offset += len(chunk)
+            yield chunk
+
+
+def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines (with their newline) of a stream of chunks."""
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if rest:
+        yield rest
+
+
+def _sorted_difference(old: Iterable[bytes], new: Iterable[bytes], limit: int) -> tuple[list | None, list]:
+    """(lines only in `old`, lines only in `new`) of two sorted, unique streams of N-Quads lines;
+    (None, []) when either is not sorted and unique (the difference would be wrong) or more than
+    `limit` lines went."""
+    gone: list[bytes] = []
+    came: list[bytes] = []
+    end = object()
+    old, new = iter(old), iter(new)
+    a, b = next(old, end), next(new, end)
+    last_a = last_b = b""
+    while a is not end or b is not end:
+        if b is end or (a is not end and a < b):
+            if a <= last_a:
+                return None, []
+            gone.append(a)
+            if len(gone) > limit:
+                return None, []
+            last_a, a = a, next(old, end)
+        elif a is end or b < a:
+            if b <= last_b:
+                return None, []
+            came.append(b)
+            last_b, b = b, next(new, end)
+        else:  # the same line in both
+            if a <= last_a or b <= last_b:
+                return None, []
+            last_a, last_b, a, b = a, b, next(old, end), next(new, end)
+    return gone, came
 
 
 def update_store(state_dir, blocks: Iterable[tuple[str, bytes]], fresh: bool = False) -> dict:

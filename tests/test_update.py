@@ -61,12 +61,14 @@ def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch
     work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
     first = _build(work, "out")
     assert first.stats == {"texts_extracted": 15, "texts_reused": 0,
-                           "store_graphs": 3, "store_changed": 3, "store_removed": 0}
+                           "store_graphs": 3, "store_changed": 3, "store_removed": 0, "store_patched": 0}
     shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
     added = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
     # the second feed's 10 entries: one repeats a first-feed text (EMO), nine are new
     assert added.stats["texts_extracted"] == 9 and added.stats["texts_reused"] == 15
     assert added.stats["store_removed"] == 0 and added.stats["store_graphs"] == 4
+    # the derived graph changed (new co-occurrences, hierarchy): patched by its difference, not reloaded
+    assert added.stats["store_patched"] >= 1
     (work / "seeds" / SEED_DIGEST).unlink()
     removed = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
     assert removed.stats["texts_extracted"] == 0 and removed.stats["store_removed"] == 1
@@ -76,6 +78,41 @@ def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch
     _build(full, "out")
     assert output_files(work / "out") == output_files(full / "out")
     assert _store_counts(work / "out") == _store_counts(full / "out") == _nquads_counts(work / "out" / "graph.nq")
+    assert _store_quads(work / "out") == _store_quads(full / "out")
+
+
+def _store_quads(out: Path) -> list[str]:
+    store = Store.read_only(str(out / STATE_DIR / "store"))
+    return sorted(str(q) for q in store.quads_for_pattern(None, None, None, None))
+
+
+def test_a_changed_graph_whose_old_block_was_edited_is_reloaded_whole(tmp_path):
+    """The store patches a changed graph by its difference from the previous graph.nq only when
+    that block is still what the store holds (its digest): an edited graph.nq is not trusted."""
+    patched = {}
+    for case in ("as written", "edited"):
+        work = _seeds(tmp_path / case, SEED_DIGEST, SEED_FEED_1)
+        _build(work, "out")
+        if case == "edited":  # co-authorship counts, in the derived graph only
+            nq = work / "out" / "graph.nq"
+            nq.write_bytes(nq.read_bytes().replace(b'"1"^^', b'"7"^^'))
+        shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
+        patched[case] = _build(work, "out", BuildConfig(targets=(), pages=False, update=True)).stats["store_patched"]
+    assert patched["edited"] == patched["as written"] - 1  # the derived graph: dropped and loaded whole
+    full = _seeds(tmp_path / "full", SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(full, "out")
+    assert _store_quads(work / "out") == _store_quads(full / "out")
+
+
+def test_sorted_difference_of_nquads_lines():
+    from kg.store import _sorted_difference
+
+    assert _sorted_difference([b"a", b"c", b"d"], [b"b", b"c", b"e"], 10) == ([b"a", b"d"], [b"b", b"e"])
+    assert _sorted_difference([], [b"a"], 10) == ([], [b"a"])
+    assert _sorted_difference([b"a", b"b"], [], 10) == ([b"a", b"b"], [])
+    assert _sorted_difference([b"b", b"a"], [b"a"], 10) == (None, [])  # unsorted: no difference trusted
+    assert _sorted_difference([b"a"], [b"b", b"b"], 10) == (None, [])  # repeated
+    assert _sorted_difference([b"a", b"b", b"c"], [], 2) == (None, [])  # more gone than the limit
 
 
 def test_update_after_a_store_change_was_interrupted_reloads_the_store(tmp_path):

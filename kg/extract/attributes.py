@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+import numpy
+from spacy.attrs import LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
@@ -96,8 +98,8 @@ class MemoAttributeRuler:
 
     def _contextual(self, doc: Doc) -> bool:
         """True when a multi-token rule might match somewhere in `doc`."""
-        for token in doc:
-            lower = token.lower_
+        strings = doc.vocab.strings
+        for lower in {strings[key] for key in doc.to_array(LOWER).tolist()}:  # each word once
             if lower in self._exact or any(_accepts(spec, lower) for spec in self._other):
                 return True
         return False
@@ -106,21 +108,17 @@ class MemoAttributeRuler:
         if (not self.usable or any(doc.has_annotation(a) for a in ("DEP", "POS", "MORPH", "LEMMA"))
                 or self._contextual(doc)):
             return self.ruler(doc)
-        memo = self.memo
-        for token in doc:
-            key = (token.orth, token.tag)
+        if not len(doc):
+            return doc
+        # read and written as arrays: a Token object per word and attribute costs more than the memo
+        memo, strings, outcomes = self.memo, doc.vocab.strings, []
+        for key in map(tuple, doc.to_array([ORTH, TAG]).tolist()):
             outcome = memo.get(key)
             if outcome is None:
-                outcome = memo[key] = self._outcome(token.text, token.tag)
-            tag, pos, morph, lemma = outcome
-            if tag != key[1]:
-                token.tag = tag
-            if pos:
-                token.pos = pos
-            if morph:
-                token.set_morph(morph)
-            if lemma:
-                token.lemma = lemma
+                outcome = memo[key] = self._outcome(strings[key[0]], key[1])
+            outcomes.append(outcome)
+        # a bare tagged Doc (checked above) has no POS, morphology or lemma: a 0 outcome leaves it so
+        doc.from_array([TAG, POS, MORPH, LEMMA], numpy.array(outcomes, dtype=numpy.uint64))
         return doc
 
     def _outcome(self, text: str, tag: int) -> tuple[int, int, int, int]:
@@ -168,15 +166,19 @@ class MemoLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if self.stock is None:
             raise ValueError(f"{self.name}: no lemmatizer to memoise; build it with use_memo_components()")
+        if not len(doc):
+            return doc
         memo, overwrite, lemmatize = self.memo, self.stock.overwrite, self.stock.lemmatize
         strings = doc.vocab.strings
-        for token in doc:
-            if overwrite or token.lemma == 0:
-                key = (token.orth, token.pos, token.morph.key)
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()):
+            if overwrite or lemma == 0:
+                key = (orth, pos, morph)
                 lemma = memo.get(key)
                 if lemma is None:
-                    lemma = memo[key] = strings.add(lemmatize(token)[0])
-                token.lemma = lemma
+                    lemma = memo[key] = strings.add(lemmatize(doc[i])[0])
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
         return doc
 
 
