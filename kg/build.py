@@ -243,7 +243,9 @@ _TABLE_TARGETS = frozenset({"neo4j", "ladybug", "ladybug-db"})
 
 
 def _export_tasks(targets) -> list[tuple[str, tuple[str, ...]]]:
-    """("export", targets) tasks in the order given; the table targets together, where the first is."""
+    """("export", targets) tasks in the order given; the table targets together, where the first is.
+    A target named twice is written once."""
+    targets = list(dict.fromkeys(targets))
     tables = tuple(t for t in targets if get_exporter(t).name in _TABLE_TARGETS)
     tasks = []
     for target in targets:

@@ -363,3 +363,4 @@ def test_table_targets_are_one_task_where_the_first_of_them_is():
         ("export", ("graphml",)), ("export", ("neo4j", "ladybug-db")), ("export", ("gexf",)), ("export", ("vosviewer",))]
     assert tasks(("neo4j", "ladybug", "graphml")) == [("export", ("neo4j", "ladybug")), ("export", ("graphml",))]
     assert tasks(("ttl", "gexf")) == [("export", ("ttl",)), ("export", ("gexf",))]
+    assert tasks(("neo4j", "gexf", "neo4j")) == [("export", ("neo4j",)), ("export", ("gexf",))]
