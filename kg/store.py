@@ -158,8 +158,11 @@ class StoreUpdate:
         with handle:
             old = [(handle.fileno(), span[0], span[1] - span[0])]
             digest = hashlib.sha256()
-            for chunk in _chunks(old):
-                digest.update(chunk)
+            try:
+                for chunk in _chunks(old):
+                    digest.update(chunk)
+            except ValueError:  # the file is shorter now
+                return None
             if digest.hexdigest() != self.old[graph]:
                 return None  # not the block the store holds (the file was replaced or edited)
             new = [part if isinstance(part, bytes) else (self._fd, *part) for part in parts]

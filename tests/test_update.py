@@ -90,18 +90,21 @@ def test_a_changed_graph_whose_old_block_was_edited_is_reloaded_whole(tmp_path):
     """The store patches a changed graph by its difference from the previous graph.nq only when
     that block is still what the store holds (its digest): an edited graph.nq is not trusted."""
     patched = {}
-    for case in ("as written", "edited"):
+    for case in ("as written", "edited", "truncated"):
         work = _seeds(tmp_path / case, SEED_DIGEST, SEED_FEED_1)
         _build(work, "out")
+        nq = work / "out" / "graph.nq"
         if case == "edited":  # co-authorship counts, in the derived graph only
-            nq = work / "out" / "graph.nq"
             nq.write_bytes(nq.read_bytes().replace(b'"1"^^', b'"7"^^'))
+        elif case == "truncated":  # the derived graph (last) cut short
+            nq.write_bytes(nq.read_bytes()[:-1000])
         shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
         patched[case] = _build(work, "out", BuildConfig(targets=(), pages=False, update=True)).stats["store_patched"]
-    assert patched["edited"] == patched["as written"] - 1  # the derived graph: dropped and loaded whole
-    full = _seeds(tmp_path / "full", SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
-    _build(full, "out")
-    assert _store_quads(work / "out") == _store_quads(full / "out")
+        if case != "as written":
+            assert patched[case] == patched["as written"] - 1  # the derived graph: dropped and loaded whole
+            full = _seeds(tmp_path / f"full {case}", SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+            _build(full, "out")
+            assert _store_quads(work / "out") == _store_quads(full / "out")
 
 
 def test_sorted_difference_of_nquads_lines():
