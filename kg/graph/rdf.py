@@ -35,6 +35,7 @@ __all__ = [
     "Minter",
     "generate_quads",
     "generate_triples",
+    "span_lines",
     "triples_from_lines",
     "union_lines",
     "source_graph",
@@ -390,7 +391,7 @@ def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
     size = max(4096, min(1 << 16, MERGE_BUFFER // max(1, len(spans))))
     with open(path, "rb") as handle:
         fd = handle.fileno()
-        streams = [_span_lines(fd, start, end, f" <{iri}> .".encode("utf-8"), size) for iri, start, end in spans]
+        streams = [span_lines(fd, start, end, f" <{iri}> .".encode("utf-8"), size) for iri, start, end in spans]
         previous = None
         for line in heapq.merge(*streams):
             if line != previous:
@@ -398,7 +399,7 @@ def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
                 previous = line
 
 
-def _span_lines(fd: int, start: int, end: int, suffix: bytes, size: int = 1 << 16) -> Iterator[bytes]:
+def span_lines(fd: int, start: int, end: int, suffix: bytes, size: int = 1 << 16) -> Iterator[bytes]:
     """The triple part of each N-Quads line in bytes [start, end) of `fd` (each ends with `suffix`)."""
     cut, rest = len(suffix), b""
     while start < end:
