@@ -13,6 +13,8 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .columns import Columns, columns_of
+
 __all__ = [
     "GENERIC_NOUNS",
     "METHOD_HEADS",
@@ -182,11 +184,12 @@ def _gazetteer_starts() -> dict[str, tuple[int, ...]]:
     return {word: tuple(sorted(ns, reverse=True)) for word, ns in lengths.items()}
 
 
-def _candidate_token(token) -> bool:
-    if token.pos_ in ("NOUN", "PROPN", "ADJ"):
-        return token.is_alpha or _word_like(token.text)
-    if token.pos_ == "VERB" and token.tag_ in ("VBN", "VBG"):
-        return token.is_alpha
+def _candidate_token(c: Columns, i: int) -> bool:
+    pos = c.pos[i]
+    if pos in ("NOUN", "PROPN", "ADJ"):
+        return c.alpha[i] or _word_like(c.text[i])
+    if pos == "VERB" and c.tag[i] in ("VBN", "VBG"):
+        return c.alpha[i]
     return False
 
 
@@ -208,44 +211,45 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
-def _head_label(head) -> str:
-    if head.text.isupper() or any(c.isdigit() for c in head.text):
-        return head.lower_  # acronyms and coined names keep their form ("FSIS", "3D")
-    if len(head.text) > 2 and head.text.endswith("s") and head.text[:-1].isupper():
-        return head.lower_[:-1]  # "GNNs" → "gnn"
-    if head.lower_.endswith("ics"):
-        return head.lower_  # physics, dynamics, statistics: no plural to strip
-    if head.pos_ == "NOUN":
-        lemma = head.lemma_.lower()
-        if lemma == head.lower_ and head.tag_ == "NN" and lemma.endswith("s"):
+def _head_label(c: Columns, head: int) -> str:
+    text, lower = c.text[head], c.lower[head]
+    if text.isupper() or any(ch.isdigit() for ch in text):
+        return lower  # acronyms and coined names keep their form ("FSIS", "3D")
+    if len(text) > 2 and text.endswith("s") and text[:-1].isupper():
+        return lower[:-1]  # "GNNs" → "gnn"
+    if lower.endswith("ics"):
+        return lower  # physics, dynamics, statistics: no plural to strip
+    if c.pos[head] == "NOUN":
+        lemma = c.lemma[head].lower()
+        if lemma == lower and c.tag[head] == "NN" and lemma.endswith("s"):
             lemma = singular(lemma)  # a plural the tagger took for a singular ("Classic algorithms")
         return _DATA_WORDS.get(lemma, lemma)
-    return singular(head.lower_)
+    return singular(lower)
 
 
-def _words(tokens) -> list[list]:
-    """Group tokens into words, gluing tokens written without spaces ("large - scale" → one word)."""
-    words: list[list] = []
+def _words(c: Columns, run: list[int]) -> list[list[int]]:
+    """Group token indices into words, gluing tokens written without spaces ("large - scale" → one word)."""
+    words: list[list[int]] = []
     glue = False
-    for token in tokens:
+    for i in run:
         if glue and words:
-            words[-1].append(token)
+            words[-1].append(i)
         else:
-            words.append([token])
-        glue = not token.whitespace_
+            words.append([i])
+        glue = not c.ws[i]
     return words
 
 
-def _strip_leading(word, previous) -> bool:
+def _strip_leading(c: Columns, word: list[int], previous: int | None) -> bool:
     first = word[0]
-    text = "".join(t.text + t.whitespace_ for t in word).strip().lower()
-    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or first.text in _HYPHENS:
+    text = "".join(c.text[i] + c.ws[i] for i in word).strip().lower()
+    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or c.text[first] in _HYPHENS:
         return True
-    if first.pos_ == "VERB" and first.tag_ == "VBG" and len(word) == 1:
+    if c.pos[first] == "VERB" and c.tag[first] == "VBG" and len(word) == 1:
         return True  # "designing efficient models": a gerund here is the verb of the clause
-    if first.pos_ == "VERB" and first.tag_ == "VBN" and len(word) == 1 and previous is not None:
+    if c.pos[first] == "VERB" and c.tag[first] == "VBN" and len(word) == 1 and previous is not None:
         # "have achieved remarkable success", ", named X": a participle after an auxiliary or a comma
-        return previous.pos_ == "AUX" or previous.text in (",", ";") or previous.lower_ in _NAMING_WORDS
+        return c.pos[previous] == "AUX" or c.text[previous] in (",", ";") or c.lower[previous] in _NAMING_WORDS
     return False
 
 
@@ -257,53 +261,52 @@ def kg_candidates(doc: Doc) -> Doc:
     first word is a participle or a rating adjective, dropped later unless the phrase is a known term); labels are lowercase with the
     head lemmatised, so "Knowledge Neurons" and "knowledge neuron" meet.
     """
-    found: list[tuple[str, int, int]] = []
-    run: list = []
+    c = columns_of(doc, fresh=True)  # the first kg_ component: the others reuse this reading
+    text, lower, ws, pos, n = c.text, c.lower, c.ws, c.pos, c.n
+    found: list[tuple[str, int, int, bool]] = []
+    run: list[int] = []  # token indices
 
     def flush():
         if not run:
             return
-        previous = doc[run[0].i - 1] if run[0].i > 0 else None
-        words = _words(run)
+        previous = run[0] - 1 if run[0] > 0 else None
+        words = _words(c, run)
         run.clear()
-        if previous is not None and previous.text in _HYPHENS and not previous.whitespace_ and words:
+        if previous is not None and text[previous] in _HYPHENS and not ws[previous] and words:
             previous = words[0][-1]
             words.pop(0)  # the tail of a broken compound: "state-of-the-art models" gives no "art model"
-        while words and _strip_leading(words[0], previous):
+        while words and _strip_leading(c, words[0], previous):
             previous = words[0][-1]
             words.pop(0)
-        while words and (words[-1][-1].pos_ not in ("NOUN", "PROPN") or words[-1][-1].text in _HYPHENS):
+        while words and (pos[words[-1][-1]] not in ("NOUN", "PROPN") or text[words[-1][-1]] in _HYPHENS):
             words.pop()
         if not words:
             return
         words = words[-5:]  # the head and its closest modifiers
         head = words[-1][-1]
-        texts = ["".join(t.lower_ + t.whitespace_ for t in w).strip() for w in words]
-        texts[-1] = texts[-1][: len(texts[-1]) - len(head.lower_)] + _head_label(head)
+        texts = ["".join(lower[i] + ws[i] for i in w).strip() for w in words]
+        texts[-1] = texts[-1][: len(texts[-1]) - len(lower[head])] + _head_label(c, head)
         label = " ".join(texts)
         if len(texts) == 1 and (label in GENERIC_NOUNS or len(label) < 3 or texts[0] in _SKIP_MODIFIERS):
             return
-        if not any(c.isalpha() for c in label):
+        if not any(ch.isalpha() for ch in label):
             return
         first = words[0]
         leading = len(words) > 1 and len(first) == 1 and (
-            first[0].tag_ in ("VBN", "VBG", "VBD") or first[0].lower_ in _WEAK_MODIFIERS
+            c.tag[first[0]] in ("VBN", "VBG", "VBD") or lower[first[0]] in _WEAK_MODIFIERS
         )
-        found.append((label, words[0][0].idx, len(texts), leading))
+        found.append((label, c.idx[words[0][0]], len(texts), leading))
 
-    for token in doc:
-        glued_hyphen = (
-            token.text in _HYPHENS and run and not run[-1].whitespace_ and not token.whitespace_ and token.i + 1 < len(doc)
-        )
+    for i in range(n):
+        glued_hyphen = text[i] in _HYPHENS and run and not ws[run[-1]] and not ws[i] and i + 1 < n
         # "zero-shot", "3D": numbers glued to a following word belong to it
         glued_number = (
-            (token.like_num or token.pos_ == "NUM") and not token.whitespace_ and token.i + 1 < len(doc)
-            and (doc[token.i + 1].text == "-" or doc[token.i + 1].is_alpha)
+            (c.num[i] or pos[i] == "NUM") and not ws[i] and i + 1 < n and (text[i + 1] == "-" or c.alpha[i + 1])
         )
-        if token.lower_ in ("et", "al", "al.", "i.e.", "e.g.") or (token.lower_ in _VERB_WORDS and run):
+        if lower[i] in ("et", "al", "al.", "i.e.", "e.g.") or (lower[i] in _VERB_WORDS and run):
             flush()
-        elif glued_hyphen or glued_number or _candidate_token(token):
-            run.append(token)
+        elif glued_hyphen or glued_number or _candidate_token(c, i):
+            run.append(i)
         else:
             flush()
     flush()
@@ -322,83 +325,91 @@ def kg_acronyms(doc: Doc) -> Doc:
     Writes (short, long, proposed) triples; `proposed` is True when the sentence introduces the
     paper's own method ("we propose ... X (ABBR)", "named X (ABBR)").
     """
+    c = columns_of(doc)
+    text, n = c.text, c.n
     found: list[tuple[str, str, bool]] = []
     seen: set[str] = set()
-    for token in doc:
-        if token.text != "(":
+    for i in range(n):
+        if text[i] != "(":
             continue
-        close = next((t for t in doc[token.i + 1 : token.i + 5] if t.text == ")"), None)
+        close = next((k for k in range(i + 1, min(i + 5, n)) if text[k] == ")"), None)
         if close is None:
             continue
-        short = doc[token.i + 1 : close.i].text.strip()
+        short = c.span_text(i + 1, close).strip()
         if not _valid_short_form(short) or short in seen:
             continue
-        window_start = token.i
+        window_start = i
         limit = min(len(short) + 5, len(short) * 2)
         words = 0
         while window_start > 0 and words < limit:
-            prev = doc[window_start - 1]
-            if prev.text in (".", ";", "(", ")", ":", ",") and prev.text != "-":
+            prev = window_start - 1
+            if text[prev] in (".", ";", "(", ")", ":", ",") and text[prev] != "-":
                 break
             window_start -= 1
-            if not prev.is_punct:
+            if not c.punct[prev]:
                 words += 1
-        window = doc[window_start : token.i].text
+        window = c.span_text(window_start, i)
         long = best_long_form(short, window)
         if not long or len(long) <= len(short) or short.lower() in long.lower().split():
             continue
         if len(long.split()) > limit:
             continue
         seen.add(short)
-        context = doc[max(0, window_start - 12) : token.i]
-        proposed = any(t.lemma_.lower() in _PROPOSE_LEMMAS or t.lower_ in _NAMING_WORDS for t in context) and any(
-            t.lower_ in ("we", "our", "this", "named", "called", "dubbed", "termed") for t in context
+        context = range(max(0, window_start - 12), i)
+        proposed = any(c.lemma[k].lower() in _PROPOSE_LEMMAS or c.lower[k] in _NAMING_WORDS for k in context) and any(
+            c.lower[k] in ("we", "our", "this", "named", "called", "dubbed", "termed") for k in context
         )
         found.append((short, long, proposed))
     doc._.kg_acronyms = found
     return doc
 
 
+_NOT_NAMES = frozenset({"a", "an", "the", "new", "novel", "method", "model", "framework", "two", "types", "of", ",", "and"})
+
+
 @Language.component("kg_named", assigns=["doc._.kg_named"])
 def kg_named(doc: Doc) -> Doc:
     """Names the paper gives its own method: "we present Muse", "named RELIANT", "namely X and Y"."""
+    c = columns_of(doc)
+    text, lower, n = c.text, c.lower, c.n
     found: list[str] = []
-    for token in doc:
-        trigger = token.lower_ in _NAMING_WORDS or (
-            token.lemma_.lower() in _PROPOSE_LEMMAS and any(t.lower_ == "we" for t in doc[max(0, token.i - 3) : token.i])
+    for i in range(n):
+        trigger = lower[i] in _NAMING_WORDS or (
+            c.lemma[i].lower() in _PROPOSE_LEMMAS and any(lower[k] == "we" for k in range(max(0, i - 3), i))
         )
         if not trigger:
             continue
-        for cand in doc[token.i + 1 : token.i + 8]:
-            if cand.lower_ in ("a", "an", "the", "new", "novel", "method", "model", "framework", "two", "types", "of", ",", "and"):
+        for k in range(i + 1, min(i + 8, n)):
+            if lower[k] in _NOT_NAMES:
                 continue
-            text = cand.text
-            if is_name_shaped(text) or (
-                cand.pos_ == "PROPN" and text[:1].isupper() and text.isalpha() and len(text) > 2 and cand.i > token.i + 0
-                and not doc[cand.i + 1 : cand.i + 2].text[:1].isupper()
+            name = text[k]
+            if is_name_shaped(name) or (
+                c.pos[k] == "PROPN" and name[:1].isupper() and name.isalpha() and len(name) > 2
+                and not c.span_text(k + 1, k + 2)[:1].isupper()
             ):
-                if text not in found:
-                    found.append(text)
-                nxt = doc[cand.i + 1 : cand.i + 3]
-                if len(nxt) == 2 and nxt[0].lower_ in ("and", "or") and is_name_shaped(nxt[1].text) and nxt[1].text not in found:
-                    found.append(nxt[1].text)
+                if name not in found:
+                    found.append(name)
+                if k + 2 < n and lower[k + 1] in ("and", "or") and is_name_shaped(text[k + 2]) and text[k + 2] not in found:
+                    found.append(text[k + 2])
             break
     doc._.kg_named = found
     return doc
 
 
-def _dataset_name_token(token) -> bool:
-    return bool(token.text) and (is_name_shaped(token.text) or token.text[:1].isupper() and token.is_alpha)
+def _dataset_name_token(c: Columns, i: int) -> bool:
+    text = c.text[i]
+    return bool(text) and (is_name_shaped(text) or text[:1].isupper() and c.alpha[i])
 
 
 @Language.component("kg_datasets", assigns=["doc._.kg_datasets"])
 def kg_datasets(doc: Doc) -> Doc:
     """Dataset and benchmark names: the gazetteer, "<Name> dataset|benchmark", lists before such a
     word ("ImageNet-1K, COCO2017, and ADE20K benchmarks"), and "<score> on <Name>"."""
+    c = columns_of(doc)
+    text, lowered, n = c.text, c.lower, c.n
     found: list[str] = []
     gazetteer = dataset_gazetteer()
     starts = _gazetteer_starts()
-    lowered = [t.lower_ for t in doc]
     covered: set[int] = set()
 
     def add(name: str) -> None:
@@ -407,76 +418,69 @@ def kg_datasets(doc: Doc) -> Doc:
 
     # 1. gazetteer: distinctive names anywhere, plain words only before a dataset word
     i = 0
-    while i < len(doc):
+    while i < n:
         match = None
-        for n in starts.get(lowered[i], ()):  # only names starting with this word, longest first
-            if i + n > len(lowered):
+        for size in starts.get(lowered[i], ()):  # only names starting with this word, longest first
+            if i + size > n:
                 continue
-            key = tuple(lowered[i : i + n])
+            key = tuple(lowered[i : i + size])
             if key in gazetteer:
-                match = (n, gazetteer[key])
+                match = (size, gazetteer[key])
                 break
         if match:
-            n, canonical = match
-            printed = doc[i : i + n].text
-            distinctive = any(c.isdigit() for c in printed) or any(c.isupper() for c in printed[1:])
-            next_word = lowered[i + n] if i + n < len(doc) else ""
+            size, canonical = match
+            printed = c.span_text(i, i + size)
+            distinctive = any(ch.isdigit() for ch in printed) or any(ch.isupper() for ch in printed[1:])
+            next_word = lowered[i + size] if i + size < n else ""
             if distinctive or next_word in _DATASET_WORDS:
                 add(canonical)
-                covered.update(range(i, i + n))
-            i += n
+                covered.update(range(i, i + size))
+            i += size
         else:
             i += 1
     # 2. "<Names> dataset(s)|benchmark(s)", walking left across lists
-    for token in doc:
-        if token.lower_ not in _DATASET_WORDS:
+    for i in range(n):
+        if lowered[i] not in _DATASET_WORDS:
             continue
-        j = token.i - 1
+        j = i - 1
         names: list[str] = []
-        current: list = []
+        current: list[int] = []
         while j >= 0:
-            t = doc[j]
-            if t.i in covered:
+            if j in covered:
                 current = []
                 j -= 1
                 continue
-            if _dataset_name_token(t) or (t.text == "-" and current):
-                current.insert(0, t)
-            elif t.text == "," or t.lower_ in ("and", "or"):
+            if _dataset_name_token(c, j) or (text[j] == "-" and current):
+                current.insert(0, j)
+            elif text[j] == "," or lowered[j] in ("and", "or"):
                 if current:
-                    names.append(_span_text(current))
+                    names.append(_words_text(c, current))
                     current = []
-                if j > 0 and (doc[j - 1].text == "," or doc[j - 1].lower_ in ("and", "or")):
-                    pass
             else:
                 break
             j -= 1
         if current:
-            names.append(_span_text(current))
+            names.append(_words_text(c, current))
         for name in reversed(names):
             if _plausible_dataset(name):
                 add(name)
     # 3. "<number>% <metric> on <Name>"
-    for token in doc:
-        if token.lower_ != "on" or token.i + 1 >= len(doc):
+    for i in range(n):
+        if lowered[i] != "on" or i + 1 >= n:
             continue
-        before = doc[max(0, token.i - 4) : token.i]
-        if not any(t.like_num or t.text == "%" for t in before):
+        if not any(c.num[k] or text[k] == "%" for k in range(max(0, i - 4), i)):
             continue
-        nxt = doc[token.i + 1]
-        if nxt.lower_ == "the" and token.i + 2 < len(doc):
-            nxt = doc[token.i + 2]
-        if is_name_shaped(nxt.text) and nxt.i not in covered:
-            add(nxt.text)
+        k = i + 1
+        if lowered[k] == "the" and i + 2 < n:
+            k = i + 2
+        if is_name_shaped(text[k]) and k not in covered:
+            add(text[k])
     doc._.kg_datasets = found
     return doc
 
 
-def _span_text(tokens) -> str:
-    out = ""
-    for t in tokens:
-        out += t.text + t.whitespace_
-    return out.strip()
+def _words_text(c: Columns, indices: list[int]) -> str:
+    return "".join(c.text[i] + c.ws[i] for i in indices).strip()
 
 
 def _plausible_dataset(name: str) -> bool:

@@ -76,3 +76,24 @@ def test_lemmatizer_without_a_stock_lemmatizer_says_so():
     component = nlp.add_pipe("kg_lemmatizer")
     with pytest.raises(ValueError, match="no lemmatizer to memoise"):
         component(nlp.make_doc("x"))
+
+
+def test_the_memo_lemmatizer_asks_an_index_of_sets(pipelines):
+    _, memo = pipelines
+    stock = memo.get_pipe("lemmatizer").stock
+    index = stock.lookups.get_table("lemma_index")
+    assert index and all(isinstance(words, frozenset) for words in index.values())
+    # the other tables are the model's own
+    assert stock.lookups.get_table("lemma_exc") is not None
+
+
+def test_loading_other_rules_relearns_which_words_start_a_multi_token_rule(pipelines):
+    _, memo = pipelines
+    ruler = memo.get_pipe("attribute_ruler")
+    other = spacy.blank("en").add_pipe("attribute_ruler")
+    other.add([[{"LOWER": "foo"}, {"LOWER": "bar"}]], {"LEMMA": "foobar"})
+    copy = MemoAttributeRuler(memo.vocab, "copy", ruler.ruler.patterns)
+    assert not copy._contextual(memo.make_doc("foo bar"))
+    copy.from_bytes(other.to_bytes())
+    assert copy._contextual(memo.make_doc("foo bar"))
+    assert copy._contextual(memo.make_doc("let 's go"))  # spaCy's from_bytes adds to the rules it had
