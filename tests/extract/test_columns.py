@@ -2,7 +2,11 @@
 
 import pytest
 
-from kg.extract.columns import Columns, columns_of
+import gc
+import weakref
+
+from kg.extract import columns as columns_module
+from kg.extract.columns import Columns, columns_of, release
 from kg.extract.pipeline import load_pipeline
 from kg.errors import ModelError
 
@@ -50,3 +54,16 @@ def test_columns_are_shared_until_a_fresh_reading(nlp):
     assert columns_of(nlp("Another text.")) is not first
     doc[3].tag_ = "VB"  # an annotation changed between two passes
     assert columns_of(doc, fresh=True).tag[3] == "VB"
+
+
+def test_shared_columns_keep_no_doc_or_vocabulary_alive(nlp):
+    doc = nlp("We train large models on ImageNet.")
+    columns_of(doc, fresh=True)
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None
+    assert columns_module._STRINGS.store is None
+    assert columns_module._STRINGS  # strings cached for the next Doc, until the pass ends
+    release()
+    assert not columns_module._STRINGS
