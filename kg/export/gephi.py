@@ -44,7 +44,8 @@ _GEXF_NS = {
 def _plain(value):
     kind = type(value)  # the common cases first: millions of calls
     if kind is str:
-        return _XML_INVALID.sub("", value)
+        # every character _XML_INVALID drops is unprintable: most text needs no substitution
+        return value if value.isprintable() else _XML_INVALID.sub("", value)
     if kind is int or kind is float or kind is bool:
         return value
     if isinstance(value, (list, tuple, set)):
@@ -72,11 +73,34 @@ def _xml_ids(nids) -> dict:
     return cleaned
 
 
+class _Records:
+    """`_record` for the nodes or edges of one graph, in the order the graph gives them.
+
+    Consecutive edges (those of one paper) mostly share one `sources` list object (build_graph
+    shares equal lists): its text is made once per run of edges, not once per edge."""
+
+    def __init__(self):
+        self.last_list, self.last_text = None, None
+
+    def __call__(self, data: dict, fill: str, fallback: str) -> dict:
+        """The attributes written for one node or edge: None left out, `fill` (label, type) never empty."""
+        attrs = {}
+        for key, value in data.items():
+            if value is None:
+                continue
+            if type(value) is list:
+                if value is not self.last_list:
+                    self.last_list, self.last_text = value, _plain(value)
+                attrs[key] = self.last_text
+            else:
+                attrs[key] = _plain(value)
+        attrs[fill] = attrs.get(fill) or fallback
+        return attrs
+
+
 def _record(data: dict, fill: str, fallback: str) -> dict:
     """The attributes written for one node or edge: None left out, `fill` (label, type) never empty."""
-    attrs = {k: _plain(v) for k, v in data.items() if v is not None}
-    attrs[fill] = attrs.get(fill) or fallback
-    return attrs
+    return _Records()(data, fill, fallback)
 
 
 def _unify(pairs: Iterable[tuple[str, type]], forced_float=()) -> dict[str, type]:
@@ -347,16 +371,18 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
             parts.append(f"{head}>{text(value)}</data>" if value else head + " />")
 
     def nodes():
+        record = _Records()
         for nid, attrs in graph.nodes(data=True):
             parts = [f'\n    <node id="{attr(ids[nid])}">']
-            data(parts, "node", _record(attrs, "label", ids[nid]))
+            data(parts, "node", record(attrs, "label", ids[nid]))
             parts.append("\n    </node>")
             yield "".join(parts)
 
     def edges():
+        record = _Records()
         for i, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
             parts = [f'\n    <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="e{i}">']
-            data(parts, "edge", _record(attrs, "type", _plain(str(key))))
+            data(parts, "edge", record(attrs, "type", _plain(str(key))))
             parts.append("\n    </edge>")
             yield "".join(parts)
 
@@ -432,16 +458,18 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
         parts.append(f"\n        </attvalues>\n      </{tag}>")
 
     def nodes():
+        record = _Records()
         for nid, data in graph.nodes(data=True):
-            attrs = {k: _cast(v, node_types[k]) for k, v in _record(data, "label", ids[nid]).items()}
+            attrs = {k: _cast(v, node_types[k]) for k, v in record(data, "label", ids[nid]).items()}
             parts: list[str] = []
             element(parts, "node", f'\n      <node id="{attr(ids[nid])}" label="{attr(str(attrs.pop("label")))}"', "node", node_types, attrs)
             yield "".join(parts)
 
     def edges():
+        record = _Records()
         for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
             key = _plain(str(key))
-            attrs = {k: _cast(val, edge_types[k]) for k, val in _record(data, "type", key).items()}
+            attrs = {k: _cast(val, edge_types[k]) for k, val in record(data, "type", key).items()}
             head = f'\n      <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="{i}" label="{attr(str(attrs.pop("type")))}"'
             attrs.pop("label", None)  # the relation is the label
             if "weight" in attrs:
