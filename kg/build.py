@@ -237,16 +237,13 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
 _SHARED: tuple | None = None
 
 
-# Targets written from one set of property tables (kg.export.property_graph.graph_tables): one task
-# writes them all, so the tables are made once and let go as soon as the last of them is written.
-_TABLE_TARGETS = frozenset({"neo4j", "ladybug", "ladybug-db"})
-
-
 def _export_tasks(targets) -> list[tuple[str, tuple[str, ...]]]:
     """("export", targets) tasks in the order given; the table targets together, where the first is.
     A target named twice is written once."""
     targets = list(dict.fromkeys(targets))
-    tables = tuple(t for t in targets if get_exporter(t).name in _TABLE_TARGETS)
+    # targets written from one set of property tables (graph_tables): one task writes them all, so
+    # the tables are made once and let go as soon as the last of them is written
+    tables = tuple(t for t in targets if get_exporter(t).reads_tables)
     tasks = []
     for target in targets:
         if target not in tables:

@@ -317,11 +317,15 @@ def load():
 @click.option("--isql", default="isql-vt", show_default=True, help="Virtuoso's isql client (isql-vt in Debian).")
 @click.option("--server-dir", default=None, help="The shard folder as the server sees it (default: DIR's absolute path).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Parallel rdf_loader_run() sessions.")
-def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_dir, jobs):
+@click.option("--prune/--no-prune", default=True, show_default=True,
+              help="Drop this knowledge graph's source graphs the manifest no longer lists (deleted sources).")
+def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_dir, jobs, prune):
     """Bulk-load the N-Quads shards of DIR (from `kg export nquads-shards`; DIR or DIR/nquads holds
     manifest.json) into a running Virtuoso with ld_add, rdf_loader_run() and checkpoint.
 
-    The graphs in the manifest are replaced. The shard folder must be in the server's DirsAllowed.
+    The graphs in the manifest are replaced; with --prune (the default), source graphs under the
+    manifest's <base>source/ that it no longer lists (deleted sources) are dropped, and nothing
+    else is touched. The shard folder must be in the server's DirsAllowed.
     Prints every file's status from DB.DBA.load_list; exit 1 when a file failed or a graph's quad
     count differs from the manifest.
 
@@ -331,7 +335,7 @@ def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_di
 
     try:
         result = load_virtuoso(shard_dir, host=host, port=port, user=user, password=password, isql=isql,
-                               server_dir=server_dir, jobs=jobs)
+                               server_dir=server_dir, jobs=jobs, prune=prune)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
     for status in result.files:
@@ -339,6 +343,9 @@ def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_di
     if not result.ok:
         raise click.ClickException("; ".join(result.problems))
     click.echo(f"{result.quads} quads in {len(result.found)} graphs loaded in {result.seconds:.1f} s", err=True)
+    if result.dropped:
+        click.echo(f"graphs of deleted sources dropped: {len(result.dropped)} ("
+                   + ", ".join(f"<{g}>" for g in result.dropped) + ")", err=True)
 
 
 def main():

@@ -367,3 +367,10 @@ def test_table_targets_are_one_task_where_the_first_of_them_is():
     assert tasks(("neo4j", "ladybug", "graphml")) == [("export", ("neo4j", "ladybug")), ("export", ("graphml",))]
     assert tasks(("ttl", "gexf")) == [("export", ("ttl",)), ("export", ("gexf",))]
     assert tasks(("neo4j", "gexf", "neo4j")) == [("export", ("neo4j",)), ("export", ("gexf",))]
+
+
+def test_exporters_say_whether_they_read_the_property_tables():
+    from kg.export import exporter_names, get_exporter
+
+    readers = sorted(name for name in exporter_names() if get_exporter(name).reads_tables)
+    assert readers == ["ladybug", "ladybug-db", "neo4j"]

@@ -25,20 +25,22 @@ class Exporter:
     """A registered export target: `write(corpus, out_dir, base, graph=None) -> paths written`.
 
     `graph` is the corpus's `build_graph` graph when the caller has it already (kg build does), so
-    graph-based targets do not rebuild it each."""
+    graph-based targets do not rebuild it each. `reads_tables`: the target is written from
+    kg.export.property_graph.graph_tables, which kg build then makes once for all such targets."""
 
     name: str
     description: str
     write: Callable
+    reads_tables: bool = False
 
 
 _EXPORTERS: dict[str, Exporter] = {}
 
 
-def register_exporter(name: str, description: str, *aliases: str):
+def register_exporter(name: str, description: str, *aliases: str, reads_tables: bool = False):
     def decorate(write):
         for key in (name, *aliases):
-            _EXPORTERS[key] = Exporter(name, description, write)
+            _EXPORTERS[key] = Exporter(name, description, write, reads_tables)
         return write
 
     return decorate

@@ -321,12 +321,12 @@ def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
     return str(db_path)
 
 
-@register_exporter("ladybug", "LadybugDB (Kùzu fork): schema.cypher, COPY CSVs, copy.cypher, README → ladybug/")
+@register_exporter("ladybug", "LadybugDB (Kùzu fork): schema.cypher, COPY CSVs, copy.cypher, README → ladybug/", reads_tables=True)
 def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
     return write_ladybug(corpus, out_dir, graph)
 
 
-@register_exporter("ladybug-db", f"LadybugDB files as `ladybug`, plus the database itself → ladybug/{DATABASE_FILE}")
+@register_exporter("ladybug-db", f"LadybugDB files as `ladybug`, plus the database itself → ladybug/{DATABASE_FILE}", reads_tables=True)
 def _write_db(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
     written = write_ladybug(corpus, out_dir, graph)
     folder = Path(out_dir) / SUBDIR

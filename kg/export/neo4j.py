@@ -272,6 +272,6 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
     return written + write_texts(folder, texts)
 
 
-@register_exporter("neo4j", "Neo4j: neo4j-admin import CSVs, load.cypher (LOAD CSV), constraints, README → neo4j/")
+@register_exporter("neo4j", "Neo4j: neo4j-admin import CSVs, load.cypher (LOAD CSV), constraints, README → neo4j/", reads_tables=True)
 def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
     return write_neo4j(corpus, out_dir, graph)

@@ -137,11 +137,14 @@ class _OpenShard:
         return Shard(path.name, self.quads, len(data), hashlib.sha256(data).hexdigest(), tuple(self.graphs.items()))
 
 
-def write_manifest(out_dir, shards: Iterable[Shard], max_quads: int = DEFAULT_MAX_QUADS) -> list[str]:
+def write_manifest(out_dir, shards: Iterable[Shard], max_quads: int = DEFAULT_MAX_QUADS,
+                   source_graph_prefix: str | None = None) -> list[str]:
     """Write ``manifest.json`` for `shards` (from one or several ``write_shards`` calls) into `out_dir`,
     then remove shard files of an earlier build that it does not list; returns the paths written.
 
-    The manifest is written last: it is the commit point a loader reads.
+    The manifest is written last: it is the commit point a loader reads. `source_graph_prefix`
+    (``<base>source/``) says which graphs of a store belong to this knowledge graph's sources:
+    a loader drops those the manifest does not list (sources deleted since the last load).
     """
     out = Path(out_dir)
     shards = sorted(shards, key=lambda s: s.file)
@@ -155,6 +158,7 @@ def write_manifest(out_dir, shards: Iterable[Shard], max_quads: int = DEFAULT_MA
         "max_quads": max_quads,
         "quads": sum(s.quads for s in shards),
         "graphs": len(graphs),
+        **({"source_graph_prefix": source_graph_prefix} if source_graph_prefix else {}),
         "shards": [{"file": s.file, "quads": s.quads, "bytes": s.bytes, "sha256": s.sha256,
                     "graphs": dict(s.graphs)} for s in shards],
     }
@@ -200,7 +204,7 @@ def write_nquads_shards(corpus: Corpus, out_dir, base: str = DEFAULT_BASE,
     quads = _source_and_derived(generate_quads(corpus, base), Minter(base).iri("graph", "derived"), derived)
     shards = write_shards(quads, shard_dir, max_quads)
     shards += write_shards(derived, shard_dir, max_quads, prefix="derived", split_graphs=True)
-    return write_manifest(shard_dir, shards, max_quads)
+    return write_manifest(shard_dir, shards, max_quads, source_graph_prefix=Minter(base).iri("source", "").value)
 
 
 @register_exporter("nquads-shards", "gzip N-Quads shards (a source's graph never split) + manifest.json → nquads/")

@@ -60,6 +60,7 @@ class LoadResult:
     expected: dict[str, int]
     found: dict[str, int]
     seconds: float
+    dropped: tuple[str, ...] = ()  # source graphs in the store the manifest no longer lists, removed
 
     @property
     def quads(self) -> int:
@@ -129,7 +130,7 @@ def _check_files(folder: Path, manifest: dict) -> None:
 
 def load_virtuoso(shard_dir, *, host: str = "localhost", port: int = 1111, user: str = "dba", password: str = "dba",
                   isql: str = "isql-vt", server_dir: str | None = None, jobs: int = 1,
-                  timeout: float | None = None) -> LoadResult:
+                  timeout: float | None = None, prune: bool = True) -> LoadResult:
     """Bulk-load the shards of `shard_dir` into the Virtuoso at `host`:`port`, replacing their graphs.
 
     Parameters
@@ -147,6 +148,10 @@ def load_virtuoso(shard_dir, *, host: str = "localhost", port: int = 1111, user:
         Parallel ``rdf_loader_run()`` sessions (Virtuoso's advice: one per core).
     timeout : float, optional
         Seconds each isql call may take.
+    prune : bool
+        Drop the graphs under the manifest's ``source_graph_prefix`` (``<base>source/``) that it
+        does not list: the sources deleted since the last load. Graphs outside that prefix are
+        never touched; a manifest without the prefix (written before it was recorded) prunes nothing.
 
     Returns
     -------
@@ -157,8 +162,8 @@ def load_virtuoso(shard_dir, *, host: str = "localhost", port: int = 1111, user:
     Notes
     -----
     Each graph of the manifest is emptied before the load, so a rebuilt source replaces its old
-    facts; graphs not in the manifest (a deleted source) are left alone. Quads are counted with one
-    scan of DB.DBA.RDF_QUAD.
+    facts, and (with `prune`) a deleted source's graph goes, as ``kg build --update`` does in its
+    own store. Quads are counted with one scan of DB.DBA.RDF_QUAD.
     """
     folder = _find_shards(shard_dir)
     manifest = read_manifest(folder)
@@ -172,10 +177,12 @@ def load_virtuoso(shard_dir, *, host: str = "localhost", port: int = 1111, user:
     conn = dict(host=host, port=port, user=user, password=password, isql=isql, timeout=timeout)
 
     started = time.perf_counter()
+    prefix = manifest.get("source_graph_prefix") if prune else None
+    dropped = _graphs_under(prefix, conn) - set(expected) if prefix else set()
     # log_enable(3, 1): no transaction log, autocommit per row — the bulk loader's own mode; the
     # checkpoint below makes it durable
     queue = ["log_enable(3, 1);"]
-    graphs = sorted(expected)
+    graphs = sorted(set(expected) | dropped)
     for i in range(0, len(graphs), _CLEAR_BATCH):
         ids = ", ".join(f"iri_to_id({_sql_string(g)}, 0)" for g in graphs[i:i + _CLEAR_BATCH])
         queue.append(f"DELETE FROM DB.DBA.RDF_QUAD WHERE G IN ({ids});")
@@ -197,7 +204,15 @@ def load_virtuoso(shard_dir, *, host: str = "localhost", port: int = 1111, user:
     counts = run_isql("SELECT 'kg' || chr(9) || cast(count(*) AS varchar) || chr(9) || id_to_iri(G) "
                       "FROM DB.DBA.RDF_QUAD GROUP BY G;\n", **conn)
     found = {graph: int(n) for n, *parts in counts if (graph := "\t".join(parts)) in expected}
-    return LoadResult(statuses, expected, found, seconds)
+    return LoadResult(statuses, expected, found, seconds, tuple(sorted(dropped)))
+
+
+def _graphs_under(prefix: str, conn: dict) -> set[str]:
+    """The graphs of the store whose IRI starts with `prefix` (compared here: a SQL LIKE pattern
+    would read "%" and "_" in an IRI as wildcards)."""
+    rows = run_isql("SELECT 'kg' || chr(9) || id_to_iri(G) FROM (SELECT DISTINCT G FROM DB.DBA.RDF_QUAD) AS graphs;\n",
+                    **conn)
+    return {graph for (graph,) in rows if graph.startswith(prefix)}
 
 
 def _run_loaders(jobs: int, conn: dict) -> None:

@@ -173,6 +173,47 @@ def test_reload_replaces_the_graphs(virtuoso, shards):
     assert count_quads(virtuoso) == (manifest["quads"], 4)
 
 
+def _insert(conn, graph: str) -> None:
+    sparql_rows(conn, f'INSERT DATA {{ GRAPH <{graph}> {{ <{BASE}s> <{BASE}p> "from elsewhere" }} }}')
+
+
+def _quads_in(conn, graph: str) -> int:
+    rows = sparql_rows(conn, f'SELECT (CONCAT("kg\\t", STR(COUNT(*))) AS ?row) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}')
+    return int(rows[0][0])
+
+
+@needs_virtuoso
+@pytest.mark.model
+def test_a_deleted_sources_graph_is_dropped_and_no_other_graph(virtuoso, shards):
+    manifest = read_manifest(shards)
+    assert manifest["source_graph_prefix"] == f"{BASE}source/"
+    load_virtuoso(shards, **virtuoso)
+    # a source of an earlier load, deleted since ("%" and "_" are no wildcards), and a graph of someone else
+    deleted, other = f"{BASE}source/old_100%25.txt", "http://other.example/graph"
+    _insert(virtuoso, deleted)
+    _insert(virtuoso, other)
+
+    kept = load_virtuoso(shards, prune=False, **virtuoso)
+    assert kept.problems == [] and kept.dropped == ()
+    assert count_quads(virtuoso) == (manifest["quads"] + 1, 5)
+
+    path = shards / "manifest.json"
+    text = path.read_text(encoding="utf-8")
+    try:  # a manifest written before the prefix was recorded prunes nothing
+        path.write_text(json.dumps({k: v for k, v in manifest.items() if k != "source_graph_prefix"}), encoding="utf-8")
+        assert load_virtuoso(shards, **virtuoso).dropped == ()
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["load", "virtuoso", str(shards), "--host", virtuoso["host"],
+                                      "--port", str(virtuoso["port"]), "--isql", virtuoso["isql"]])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f"graphs of deleted sources dropped: 1 (<{deleted}>)\n")
+    assert count_quads(virtuoso) == (manifest["quads"], 4)
+    assert _quads_in(virtuoso, deleted) == 0 and _quads_in(virtuoso, other) == 1
+    sparql_rows(virtuoso, f"CLEAR GRAPH <{other}>")
+
+
 @needs_virtuoso
 @pytest.mark.model
 def test_failed_files_are_errors(virtuoso, tmp_path):
