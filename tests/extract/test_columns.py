@@ -67,3 +67,12 @@ def test_shared_columns_keep_no_doc_or_vocabulary_alive(nlp):
     assert columns_module._STRINGS  # strings cached for the next Doc, until the pass ends
     release()
     assert not columns_module._STRINGS
+
+
+def test_models_run_on_numpy_blas_and_leave_the_current_backend_alone(nlp):
+    from thinc.api import NumpyOps, get_current_ops
+
+    ops = {node.ops.use_blis for name in ("tok2vec", "tagger") for node in nlp.get_pipe(name).model.walk()}
+    assert ops == {False}  # numpy's BLAS, not thinc's BLIS
+    current = get_current_ops()
+    assert type(current) is NumpyOps and current.use_blis  # the process default is unchanged
