@@ -147,7 +147,7 @@ class MemoAttributeRuler:
 
     def from_bytes(self, data, **kwargs):
         self.ruler.from_bytes(data, **kwargs)
-        self._learn(self.ruler.patterns)  # the loaded rules replace the old ones
+        self._learn(self.ruler.patterns)  # the rules it has now (spaCy adds the loaded ones to its own)
         return self
 
 
