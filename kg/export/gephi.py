@@ -74,7 +74,8 @@ def _xml_ids(nids) -> dict:
 
 
 class _Records:
-    """`_record` for the nodes or edges of one graph, in the order the graph gives them.
+    """The attributes written for the nodes or the edges of one graph, asked in the order the graph
+    gives them (one instance per pass).
 
     Consecutive edges (those of one paper) mostly share one `sources` list object (build_graph
     shares equal lists): its text is made once per run of edges, not once per edge."""
@@ -96,11 +97,6 @@ class _Records:
                 attrs[key] = _plain(value)
         attrs[fill] = attrs.get(fill) or fallback
         return attrs
-
-
-def _record(data: dict, fill: str, fallback: str) -> dict:
-    """The attributes written for one node or edge: None left out, `fill` (label, type) never empty."""
-    return _Records()(data, fill, fallback)
 
 
 def _unify(pairs: Iterable[tuple[str, type]], forced_float=()) -> dict[str, type]:
@@ -187,12 +183,13 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
     ids = _xml_ids(graph.nodes)
     node_types, edge_types = _node_types(graph), _edge_types(graph)
     out = nx.MultiDiGraph()
+    node_record, edge_record = _Records(), _Records()
     for nid, data in graph.nodes(data=True):
-        attrs = _record(data, "label", ids[nid])
+        attrs = node_record(data, "label", ids[nid])
         out.add_node(ids[nid], **{k: _cast(v, node_types[k]) for k, v in attrs.items()})
     for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
         key = _plain(str(key))
-        attrs = {k: _cast(val, edge_types[k]) for k, val in _record(data, "type", key).items()}
+        attrs = {k: _cast(val, edge_types[k]) for k, val in edge_record(data, "type", key).items()}
         if edge_keys == "types":
             attrs["label"] = attrs.pop("type")
             out.add_edge(ids[u], ids[v], key=key, **attrs)

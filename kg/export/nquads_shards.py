@@ -201,10 +201,11 @@ def write_nquads_shards(corpus: Corpus, out_dir, base: str = DEFAULT_BASE,
     """
     shard_dir = Path(out_dir) / SHARD_DIR
     derived: list[Quad] = []
-    quads = _source_and_derived(generate_quads(corpus, base), Minter(base).iri("graph", "derived"), derived)
+    minter = Minter(base)
+    quads = _source_and_derived(generate_quads(corpus, base), minter.iri("graph", "derived"), derived)
     shards = write_shards(quads, shard_dir, max_quads)
     shards += write_shards(derived, shard_dir, max_quads, prefix="derived", split_graphs=True)
-    return write_manifest(shard_dir, shards, max_quads, source_graph_prefix=Minter(base).iri("source", "").value)
+    return write_manifest(shard_dir, shards, max_quads, source_graph_prefix=minter.iri("source", "").value)
 
 
 @register_exporter("nquads-shards", "gzip N-Quads shards (a source's graph never split) + manifest.json → nquads/")
