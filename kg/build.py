@@ -20,8 +20,9 @@ import networkx as nx
 
 from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
 from .export.atomic import atomic_open
+from .export.ladybug import SUBDIR as LADYBUG_SUBDIR, keep_databases
 from .export.property_graph import tables_memo
-from .errors import KgError
+from .errors import KgError, NothingFoundError
 from .gcpause import paused_gc, trim_heap
 from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
 from .graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
@@ -113,7 +114,10 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
 
     `progress(stage, done, total)` is called as entries are extracted. Raises InputError for a
     missing input path, ModelError when no spaCy pipeline is installed and KgError when another
-    build is writing `out`; bad content never raises but ends in the report.
+    build is writing `out`; bad content never raises but ends in the report. When the inputs hold no
+    entry at all (an empty folder, only files that are not paper documents, only rejects), raises
+    NothingFoundError before anything is written: `out` (outputs, store, cache) is left as it was,
+    and not created when it did not exist.
 
     Examples
     --------
@@ -125,12 +129,16 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         get_exporter(target)  # an unknown target fails before any work
     engine = get_engine(config.engine, config.scheduler)
     out = Path(out)
+    # read before `out` is touched: inputs with no entry must not replace a good build
+    read = read_inputs(inputs, config.format, config.limits)
+    if not read.entries:
+        raise NothingFoundError(_nothing_found(inputs, out), read.skipped, read.problems)
+    skipped = {file for file, _ in read.skipped}
+    files = [file for file in iter_input_files(inputs) if file not in skipped]  # the files read
     out.mkdir(parents=True, exist_ok=True)
     state = out / STATE_DIR
     state.mkdir(exist_ok=True)
     with _lock(state / "lock", out):
-        files = iter_input_files(inputs)
-        read = read_inputs(inputs, config.format, config.limits)
         entries = list(read.entries)
         done = 0
 
@@ -153,6 +161,14 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
             return _resolve_and_write(inputs, out, config, state, files, parts, stats)
 
 
+def _nothing_found(inputs, out: Path) -> str:
+    """The one-line message of a build that found no entry: the inputs, and what became of `out`."""
+    names = [str(given) for given in inputs]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    kept = "left as it was" if out.exists() else "not created"
+    return f"no paper entries found in {shown or 'no input'}; {out}/ {kept}"
+
+
 def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, files, parts: list,
                        stats: dict) -> BuildResult:
     """Everything after extraction: resolve, graph, and every output through the staging folder.
@@ -160,7 +176,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     read, entries, extractions = parts
     parts.clear()
     corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
-    n_entries, problems = len(entries), read.problems
+    n_entries, problems, skipped = len(entries), read.problems, read.skipped
     del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
     trim_heap()
     corpus = Corpus(
@@ -196,7 +212,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
             graph = build_graph(corpus)
             with _side_outputs(tasks, 0, (corpus, stage, config.base, graph)) as side:
                 side_written = [path for paths in side for path in paths]
-        report = build_report(corpus, graph, n_entries, files)
+        report = build_report(corpus, graph, n_entries, files, skipped)
         written = [*papers_jsonl, *write_graph_json(graph, stage / "graph.json"), *corpus_json, *rdf, *side_written]
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
@@ -347,6 +363,8 @@ def _commit(stage: Path, out: Path, written: list[str]) -> list[str]:
     for item in sorted(stage.iterdir()):
         target = out / item.name
         if target.is_dir() and not target.is_symlink():
+            if item.name == LADYBUG_SUBDIR and item.is_dir():
+                keep_databases(target, item)  # a database the user edited there is kept, and said so
             os.replace(target, stage / f".old-{item.name}")  # removed with the staging folder
         elif item.is_dir() and (target.exists() or target.is_symlink()):
             target.unlink()  # a file where the new build writes a folder

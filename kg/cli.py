@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import KgError
+from .errors import KgError, NothingFoundError
 
 __all__ = ["cli", "main"]
 
@@ -51,9 +51,11 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
 
     Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl, report.json, the
     default export set and the maps collaboration.html, institutions.html, topics.html; OUT/.kg/ keeps
-    the extraction cache and the Oxigraph store for `--update`. Exit status: 0 when every entry is in the
-    graph, 3 when the build finished but some entries or files were rejected (see report.json),
-    1 on a fatal error.
+    the extraction cache and the Oxigraph store for `--update`. Files that are not paper documents
+    (code, configuration, binaries, kg's own outputs) are skipped and listed in report.json. Exit
+    status: 0 when every entry is in the graph, 3 when the build finished but some entries or files
+    were rejected (see report.json), 1 on a fatal error, or when the inputs hold no paper entry at
+    all (then OUT is left as it was).
 
     Example: kg build seeds --out exports
     """
@@ -92,6 +94,16 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
 
     try:
         result = run_build(list(inputs), out, config, progress=progress)
+    except NothingFoundError as exc:
+        if not quiet:  # no report.json is written: what was seen instead goes to stderr
+            _echo_rejected({"file": p.file, "line": p.line, "reason": p.reason} for p in exc.problems if p.severity == "error")
+            if exc.skipped:
+                click.echo(_skipped_summary(exc.skipped) + ":", err=True)
+                for file, reason in exc.skipped[:_SKIPPED_SHOWN]:
+                    click.echo(f"  {file}: {reason}", err=True)
+                if len(exc.skipped) > _SKIPPED_SHOWN:
+                    click.echo(f"  … and {len(exc.skipped) - _SKIPPED_SHOWN} more", err=True)
+        raise click.ClickException(str(exc)) from None
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -101,14 +113,32 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
     if not quiet:
         nodes = ", ".join(f"{n} {k}" for k, n in report["nodes"].items())
         click.echo(f"{report['papers']} papers from {report['inputs']['entries']} entries in {report['inputs']['files']} files: {nodes}", err=True)
-        for problem in report["rejected"]:
-            where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
-            click.echo(f"rejected: {where}: {problem['reason']}", err=True)
+        _echo_rejected(report["rejected"])
+        if report["skipped"]:
+            click.echo(f"{_skipped_summary([(s['file'], s['reason']) for s in report['skipped']])} "
+                       f"(see {out}/report.json)", err=True)
         stats = result.stats
         click.echo(f"extracted {stats['texts_extracted']} texts, reused {stats['texts_reused']}; "
                    f"store: {stats['store_changed']} of {stats['store_graphs']} graphs changed, {stats['store_removed']} removed", err=True)
         click.echo(f"wrote {len(result.written)} files in {out}/ (report: {out}/report.json)", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
+
+
+_SKIPPED_SHOWN = 10  # skipped files listed when a build found nothing (no report.json says which)
+
+
+def _echo_rejected(rejected) -> None:
+    for problem in rejected:
+        where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
+        click.echo(f"rejected: {where}: {problem['reason']}", err=True)
+
+
+def _skipped_summary(skipped) -> str:
+    """The summary line, e.g. "skipped 3 files and 1 folder that are not paper documents"."""
+    folders = sum(1 for file, _ in skipped if file.endswith("/"))
+    counts = [(len(skipped) - folders, "file"), (folders, "folder")]
+    what = " and ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
+    return f"skipped {what} " + ("that is not a paper document" if len(skipped) == 1 else "that are not paper documents")
 
 
 @cli.command()

@@ -69,10 +69,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """What a reader returns for one file."""
+    """What a reader returns for one file (or read_inputs for many)."""
 
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...] = ()
+    # (file, reason) of what was not read because it is not a paper document (kg.ingest.skip)
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

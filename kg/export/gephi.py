@@ -4,12 +4,19 @@ Attributes keep their types (ints, floats, booleans); lists are joined with "; "
 left out; text is stripped of characters XML 1.0 cannot hold. Edge `weight` is always a float, as
 Gephi reads it. Streamed: one pass over the graph finds each attribute's type, a second has
 ElementTree serialize a batch of nodes or edges at a time, so neither a converted copy of the graph
-nor the XML tree is held. The bytes are those networkx's writers give for `generate_gephi_graph`.
+nor the XML tree is held. The bytes are those networkx's writers give for `generate_gephi_graph`
+(GraphML: plus `directed="false"`, which networkx does not write).
+
+Co-authorship and topic co-occurrence (kg.graph.build.UNDIRECTED_EDGE_TYPES) are undirected edges
+in a directed graph, as both formats allow: GEXF `type="undirected"`, GraphML `directed="false"`.
+Gephi reads such a mixed graph; networkx's readers refuse one, so `read_gephi` reads these files
+back for networkx.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import re
 from collections import Counter
@@ -22,13 +29,13 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXF
 from networkx.readwrite.graphml import GraphML
 
-from ..graph.build import build_graph
+from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
 from ..model import Corpus
 from . import register_exporter
 from .atomic import atomic_open
 
 __all__ = ["generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
-           "LIST_SEPARATOR"]
+           "read_gephi", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "; "
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -167,8 +174,8 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
         The knowledge graph.
     edge_keys : "ids" or "types"
         "ids": edges are keyed e0, e1, … (unique GraphML edge ids) and keep their relation in `type`.
-        "types": edges stay keyed by relation and carry it as `label` (GEXF reserves `type` for
-        directed/undirected).
+        "types": edges stay keyed by relation and carry it as `label`; `type` is GEXF's own edge
+        type, "undirected" on the symmetric relations (UNDIRECTED_EDGE_TYPES), else absent.
 
     Examples
     --------
@@ -192,6 +199,8 @@ def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.M
         attrs = {k: _cast(val, edge_types[k]) for k, val in edge_record(data, "type", key).items()}
         if edge_keys == "types":
             attrs["label"] = attrs.pop("type")
+            if attrs["label"] in UNDIRECTED_EDGE_TYPES:
+                attrs["type"] = "undirected"
             out.add_edge(ids[u], ids[v], key=key, **attrs)
         else:
             out.add_edge(ids[u], ids[v], key=f"e{i}", **attrs)
@@ -326,7 +335,8 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     """The knowledge graph as GraphML, in chunks of UTF-8 bytes.
 
     Each attribute has one `<key>`: ids d0, d1, … in order of first use (node keys first), listed
-    last first, as networkx writes them; edges have ids e0, e1, … and their relation in `type`.
+    last first, as networkx writes them; edges have ids e0, e1, … and their relation in `type`;
+    those of the symmetric relations (UNDIRECTED_EDGE_TYPES) are `directed="false"`.
 
     Examples
     --------
@@ -378,8 +388,10 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     def edges():
         record = _Records()
         for i, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
-            parts = [f'\n    <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="e{i}">']
-            data(parts, "edge", record(attrs, "type", _plain(str(key))))
+            attrs = record(attrs, "type", _plain(str(key)))
+            undirected = ' directed="false"' if attrs["type"] in UNDIRECTED_EDGE_TYPES else ""
+            parts = [f'\n    <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="e{i}"{undirected}>']
+            data(parts, "edge", attrs)
             parts.append("\n    </edge>")
             yield "".join(parts)
 
@@ -404,7 +416,9 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     """The knowledge graph as GEXF 1.2draft, in chunks of UTF-8 bytes.
 
     Nodes carry `label`, edges their relation as `label` and `weight` as XML attributes; the rest
-    are `<attvalue>`s, the edge's relation also as `networkx_key`, as networkx writes them.
+    are `<attvalue>`s, the edge's relation also as `networkx_key`, as networkx writes them. The
+    graph's default edge type is directed; the symmetric relations' edges (UNDIRECTED_EDGE_TYPES)
+    are `type="undirected"`.
 
     Examples
     --------
@@ -467,10 +481,13 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
         for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
             key = _plain(str(key))
             attrs = {k: _cast(val, edge_types[k]) for k, val in record(data, "type", key).items()}
-            head = f'\n      <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="{i}" label="{attr(str(attrs.pop("type")))}"'
+            relation = str(attrs.pop("type"))
+            head = f'\n      <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="{i}" label="{attr(relation)}"'
             attrs.pop("label", None)  # the relation is the label
             if "weight" in attrs:
                 head += f' weight="{attr(str(attrs.pop("weight")))}"'
+            if relation in UNDIRECTED_EDGE_TYPES:
+                head += ' type="undirected"'
             attrs["networkx_key"] = key
             parts: list[str] = []
             element(parts, "edge", head, "edge", edge_kinds, attrs)
@@ -494,6 +511,32 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     head = _lines(iter([meta]), 1)
     graph_attrib = {"defaultedgetype": "directed", "mode": "static", "name": ""}
     yield from _container("gexf", _GEXF_NS, itertools.chain(head, _container("graph", graph_attrib, graph_part, 1)), 0)
+
+
+_UNDIRECTED_MARK = {
+    ".graphml": re.compile(rb'(<edge [^>]*?) directed="false"'),
+    ".gexf": re.compile(rb'(<edge [^>]*?) type="undirected"'),
+}
+
+
+def read_gephi(path) -> nx.DiGraph:
+    """Read a graph.graphml or graph.gexf kg wrote into a networkx graph (GraphML: a MultiDiGraph;
+    GEXF: what `networkx.read_gexf` gives, a MultiDiGraph when two edges join one pair).
+
+    networkx's readers refuse a graph that mixes directed and undirected edges ("directed=false
+    edge found in directed graph"); here the undirected edges are read as networkx's directed ones,
+    once per pair, from the smaller id to the larger, as in `kg.graph.build.build_graph`. Their
+    relation (GraphML `type`, GEXF `label`) says they are undirected (UNDIRECTED_EDGE_TYPES).
+    For networkx, graph.json (kg.build.read_graph_json) is the simpler input.
+    """
+    path = Path(path)
+    if path.suffix not in _UNDIRECTED_MARK:
+        raise ValueError(f"not a .graphml or .gexf file: {path}")
+    # an attribute value holds no raw ">" and element text no raw "<": "<edge " starts a tag
+    data = io.BytesIO(_UNDIRECTED_MARK[path.suffix].sub(rb"\1", path.read_bytes()))
+    if path.suffix == ".graphml":
+        return nx.read_graphml(data, force_multigraph=True)
+    return nx.read_gexf(data)
 
 
 def _write(chunks: Iterable[bytes], path) -> list[str]:

@@ -3,18 +3,27 @@
 OUT/ladybug/ gets schema.cypher (CREATE NODE TABLE / CREATE REL TABLE with typed columns), one CSV
 per table, copy.cypher (COPY … FROM the CSVs), queries.cypher and a README. `create_ladybug_database`
 runs both scripts into a database file; the `ladybug-db` target also writes OUT/ladybug/graph.lbdb.
+
+A database is something a user may load, query and edit, so kg never deletes one silently: beside
+each database it writes, `graph.lbdb.sha256` records its digest (sha256sum's format). A database
+kg is about to replace that has no such record, or no longer matches it (changed since, or open:
+a `.wal` beside it), is kept as `graph.lbdb.bak-N` and one warning line names it
+(`create_ladybug_database`, and `keep_databases` for kg build, which replaces the whole folder).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 from pathlib import Path
 
 from ..errors import KgError
-from ..graph.build import build_graph
+from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
 from ..model import Corpus
 from . import register_exporter
+from .atomic import atomic_open
 from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
@@ -26,11 +35,13 @@ from .property_graph import (
     write_texts,
 )
 
-__all__ = ["write_ladybug", "create_ladybug_database", "generate_schema_cypher", "generate_copy_cypher",
-           "LADYBUG_TYPES", "DATABASE_FILE"]
+__all__ = ["write_ladybug", "create_ladybug_database", "keep_databases", "database_state", "generate_schema_cypher",
+           "generate_copy_cypher", "LADYBUG_TYPES", "DATABASE_FILE", "STAMP_SUFFIX"]
 
 LADYBUG_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "string[]": "STRING[]"}
 DATABASE_FILE = "graph.lbdb"  # LadybugDB keeps a database in one file (plus a .wal while it is open)
+STAMP_SUFFIX = ".sha256"  # graph.lbdb.sha256: the digest of the database as kg wrote it
+_log = logging.getLogger(__name__)
 SUBDIR = "ladybug"
 FROM_COLUMN, TO_COLUMN = "from_id", "to_id"
 CSV_OPTIONS = "HEADER=true, DELIM=',', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false"
@@ -111,7 +122,8 @@ def _rel_rows(table: RelTable, delimiter: str):
 
 def generate_readme(node_tables, rel_tables, delimiter: str) -> str:
     counts = "\n".join(f"| `{node_file(t.label)}` | node table `{t.label}` | {len(t.rows)} |" for t in node_tables)
-    rel_counts = "\n".join(f"| `{rel_file(t.type)}` | rel table `{t.type}` ({t.start} → {t.end}) | {len(t.rows)} |"
+    rel_counts = "\n".join(f"| `{rel_file(t.type)}` | rel table `{t.type}` ({t.start} "
+                           f"{'— ' + t.end + ', undirected' if t.type in UNDIRECTED_EDGE_TYPES else '→ ' + t.end}) | {len(t.rows)} |"
                            for t in rel_tables)
     queries = "\n\n".join(f"**{q.name}** — {q.description}\n\n```cypher\n{q.text}\n```" for q in CYPHER_QUERIES)
     shown = repr(delimiter) if delimiter.isprintable() else f"U+{ord(delimiter):04X}"
@@ -132,6 +144,10 @@ LadybugDB is the maintained fork of Kùzu: an embedded graph database queried wi
   read with their declared types and arrays split on {shown}. File names are relative: run it from
   this folder. Files with line breaks inside quoted cells are read with `PARALLEL=false`.
 * `queries.cypher` — the example queries below.
+* `{DATABASE_FILE}.sha256` (with `kg export ladybug-db`) — the digest of `{DATABASE_FILE}` as kg wrote it.
+  kg replaces a database silently only while it still has that digest: one you changed (or opened
+  read-write: LadybugDB rewrites the file on closing; `read_only=True` does not) or that kg did not
+  write is kept as `{DATABASE_FILE}.bak-N` by the next export or build, with one line saying so.
 
 Cells are CSV-injection safe: a text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage
 return or `'` carries one extra leading `'` (drop it to get the original text).
@@ -177,9 +193,11 @@ while result.has_next():
     print(result.get_next())
 ```
 
-Symmetric relationships (`CO_AUTHOR`, `CO_OCCURS`) are stored once, from the smaller id to the
-larger: match them without a direction. The queries are in the Cypher subset that LadybugDB and
-Neo4j 5 share: the same text is in the Neo4j export's README.
+`HAS_AUTHOR` has `position`, the place in the byline counted from 1 (the first author is 1).
+`CO_AUTHOR` and `CO_OCCURS` are undirected: a LadybugDB rel table has a direction, so each pair is
+stored once, from the smaller id to the larger, and that direction means nothing. Match them without
+a direction, `(a)-[:CO_AUTHOR]-(b)`. The queries are in the Cypher subset that LadybugDB and Neo4j 5
+share: the same text is in the Neo4j export's README.
 
 {queries}
 """
@@ -250,27 +268,146 @@ def _absolute_files(statement: str, folder: Path) -> str:
 def _remove_database(path: Path) -> None:
     import shutil
 
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
-    elif path.exists():
+    elif path.exists() or path.is_symlink():
         path.unlink()
-    wal = path.with_name(path.name + ".wal")
-    if wal.exists():
-        wal.unlink()
+    for extra in (_wal(path), _stamp(path)):
+        if extra.exists() or extra.is_symlink():
+            extra.unlink()
+
+
+def _wal(db: Path) -> Path:
+    return db.with_name(db.name + ".wal")
+
+
+def _stamp(db: Path) -> Path:
+    return db.with_name(db.name + STAMP_SUFFIX)
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_stamp(db: Path, digest: str) -> str:
+    """`db`.sha256 in sha256sum's format (`sha256sum -c graph.lbdb.sha256` checks it)."""
+    with atomic_open(_stamp(db)) as handle:
+        handle.write(f"{digest}  {db.name}\n")
+    return str(_stamp(db))
+
+
+def database_state(db) -> str:
+    """What a database file is to kg: "missing"; "kg" (as kg wrote it: its digest is the one in
+    `db`.sha256, and no .wal is beside it); "changed" (kg wrote it, but it changed since or is open:
+    opening it read-write counts, LadybugDB rewrites the file when it closes); "foreign" (no
+    readable digest beside it, or not a plain file: kg did not write it)."""
+    db = Path(db)
+    if not (db.exists() or db.is_symlink()):
+        return "missing"
+    try:
+        recorded = _stamp(db).read_text(encoding="ascii").split()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return "foreign"
+    if db.is_symlink() or not db.is_file():
+        return "foreign"
+    if _wal(db).exists() or _digest(db) != recorded:
+        return "changed"
+    return "kg"
+
+
+_BACKUP = re.compile(r"\.bak-([0-9]+)$")
+
+
+def _backups(db_name: str, folder: Path) -> list[str]:
+    """Names of the kept databases (`db_name`.bak-N) in `folder`, without their .wal files."""
+    if not folder.is_dir():
+        return []
+    prefix = db_name + ".bak-"
+    return sorted(n for n in os.listdir(folder) if n.startswith(prefix) and n[len(prefix):].isdigit())
+
+
+def _set_aside(db: Path, folder: Path, *others: Path) -> Path:
+    """Move the database `db` (and its .wal) to `folder`/NAME.bak-N, N one more than the highest
+    in `folder` and `others`; its digest record goes (it no longer describes anything). Returns
+    the new path."""
+    taken = [int(_BACKUP.search(n).group(1)) for f in (folder, *others) for n in _backups(db.name, f)]
+    backup = folder / f"{db.name}.bak-{max(taken, default=0) + 1}"
+    os.replace(db, backup)
+    if _wal(db).exists():
+        os.replace(_wal(db), _wal(backup))
+    if _stamp(db).exists():
+        _stamp(db).unlink()
+    return backup
+
+
+def _kept_line(state: str, db: Path, backup: Path) -> str:
+    why = "was not written by kg" if state == "foreign" else "changed since kg wrote it"
+    return f"{db} {why}: kept as {backup}"
+
+
+def _warn(line: str) -> None:
+    # a warning on the `kg.export.ladybug` logger: with no logging configured (the kg command),
+    # Python prints it on stderr as this one line
+    _log.warning(line)
+
+
+def keep_databases(old_folder, new_folder) -> list[str]:
+    """Keep the databases in `old_folder` (OUT/ladybug) that replacing it by `new_folder` (the
+    staged ladybug/ of a build) would delete; kg build's commit calls it just before that.
+
+    * Databases kept earlier (`graph.lbdb.bak-N`, with a .wal) move into `new_folder` unchanged.
+    * `graph.lbdb` not written by kg, or changed since (`database_state`), moves into
+      `new_folder` as the next `graph.lbdb.bak-N`: "OUT/ladybug/graph.lbdb changed since kg wrote
+      it: kept as OUT/ladybug/graph.lbdb.bak-1".
+    * `graph.lbdb` as kg wrote it goes with the old folder: silently when `new_folder` holds a new
+      database, else with a line saying so (the build wrote no database: target `ladybug`, not
+      `ladybug-db`); it is the previous graph's, and `kg export ladybug-db` makes this one's.
+
+    Each line is logged as a warning and returned; paths are named as they will be after the
+    move (in `old_folder`). Does nothing when `old_folder` is not a folder (or is a symlink).
+    """
+    old, new = Path(old_folder), Path(new_folder)
+    if not old.is_dir() or old.is_symlink():
+        return []
+    new.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for name in _backups(DATABASE_FILE, old):
+        if not (new / name).exists():
+            os.replace(old / name, new / name)
+            if _wal(old / name).exists():
+                os.replace(_wal(old / name), _wal(new / name))
+    db = old / DATABASE_FILE
+    state = database_state(db)
+    if state in ("changed", "foreign"):
+        backup = _set_aside(db, new, old)
+        lines.append(_kept_line(state, db, old / backup.name))
+    elif state == "kg" and database_state(new / DATABASE_FILE) == "missing":
+        lines.append(f"removed {db}: made from the previous graph and unchanged since; "
+                     "this build wrote no database (`kg export ladybug-db` makes one)")
+    for line in lines:
+        _warn(line)
+    return lines
 
 
 def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
     """Create a LadybugDB database at `db_path` from the files `write_ladybug` wrote.
 
     Runs `schema.cypher` then `copy.cypher` (CSV paths made absolute) into a new database built
-    beside `db_path` and renamed over it when complete, so a failed load leaves the old one.
+    beside `db_path` and renamed over it when complete, so a failed load leaves the old one; then
+    records its digest in `db_path`.sha256. An old database at `db_path` is replaced silently only
+    when it is as kg wrote it (`database_state` "kg"); otherwise it is kept as `db_path`.bak-N
+    (the next free N) and a warning is logged naming it.
 
     Parameters
     ----------
     out_dir : path
         The folder holding schema.cypher, copy.cypher and the CSVs (or the export folder above it).
     db_path : path
-        The database file to create; an existing one is replaced.
+        The database file to create; an existing one is replaced (or kept aside, as above).
     buffer_pool_size : int
         Bytes of LadybugDB buffer pool; 0 leaves the library default (most of the memory).
 
@@ -316,8 +453,13 @@ def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
         _remove_database(tmp)
         raise
     database.close()
+    digest = _digest(tmp)
+    state = database_state(db_path)
+    if state in ("changed", "foreign"):
+        _warn(_kept_line(state, db_path, _set_aside(db_path, db_path.parent)))
     _remove_database(db_path)
     os.replace(tmp, db_path)
+    _write_stamp(db_path, digest)
     return str(db_path)
 
 
@@ -330,4 +472,5 @@ def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
 def _write_db(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
     written = write_ladybug(corpus, out_dir, graph)
     folder = Path(out_dir) / SUBDIR
-    return written + [create_ladybug_database(folder, folder / DATABASE_FILE)]
+    database = create_ladybug_database(folder, folder / DATABASE_FILE)
+    return written + [database, str(_stamp(Path(database)))]

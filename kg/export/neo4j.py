@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..graph.build import build_graph
+from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
 from ..model import Corpus
 from . import register_exporter
 from .property_graph import (
@@ -111,6 +111,10 @@ def generate_load_cypher(node_tables, rel_tables, delimiter: str = ";", url_pref
         )
     parts.append("// Relationships")
     for table in rel_tables:
+        if table.type in UNDIRECTED_EDGE_TYPES:
+            # (no comment line may end in ";": a script's statements are the lines that do)
+            parts.append(f"// {table.type} is undirected: one relationship per pair, from the smaller id to the larger,\n"
+                         f"// whose direction means nothing: match it as (a)-[:{table.type}]-(b)")
         parts.append(
             f"LOAD CSV WITH HEADERS FROM '{url_prefix}{rel_file(table.type)}' AS row\n"
             f"CALL {{\n  WITH row\n"
@@ -143,8 +147,8 @@ def generate_readme(node_tables, rel_tables, delimiter: str) -> str:
     nodes = " \\\n  ".join(f"--nodes={node_file(t.label)}" for t in node_tables)
     rels = " \\\n  ".join(f"--relationships={rel_file(t.type)}" for t in rel_tables)
     counts = "\n".join(f"| `{node_file(t.label)}` | `:{t.label}` | {len(t.rows)} |" for t in node_tables)
-    rel_counts = "\n".join(f"| `{rel_file(t.type)}` | `(:{t.start})-[:{t.type}]->(:{t.end})` | {len(t.rows)} |"
-                           for t in rel_tables)
+    rel_counts = "\n".join(f"| `{rel_file(t.type)}` | `(:{t.start})-[:{t.type}]-{'' if t.type in UNDIRECTED_EDGE_TYPES else '>'}"
+                           f"(:{t.end})` | {len(t.rows)} |" for t in rel_tables)
     queries = "\n\n".join(
         f"**{q.name}** — {q.description}\n\n```cypher\n{q.text}\n```" for q in CYPHER_QUERIES
     )
@@ -167,9 +171,11 @@ Files written by `kg export neo4j`. Every file is UTF-8 CSV with a header row, `
 
 Every node has `id` (unique per label; the same string as in `papers.jsonl` and `graph.json`), `name`
 (what the node is called: a paper's title, an author's name, a topic's words) and `sources`
-(`file:line` of the digest entries it comes from). Symmetric relationships (`CO_AUTHOR`,
-`CO_OCCURS`) are stored once, from the smaller id to the larger: match them without a direction,
-`(a)-[:CO_AUTHOR]-(b)`.
+(`file:line` of the digest entries it comes from). `HAS_AUTHOR` has `position`, the place in the
+byline counted from 1 (the first author is 1). `CO_AUTHOR` and `CO_OCCURS` are undirected, but Neo4j
+has no undirected relationships: each pair is stored once, from the smaller id to the larger, and
+that direction means nothing. Match them without a direction, `(a)-[:CO_AUTHOR]-(b)`; a directed
+pattern such as `(a)-[:CO_AUTHOR]->(b)` finds only the pairs where `a` has the smaller id.
 
 ## Spreadsheet-safe cells
 

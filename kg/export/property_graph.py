@@ -362,7 +362,7 @@ CYPHER_QUERIES: tuple[CypherQuery, ...] = (
     CypherQuery(
         "author-papers", "Papers of an author, newest first, with the place in the byline (1 = first).",
         "MATCH (p:Paper)-[r:HAS_AUTHOR]->(a:Author {name: $author})\n"
-        "RETURN p.id AS paper, p.title AS title, p.year AS year, r.position + 1 AS position\n"
+        "RETURN p.id AS paper, p.title AS title, p.year AS year, r.position AS position\n"
         "ORDER BY year DESC, paper",
         {"author": "D Dai"},
     ),

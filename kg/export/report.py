@@ -1,5 +1,5 @@
-"""report.json: counts by node and edge type, warnings, rejected entries, unmatched institutions and
-acronyms read in context."""
+"""report.json: counts by node and edge type, warnings, rejected entries, files skipped as not paper
+documents, unmatched institutions and acronyms read in context."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ def _problem(p: Problem) -> dict:
     return {"file": p.file, "line": p.line, "reason": p.reason}
 
 
-def build_report(corpus: Corpus, graph, entries_read: int, files: list[str]) -> dict:
-    """The build report as plain data. Deterministic: no timestamps, no absolute paths added."""
+def build_report(corpus: Corpus, graph, entries_read: int, files: list[str], skipped=()) -> dict:
+    """The build report as plain data. Deterministic: no timestamps, no absolute paths added.
+
+    `files` are the files read; `skipped` the (file, reason) pairs of what was not read because it
+    is not a paper document (kg.ingest.skip): listed, sorted, under "skipped", never as rejects."""
     nodes = Counter(data["type"] for _, data in graph.nodes(data=True))
     edges = Counter(key for _, _, key in graph.edges(keys=True))
     problems = sorted(corpus.problems, key=lambda p: (p.file, p.line or 0, p.reason))
@@ -38,6 +41,7 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str]) -> 
         "edges": dict(sorted(edges.items())),
         "rejected": [_problem(p) for p in problems if p.severity == "error"],
         "warnings": [_problem(p) for p in problems if p.severity != "error"],
+        "skipped": [{"file": file, "reason": reason} for file, reason in sorted(set(skipped))],
         "institutions_unmatched": unmatched,
         "institutions_read_in_context": in_context,
     }

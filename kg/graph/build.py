@@ -13,7 +13,7 @@ from ..extract.zh import zh_label
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 
-__all__ = ["build_graph", "NODE_TYPES", "EDGE_TYPES", "node_id", "COOCCURRENCE_TOPICS"]
+__all__ = ["build_graph", "NODE_TYPES", "EDGE_TYPES", "UNDIRECTED_EDGE_TYPES", "node_id", "COOCCURRENCE_TOPICS"]
 
 NODE_TYPES = ("Paper", "Author", "Institution", "Topic", "Method", "Dataset", "Code", "Category")
 # relation type → (source node type, target node type); edges are keyed by relation type
@@ -31,6 +31,10 @@ EDGE_TYPES = {
     "BROADER": ("Topic", "Topic"),  # "semantic segmentation" → "segmentation" (kg.extract.hierarchy)
     "BROADER_CATEGORY": ("Topic", "Category"),  # a root topic → the arXiv category of most of its papers
 }
+# Symmetric relations: stored once per pair, from the smaller node id to the larger; the direction
+# means nothing. Each export marks them undirected where its format can (GEXF, GraphML), and graph.json
+# lists them in its graph attributes ("undirected_edge_types").
+UNDIRECTED_EDGE_TYPES = ("CO_AUTHOR", "CO_OCCURS")
 # Topic co-occurrence links count only each paper's strongest topics: weaker ones add noise and
 # grow the edge count quadratically.
 COOCCURRENCE_TOPICS = 5
@@ -53,16 +57,19 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """Build the knowledge graph of a resolved corpus.
 
     Every node has `type`, `label` and `sources` (sorted "file:line" strings); every edge has
-    `type` (also its key) and `sources`. Symmetric relations (CO_AUTHOR, CO_OCCURS) are stored once,
-    from the smaller node id to the larger, with `weight` = number of papers.
+    `type` (also its key) and `sources`. HAS_AUTHOR's `position` is the place in the byline counted
+    from 1 (the first author is 1), as in every output. Symmetric relations (UNDIRECTED_EDGE_TYPES:
+    CO_AUTHOR, CO_OCCURS) are stored once, from the smaller node id to the larger, with `weight` =
+    number of papers; the graph attribute `undirected_edge_types` names them.
 
     Examples
     --------
     >>> from kg.model import Corpus
-    >>> build_graph(Corpus((), (), ())).number_of_nodes()
-    0
+    >>> g = build_graph(Corpus((), (), ()))
+    >>> g.number_of_nodes(), g.graph
+    (0, {'undirected_edge_types': ['CO_AUTHOR', 'CO_OCCURS']})
     """
-    g = nx.MultiDiGraph()
+    g = nx.MultiDiGraph(undirected_edge_types=list(UNDIRECTED_EDGE_TYPES))
     # sources and papers are gathered in lists (a set per edge costs three times the memory, and a
     # big corpus has a million edges), made sorted and unique at the end
     node_sources: dict[str, list[str]] = defaultdict(list)
@@ -109,7 +116,8 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
         author_ids = []
         for a in paper.authorships:
             add_node(a.author_id, "Author", names.get(a.author_id, a.printed), srcs)
-            add_edge(pid, a.author_id, "HAS_AUTHOR", srcs, position=a.position, printed=a.printed)
+            # the model counts from 0 (kg.model.Authorship); every output counts from 1
+            add_edge(pid, a.author_id, "HAS_AUTHOR", srcs, position=a.position + 1, printed=a.printed)
             paper_count[a.author_id].add(pid)
             author_ids.append(a.author_id)
         for ref in paper.institutions:

@@ -145,11 +145,14 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
     names = corpus_index["authors"]
     for a in paper.authorships:
         person = minter.entity(a.author_id)
-        signature = minter.iri("paper", *paper.id.split(":", 1), "authorship", str(a.position))
+        # the byline place counted from 1, in kgo:position and in the IRI (…/authorship/1 is the
+        # first author); the model counts from 0
+        position = str(a.position + 1)
+        signature = minter.iri("paper", *paper.id.split(":", 1), "authorship", position)
         yield Triple(p, _t("dcterms:creator"), person)
         yield Triple(p, _t("kgo:hasAuthorship"), signature)
         yield Triple(signature, RDF_TYPE, _t("kgo:Authorship"))
-        yield Triple(signature, _t("kgo:position"), Literal(str(a.position), datatype=XSD_INTEGER))
+        yield Triple(signature, _t("kgo:position"), Literal(position, datatype=XSD_INTEGER))
         yield Triple(signature, _t("kgo:printedName"), _lit(a.printed))
         yield Triple(signature, _t("kgo:author"), person)
         if raw_affiliation:

@@ -1,5 +1,10 @@
 """Ingest: read input files into Entry records, one registered reader per format.
 
+A file is read (a reader claims it on evidence of its format), rejected (it looks like a paper
+document but cannot be read: a Problem with file and line) or skipped (plainly not a paper document:
+code, configuration, binaries, kg's own outputs; a (file, reason) pair in ReadResult.skipped). The
+rule is in kg.ingest.skip.
+
 >>> from kg.ingest import read_inputs
 >>> result = read_inputs(["seeds"])            # doctest: +SKIP
 """
@@ -22,19 +27,25 @@ from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
+from .skip import detection_text, skipped_binary, skipped_by_content, skipped_by_name, skipped_folder
 from .surrogates import clean_result
 
-__all__ = ["read_inputs", "read_file", "iter_input_files", "register_reader", "get_reader", "reader_names", "Limits"]
+__all__ = ["read_inputs", "read_file", "iter_input_files", "scan_inputs", "register_reader", "get_reader",
+           "reader_names", "Limits"]
 
 
-def iter_input_files(inputs) -> list[str]:
-    """Every file named by `inputs` (files, or folders walked recursively), as the user would spell it.
+def scan_inputs(inputs) -> tuple[list[str], list[tuple[str, str]]]:
+    """(every file named by `inputs`, the folders not walked with the reason): files given, or found by
+    walking the folders given, as the user would spell them.
 
-    Hidden files and folders are skipped; order is sorted, so builds are deterministic. A folder that
-    cannot be listed is returned too, for read_file to report. Raises InputError for a path that does
+    Hidden files and folders are left out unlisted; folders that are plainly not documents (a kg build's
+    output folder, a virtual environment…: kg.ingest.skip.skipped_folder) are listed as "folder/" with
+    the reason and not walked. Order is sorted, so builds are deterministic. A folder that cannot be
+    listed is returned among the files, for read_file to report. Raises InputError for a path that does
     not exist.
     """
     files: list[str] = []
+    folders: list[tuple[str, str]] = []
 
     def unlisted(error: OSError) -> None:
         files.append(error.filename)
@@ -43,6 +54,11 @@ def iter_input_files(inputs) -> list[str]:
         path = Path(given)
         if path.is_dir():
             for root, dirs, names in os.walk(path, onerror=unlisted):
+                reason = skipped_folder(root, dirs, names)
+                if reason is not None:
+                    folders.append((_printable(root).rstrip("/") + "/", reason))
+                    dirs[:] = []
+                    continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith("."):
@@ -51,7 +67,12 @@ def iter_input_files(inputs) -> list[str]:
             files.append(str(given))
         else:
             raise InputError(f"{given}: no such file or folder")
-    return sorted(dict.fromkeys(files))
+    return sorted(dict.fromkeys(files)), sorted(dict.fromkeys(folders))
+
+
+def iter_input_files(inputs) -> list[str]:
+    """The files of scan_inputs(inputs): every file a build looks at (read_file may still skip some)."""
+    return scan_inputs(inputs)[0]
 
 
 def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -> ReadResult:
@@ -62,16 +83,29 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     entries are kept). How the bytes were decoded, when not plain UTF-8, comes back as warnings, and
     so does a lone surrogate a reader decoded from an escape (``\\ud800`` in JSON or YAML): it is
     replaced with U+FFFD, since no output could encode it (see kg.ingest.surrogates).
+    A file that is plainly not a paper document (kg.ingest.skip) is neither read nor a Problem: it
+    comes back in `skipped` with the reason, with a forced `format` too.
     Raises FormatError for an unknown `format` name.
     """
     reader = get_reader(format) if format is not None else None
+    # before opening: a 1 GB PDF is not a file over the size limit (a name that is not UTF-8 is
+    # reported by _read_bytes, whatever it ends with)
+    reason = skipped_by_name(path) if path == _printable(path) else None
+    if reason is not None:
+        return ReadResult((), (), ((path, reason),))
     data, problem = _read_bytes(path, limits)
     if problem is not None:
         return ReadResult((), (problem,))
     try:
         decoded = decode_text(data)
     except DecodeError as exc:
+        binary = skipped_binary(path, str(exc)) if str(exc).startswith("binary data") else None
+        if binary is not None:
+            return ReadResult((), (), ((path, binary),))
         return ReadResult((), (Problem(path, None, f"cannot decode: {exc}"),))
+    reason = skipped_by_content(decoded.text)
+    if reason is not None:
+        return ReadResult((), (), ((path, reason),))
     notes = tuple(Problem(path, line, reason, "warning") for line, reason in decoded.notes)
     result = clean_result(_parse(decoded.text, path, reader))
     entries, too_long = _within_limits(result.entries, path, limits)
@@ -128,7 +162,7 @@ def _parse(text: str, path: str, reader) -> ReadResult:
     name = reader.name if reader is not None else "format detection"
     try:
         if reader is None:
-            format, _ = detect_format(text)
+            format, _ = detect_format(detection_text(text, path))
             if format is None:
                 names = ", ".join(reader_names())
                 return ReadResult((), (Problem(path, 1, f"no reader recognises this file (formats: {names})"),))
@@ -163,13 +197,15 @@ def read_inputs(inputs, format: str | None = None, limits: Limits = Limits()) ->
     """Read every file under `inputs`; entries in file then position order, problems collected.
 
     `limits` caps the size of a file and the length of an entry (see Limits); what exceeds them is
-    reported as a Problem, never raised.
+    reported as a Problem, never raised. What is not a paper document is in `skipped`, sorted.
     """
     if format is not None:
         get_reader(format)  # fail early on an unknown name
     entries, problems = [], []
-    for path in iter_input_files(inputs):
+    files, skipped = scan_inputs(inputs)
+    for path in files:
         result = read_file(path, format, limits)
         entries.extend(result.entries)
         problems.extend(result.problems)
-    return ReadResult(tuple(entries), tuple(problems))
+        skipped.extend(result.skipped)
+    return ReadResult(tuple(entries), tuple(problems), tuple(sorted(skipped)))

@@ -54,24 +54,42 @@ def _looks_like_record(obj) -> bool:
     )
 
 
+# an arXiv identifier as the snapshot prints it, version optional
+_SNAPSHOT_ID_RE = re.compile(r"^(?:\d{3,4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})(?:v\d+)?$")
+
+
+def _evidence(obj) -> int:
+    """2: a snapshot record (an arXiv ``id``, a ``title``, authors); 1: a paper record whose id is no
+    arXiv id (the reader keeps it without one); 0: no paper record."""
+    if not (_looks_like_record(obj) and isinstance(obj.get("title"), str) and obj["title"].strip()):
+        return 0
+    ident = obj["id"]
+    if isinstance(ident, (int, float)) and not isinstance(ident, bool):
+        ident = str(ident)  # 704.0001 from a spreadsheet
+    return 2 if isinstance(ident, str) and _SNAPSHOT_ID_RE.match(ident.strip()) else 1
+
+
 def detect_arxiv_json(text: str) -> float:
     """Confidence that `text` is arXiv metadata JSON lines: the first non-blank lines are objects with
-    an ``id``, a title or abstract and authors."""
-    seen = good = 0
+    an ``id``, a ``title`` and authors. Without a single arXiv id among them, the claim is weak."""
+    seen = good = arxiv = 0
     for _, line in iter_lines(text[:200_000]):
         if not line.strip():
             continue
         seen += 1
         if line.lstrip().startswith("{"):
             try:
-                if _looks_like_record(_loads(line)):
-                    good += 1
+                evidence = _evidence(_loads(line))
+                good += evidence > 0
+                arxiv += evidence == 2
             except ValueError:
                 pass
         if seen >= 5:
             break
     if good == 0:
         return 0.0
+    if arxiv == 0:
+        return 0.4
     return 0.97 if good * 2 > seen else 0.5
 
 

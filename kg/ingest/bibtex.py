@@ -26,8 +26,13 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 _PREPRINT_JOURNAL_RE = re.compile(r"^\s*(?:arxiv|corr|biorxiv|medrxiv|preprint)\b", re.IGNORECASE)
 
 
+# an entry opens with its citation key and a comma: "@dataclass(frozen=True)" in Python does not
+_KEYED_START_RE = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,{}()=\"#%'~\\]*\s*,")
+
+
 def detect_bibtex(text: str) -> float:
-    """Confidence that `text` is BibTeX: ``@type{key,`` lines, the first significant line being one."""
+    """Confidence that `text` is BibTeX: ``@type{key,`` lines, the first significant line being one
+    (or an ``@string``/``@comment``/``@preamble`` block)."""
     starts = 0
     first_significant = None
     for line in split_lines(text)[:5000]:
@@ -35,9 +40,10 @@ def detect_bibtex(text: str) -> float:
         if not stripped or stripped.startswith("%"):
             continue
         m = _ENTRY_START_RE.match(line)
+        keyed = bool(m) and m.group(1).lower() not in _NOT_ENTRIES and _KEYED_START_RE.match(line) is not None
         if first_significant is None:
-            first_significant = bool(m)
-        if m and m.group(1).lower() not in _NOT_ENTRIES:
+            first_significant = keyed or bool(m and m.group(1).lower() in _NOT_ENTRIES)
+        if keyed:
             starts += 1
     if starts == 0:
         return 0.0

@@ -29,16 +29,34 @@ def _header(line: str):
     return _HEADER_RE.match(line) or _HEADER_DOT_RE.match(line)
 
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_LINK_RE = re.compile(r"https?://|\barxiv\.org/|\bgithub\.com/", re.IGNORECASE)
+
+
+def _has_evidence(body: list[str]) -> bool:
+    """An entry's lines after its header hold a digest's evidence: an author line first, or a link."""
+    if body and len(body[0]) <= 1000:  # an author line is short; this also keeps detection linear
+        names = split_authors(body[0])
+        if names and all(_LETTER_RE.search(n) for n in names):  # "64, 64, 42" is no author list
+            return True
+    return any(_LINK_RE.search(line) for line in body)
+
+
 def detect_digest(text: str) -> float:
-    """Confidence that `text` is a numbered digest."""
+    """Confidence that `text` is a numbered digest: entries `N、[TAG] Title` whose header is followed by
+    an author line or that carry a link. A number list alone ("62, 64, 42" in code) is no evidence."""
+    lines = split_lines(text)[:2000]
+    headers = [(i, m) for i, m in ((i, _header(line)) for i, line in enumerate(lines))
+               if m and m.group(3) and _LETTER_RE.search(m.group(3))]
     tagged = untagged = 0
-    for line in split_lines(text)[:2000]:
-        m = _header(line)
-        if m and m.group(3):
-            if m.group(2):
-                tagged += 1
-            else:
-                untagged += 1
+    for k, (i, m) in enumerate(headers):
+        end = min(headers[k + 1][0] if k + 1 < len(headers) else len(lines), i + 40)
+        if not _has_evidence([s.strip() for s in lines[i + 1 : end] if s.strip()]):
+            continue
+        if m.group(2):
+            tagged += 1
+        else:
+            untagged += 1
     if tagged >= 1:
         return 0.95
     if untagged >= 2:

@@ -3,6 +3,9 @@
 Reads a finished build's corpus (corpus.json): each Author keeps its mentions (paper id, position)
 and one evidence line per merge (kg/resolve/authors.py writes them); the papers give the printed
 names, full names, titles and source lines, the institutions their names.
+
+Positions are shown counted from 1 (`arxiv:2104.08696#1` is the first author), as in every kg
+output; corpus.json and the evidence lines count from 0, and are converted here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,13 @@ from ..textnorm import fold
 __all__ = ["explain_author", "find_authors"]
 
 _INSTITUTION_RE = re.compile(r"institution (institution:\S+)")
+# the head of an evidence line: the pair of mentions, "PAPER#POSITION ~ PAPER#POSITION score …"
+_PAIR_RE = re.compile(r"^(\S+)#([0-9]+) ~ (\S+)#([0-9]+)(?= score )")
+
+
+def _shown_pair(line: str) -> str:
+    """An evidence line with its pair's positions counted from 1."""
+    return _PAIR_RE.sub(lambda m: f"{m.group(1)}#{int(m.group(2)) + 1} ~ {m.group(3)}#{int(m.group(4)) + 1}", line, count=1)
 
 
 def find_authors(corpus: Corpus, query: str) -> list[Author]:
@@ -46,7 +56,7 @@ def explain_author(corpus: Corpus, query: str) -> str:
     names = {i.id: i.name for i in corpus.institutions}
     lines = [f"{author.id}  {author.name}"]
     count = len(author.mentions)
-    lines.append(f"{count} mention{'s' if count != 1 else ''} (paper, position, printed name):")
+    lines.append(f"{count} mention{'s' if count != 1 else ''} (paper#position from 1, printed name):")
     for paper_id, position in author.mentions:
         paper = papers.get(paper_id)
         authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
@@ -55,12 +65,12 @@ def explain_author(corpus: Corpus, query: str) -> str:
             printed += f" (full name {authorship.full_name})"
         title = paper.title if paper and paper.title else ""
         where = paper.sources[0].label() if paper and paper.sources else ""
-        lines.append(f"  {paper_id}#{position}  {printed}  {title}  [{where}]".rstrip())
+        lines.append(f"  {paper_id}#{position + 1}  {printed}  {title}  [{where}]".rstrip())
     if author.evidence:
         lines.append(f"merged because ({len(author.evidence)} merge{'s' if len(author.evidence) != 1 else ''}, "
                      "each: the strongest pair of mentions, the log-odds of every piece of evidence, the cluster link):")
         for k, line in enumerate(author.evidence, 1):
-            line = _INSTITUTION_RE.sub(lambda m: f"institution {names.get(m.group(1), m.group(1))} [{m.group(1)}]", line)
+            line = _INSTITUTION_RE.sub(lambda m: f"institution {names.get(m.group(1), m.group(1))} [{m.group(1)}]", _shown_pair(line))
             lines.append(f"  {k}. {line}")
     elif count == 1:
         lines.append("not merged with any other mention: no compatible name with enough evidence")

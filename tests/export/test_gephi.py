@@ -7,16 +7,16 @@ import networkx as nx
 import pytest
 
 from kg.export import export
-from kg.export.gephi import write_gexf, write_graphml
-from kg.graph.build import build_graph
+from kg.export.gephi import read_gephi, write_gexf, write_graphml
+from kg.graph.build import UNDIRECTED_EDGE_TYPES, build_graph
 
 from .hostile import HOSTILE_TITLE, hostile_corpus
 
 
 def read_back(path):
-    if path.suffix == ".graphml":
-        return nx.read_graphml(path, force_multigraph=True)
-    return nx.read_gexf(path)  # a MultiDiGraph only when two edges join the same pair
+    """networkx's readers refuse the mixed graphs (undirected co-authorship): read_gephi reads them.
+    GEXF: a MultiDiGraph only when two edges join the same pair."""
+    return read_gephi(path)
 
 
 def relations(graph, fmt):
@@ -51,7 +51,7 @@ def test_round_trip_keeps_counts_types_and_relations(seed_build, tmp_path, fmt):
             assert not (isinstance(value, str) and value.startswith("[")), (u, v, value)
         assert "None" not in data.values()
         if data[rel] == "HAS_AUTHOR":
-            assert isinstance(data["position"], int)
+            assert isinstance(data["position"], int) and data["position"] >= 1
         if data[rel] in ("HAS_TOPIC", "CO_AUTHOR", "CO_OCCURS", "AFFILIATED_WITH"):
             assert isinstance(data["weight"], float)
         if data[rel] == "HAS_TOPIC":
@@ -101,6 +101,12 @@ def _networkx_bytes(graph, fmt):
                 element.text = element.text.lower()
             return element
 
+        def add_attributes(self, scope, xml_obj, data, default):
+            # networkx writes no per-edge direction; kg marks the symmetric relations undirected
+            if scope == "edge" and data.get("type") in UNDIRECTED_EDGE_TYPES:
+                xml_obj.set("directed", "false")
+            return super().add_attributes(scope, xml_obj, data, default)
+
     buffer = io.BytesIO()
     if fmt == "graphml":
         writer = BooleanGraphMLWriter(encoding="utf-8", prettyprint=True)
@@ -144,3 +150,58 @@ def test_fast_serializer_writes_the_bytes_of_elementtree(monkeypatch):
     fast = b"".join(gephi.generate_graphml(graph)), b"".join(gephi.generate_gexf(graph))
     monkeypatch.setattr(gephi, "_ESCAPE_TEXT", None)  # the fallback: ElementTree's tostring itself
     assert (b"".join(gephi.generate_graphml(graph)), b"".join(gephi.generate_gexf(graph))) == fast
+
+
+def _edges(path):
+    """(relation, XML attributes) of every edge element of a GraphML or GEXF file, and the <graph> attributes."""
+    root = ElementTree.parse(path).getroot()
+    graph = next(e for e in root.iter() if e.tag.endswith("}graph"))
+    if path.suffix == ".graphml":
+        [key] = [k.get("id") for k in root if k.tag.endswith("}key") and k.get("for") == "edge" and k.get("attr.name") == "type"]
+        relation = lambda e: next(d.text for d in e if d.get("key") == key)  # noqa: E731
+    else:
+        relation = lambda e: e.get("label")  # noqa: E731
+    return [(relation(e), e.attrib) for e in graph.iter() if e.tag.endswith("}edge")], graph.attrib
+
+
+@pytest.mark.model
+def test_co_authorship_is_undirected_and_positions_count_from_1(seed_build, tmp_path):
+    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai is its first
+    author, position 1; CO_AUTHOR and CO_OCCURS edges are undirected, every other edge directed."""
+    graph = seed_build.graph
+    paper, dai = "arxiv:2104.08696", next(n for n, d in graph.nodes(data=True) if d["type"] == "Author" and d["label"] == "D Dai")
+    counts = Counter(k for *_, k in graph.edges(keys=True))
+    for fmt in ("graphml", "gexf"):
+        [path] = export(fmt, seed_build.corpus, tmp_path, graph=graph)
+        edges, graph_attrib = _edges(tmp_path / path.split("/")[-1])
+        if fmt == "graphml":
+            assert graph_attrib["edgedefault"] == "directed"
+            undirected = Counter(r for r, a in edges if a.get("directed") == "false")
+            assert {a.get("directed") for _, a in edges} == {"false", None}
+        else:
+            assert graph_attrib["defaultedgetype"] == "directed"
+            undirected = Counter(r for r, a in edges if a.get("type") == "undirected")
+            assert {a.get("type") for _, a in edges} == {"undirected", None}
+        assert undirected == {"CO_AUTHOR": counts["CO_AUTHOR"], "CO_OCCURS": counts["CO_OCCURS"]}
+        assert counts["CO_AUTHOR"] > 0 and counts["CO_OCCURS"] > 0
+        back = read_back(tmp_path / path.split("/")[-1])
+        rel = "type" if fmt == "graphml" else "label"
+        byline = sorted((d["position"], back.nodes[v]["label"]) for u, v, d in back.edges(data=True)
+                        if u == paper and d[rel] == "HAS_AUTHOR")
+        assert byline == [(1, "D Dai"), (2, "L Dong"), (3, "Y Hao"), (4, "Z Sui"), (5, "B Chang"), (6, "F Wei")]
+        assert any(u == paper and v == dai for u, v, d in back.edges(data=True) if d[rel] == "HAS_AUTHOR")
+
+
+def test_networkx_refuses_the_mixed_graph_that_read_gephi_reads(tmp_path):
+    graph = build_graph(hostile_corpus())  # two authors: one CO_AUTHOR edge
+    write_graphml(graph, tmp_path / "g.graphml")
+    write_gexf(graph, tmp_path / "g.gexf")
+    with pytest.raises(nx.NetworkXError, match="directed=false edge found in directed graph"):
+        nx.read_graphml(tmp_path / "g.graphml")
+    with pytest.raises(nx.NetworkXError, match="Undirected edge found in directed graph"):
+        nx.read_gexf(tmp_path / "g.gexf")
+    for path, rel in ((tmp_path / "g.graphml", "type"), (tmp_path / "g.gexf", "label")):
+        back = read_gephi(path)
+        assert Counter(d[rel] for *_, d in back.edges(data=True)) == Counter(k for *_, k in graph.edges(keys=True))
+    with pytest.raises(ValueError, match="not a .graphml or .gexf file"):
+        read_gephi(tmp_path / "g.json")

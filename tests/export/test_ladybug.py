@@ -1,11 +1,26 @@
 """LadybugDB export, proven by loading it into a real LadybugDB and running Cypher."""
 
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import real_ladybug as lb
 
 from kg.errors import KgError
 from kg.export import export
-from kg.export.ladybug import CSV_OPTIONS, DATABASE_FILE, create_ladybug_database, write_ladybug
+from kg.export.ladybug import (
+    CSV_OPTIONS,
+    DATABASE_FILE,
+    STAMP_SUFFIX,
+    create_ladybug_database,
+    database_state,
+    keep_databases,
+    write_ladybug,
+)
 from kg.export.property_graph import CYPHER_QUERIES
 
 from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
@@ -71,6 +86,16 @@ def test_every_documented_query_runs(seed_db):
 
 
 @pytest.mark.model
+def test_positions_count_from_1(seed_db):
+    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai first, position 1."""
+    _, conn = seed_db
+    byline = rows(conn, "MATCH (p:Paper {id: 'arxiv:2104.08696'})-[r:HAS_AUTHOR]->(a:Author) "
+                        "RETURN r.position, a.name ORDER BY r.position")
+    assert byline == [[1, "D Dai"], [2, "L Dong"], [3, "Y Hao"], [4, "Z Sui"], [5, "B Chang"], [6, "F Wei"]]
+    assert rows(conn, "MATCH ()-[r:HAS_AUTHOR]->() RETURN min(r.position)") == [[1]]
+
+
+@pytest.mark.model
 def test_typed_columns_and_arrays(seed_db):
     _, conn = seed_db
     [[year, lang, sources]] = rows(conn, "MATCH (p:Paper {id: 'arxiv:2104.08696'}) RETURN p.year, p.lang, p.sources")
@@ -93,16 +118,19 @@ def test_hostile_values_load_into_ladybug(tmp_path):
     assert title == "'" + HOSTILE_TITLE and sources == [f"{HOSTILE_SOURCE}:3"]
     names = {name for [name] in rows(conn, "MATCH (a:Author) RETURN a.name")}
     assert names == {"'" + HOSTILE_AUTHOR, "R P. Adams"}
-    assert rows(conn, "MATCH (:Paper)-[r:HAS_AUTHOR]->(a:Author) RETURN r.position ORDER BY r.position") == [[0], [1]]
+    assert rows(conn, "MATCH (:Paper)-[r:HAS_AUTHOR]->(a:Author) RETURN r.position ORDER BY r.position") == [[1], [2]]
 
 
-def test_database_is_replaced_and_missing_scripts_are_reported(tmp_path):
+def test_database_is_replaced_and_missing_scripts_are_reported(tmp_path, caplog):
     write_ladybug(hostile_corpus(), tmp_path)
     target = tmp_path / "x.lbdb"
     target.write_bytes(b"not a database")
     create_ladybug_database(tmp_path / "ladybug", target, buffer_pool_size=POOL)
     assert rows(open_db(target), "MATCH (p:Paper) RETURN count(p)") == [[1]]
     assert not list(tmp_path.glob(".x.lbdb*"))
+    # the file kg did not write is kept aside, and one warning names it
+    assert (tmp_path / "x.lbdb.bak-1").read_bytes() == b"not a database"
+    assert [r.getMessage() for r in caplog.records] == [f"{target} was not written by kg: kept as {target}.bak-1"]
     with pytest.raises(KgError, match="kg export ladybug"):
         create_ladybug_database(tmp_path / "nowhere", tmp_path / "y.lbdb")
 
@@ -124,3 +152,132 @@ def test_tables_memo_shares_one_graphs_tables_and_lets_go_after(seed_build, tmp_
     for target, paths in alone.items():
         for a, b in zip(paths, shared[target]):
             assert open(a, "rb").read() == open(b, "rb").read(), b
+
+
+# --- a database a user may have loaded and edited is never deleted silently --------------------------
+
+def _kg_database(folder, corpus=None):
+    """write_ladybug + create_ladybug_database into `folder`/ladybug; the database path."""
+    write_ladybug(corpus or hostile_corpus(), folder)
+    return Path(create_ladybug_database(folder / "ladybug", folder / "ladybug" / DATABASE_FILE, buffer_pool_size=POOL))
+
+
+def _edit(db):
+    """What a user does: open the database read-write and add a node."""
+    database = lb.Database(str(db), buffer_pool_size=POOL)
+    conn = lb.Connection(database)
+    conn.execute("CREATE (:Topic {id: 'topic:my own', name: 'my own'})")
+    conn.close()
+    database.close()
+
+
+def _topics(db):
+    database = lb.Database(str(db), read_only=True, buffer_pool_size=POOL)
+    conn = lb.Connection(database)
+    names = sorted(name for [name] in rows(conn, "MATCH (t:Topic) RETURN t.name"))
+    conn.close()
+    database.close()
+    return names
+
+
+def test_database_state_and_digest_record(tmp_path):
+    db = _kg_database(tmp_path)
+    stamp = db.with_name(DATABASE_FILE + STAMP_SUFFIX)
+    # sha256sum's format: `sha256sum -c graph.lbdb.sha256` checks it
+    assert stamp.read_text(encoding="ascii") == f"{hashlib.sha256(db.read_bytes()).hexdigest()}  {DATABASE_FILE}\n"
+    assert database_state(db) == "kg"
+    assert database_state(tmp_path / "none.lbdb") == "missing"
+    _topics(db)  # opened read-only: unchanged
+    assert database_state(db) == "kg"
+    db.with_name(DATABASE_FILE + ".wal").write_bytes(b"")  # open for writing elsewhere
+    assert database_state(db) == "changed"
+    db.with_name(DATABASE_FILE + ".wal").unlink()
+    _edit(db)
+    assert database_state(db) == "changed"
+    stamp.unlink()
+    assert database_state(db) == "foreign"
+
+
+def test_export_replaces_its_own_database_silently_and_keeps_an_edited_one(tmp_path, caplog):
+    db = _kg_database(tmp_path)
+    before = _topics(db)
+    _kg_database(tmp_path)  # unchanged since kg wrote it: replaced, nothing said
+    assert caplog.records == [] and sorted(p.name for p in db.parent.glob("graph.lbdb*")) == ["graph.lbdb", "graph.lbdb.sha256"]
+    _edit(db)
+    written = export("ladybug-db", hostile_corpus(), tmp_path)
+    assert str(db) in written and str(db) + STAMP_SUFFIX in written
+    assert [r.getMessage() for r in caplog.records] == [f"{db} changed since kg wrote it: kept as {db}.bak-1"]
+    assert caplog.records[0].levelname == "WARNING" and caplog.records[0].name == "kg.export.ladybug"
+    assert _topics(db.with_name("graph.lbdb.bak-1")) == sorted([*before, "my own"])  # the edit is kept
+    assert _topics(db) == before and database_state(db) == "kg"
+    caplog.clear()
+    _edit(db)
+    _kg_database(tmp_path)
+    assert [r.getMessage() for r in caplog.records] == [f"{db} changed since kg wrote it: kept as {db}.bak-2"]
+    assert sorted(p.name for p in db.parent.glob("graph.lbdb*")) == [
+        "graph.lbdb", "graph.lbdb.bak-1", "graph.lbdb.bak-2", "graph.lbdb.sha256"]
+
+
+def _commit(old, new):
+    """What kg build's commit does with a staged folder: keep_databases, then the new folder replaces the old."""
+    lines = keep_databases(old, new)
+    shutil.rmtree(old)
+    os.replace(new, old)
+    return lines
+
+
+def test_rebuild_keeps_an_edited_or_foreign_database_and_earlier_backups(tmp_path, caplog):
+    out, stage = tmp_path / "out", tmp_path / "stage"
+    db = _kg_database(out)
+    _kg_database(stage)
+    assert _commit(out / "ladybug", stage / "ladybug") == [] and caplog.records == []  # unchanged: replaced silently
+    assert sorted(p.name for p in (out / "ladybug").glob("graph.lbdb*")) == ["graph.lbdb", "graph.lbdb.sha256"]
+    _edit(db)
+    _kg_database(stage)
+    line = f"{db} changed since kg wrote it: kept as {db}.bak-1"
+    assert _commit(out / "ladybug", stage / "ladybug") == [line]
+    assert [r.getMessage() for r in caplog.records] == [line]
+    assert "my own" in _topics(out / "ladybug" / "graph.lbdb.bak-1") and "my own" not in _topics(db)
+    # a database kg did not write (no digest record), with an earlier backup beside it
+    db.with_name(DATABASE_FILE + STAMP_SUFFIX).unlink()
+    _kg_database(stage)
+    assert _commit(out / "ladybug", stage / "ladybug") == [f"{db} was not written by kg: kept as {db}.bak-2"]
+    assert sorted(p.name for p in (out / "ladybug").glob("graph.lbdb*")) == [
+        "graph.lbdb", "graph.lbdb.bak-1", "graph.lbdb.bak-2", "graph.lbdb.sha256"]
+    assert "my own" in _topics(out / "ladybug" / "graph.lbdb.bak-1")
+
+
+def test_rebuild_without_a_database_says_it_removed_the_unchanged_one(tmp_path):
+    out, stage = tmp_path / "out", tmp_path / "stage"
+    db = _kg_database(out)
+    write_ladybug(hostile_corpus(), stage)  # target `ladybug`: no database
+    assert _commit(out / "ladybug", stage / "ladybug") == [
+        f"removed {db}: made from the previous graph and unchanged since; "
+        "this build wrote no database (`kg export ladybug-db` makes one)"]
+    assert not list((out / "ladybug").glob("graph.lbdb*"))
+    assert keep_databases(tmp_path / "nowhere", stage / "ladybug") == []
+
+
+def test_build_commit_keeps_an_edited_database(tmp_path, caplog):
+    from kg.build import _commit as build_commit
+
+    out, stage = tmp_path / "out", tmp_path / "stage"
+    db = _kg_database(out)
+    _edit(db)
+    _kg_database(stage)
+    build_commit(stage, out, [])
+    assert [r.getMessage() for r in caplog.records] == [f"{db} changed since kg wrote it: kept as {db}.bak-1"]
+    assert "my own" in _topics(out / "ladybug" / "graph.lbdb.bak-1")
+
+
+def test_kg_export_prints_one_line_naming_the_kept_database(seed_build, seeds_dir, tmp_path):
+    """The command as a user runs it: no logging configured, the warning is one plain line on stderr."""
+    kg = Path(sys.executable).with_name("kg")
+    command = [str(kg), "export", "ladybug-db", "--graph", str(seeds_dir / "exports"), "--out", str(tmp_path)]
+    db = tmp_path / "ladybug" / DATABASE_FILE
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert first.stderr.splitlines()[0].startswith("wrote ")
+    _edit(db)
+    second = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert second.stderr.splitlines()[0] == f"{db} changed since kg wrote it: kept as {db}.bak-1"
+    assert second.stderr.splitlines()[1].startswith("wrote ") and len(second.stderr.splitlines()) == 2

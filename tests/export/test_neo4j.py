@@ -77,6 +77,31 @@ def test_seed_export_follows_the_admin_import_grammar(seed_build, tmp_path):
 
 
 @pytest.mark.model
+def test_positions_count_from_1_and_co_authorship_is_documented_undirected(seed_build, tmp_path):
+    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai first, position 1."""
+    write_neo4j(seed_build.corpus, tmp_path)
+    folder = tmp_path / "neo4j"
+    _, authors = read_csv(folder / "nodes_Author.csv")
+    names = {a["id:ID(Author)"]: a["name"] for a in authors}
+    _, rows = read_csv(folder / "rels_HAS_AUTHOR.csv")
+    byline = sorted((int(r["position:int"]), names[r[":END_ID(Author)"]]) for r in rows if r[":START_ID(Paper)"] == "arxiv:2104.08696")
+    assert byline == [(1, "D Dai"), (2, "L Dong"), (3, "Y Hao"), (4, "Z Sui"), (5, "B Chang"), (6, "F Wei")]
+    assert min(int(r["position:int"]) for r in rows) == 1
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "| `rels_CO_AUTHOR.csv` | `(:Author)-[:CO_AUTHOR]-(:Author)` |" in readme
+    assert "| `rels_CO_OCCURS.csv` | `(:Topic)-[:CO_OCCURS]-(:Topic)` |" in readme
+    assert "| `rels_HAS_AUTHOR.csv` | `(:Paper)-[:HAS_AUTHOR]->(:Author)` |" in readme
+    assert "counted from 1 (the first author is 1)" in readme and "Neo4j\nhas no undirected relationships" in readme
+    load = (folder / "load.cypher").read_text(encoding="utf-8")
+    assert ("// CO_AUTHOR is undirected: one relationship per pair, from the smaller id to the larger,\n"
+            "// whose direction means nothing: match it as (a)-[:CO_AUTHOR]-(b)\n"
+            "LOAD CSV WITH HEADERS FROM 'file:///rels_CO_AUTHOR.csv'") in load
+    # the documented queries match the symmetric relationships without a direction
+    for query in CYPHER_QUERIES:
+        assert "[c:CO_AUTHOR]->" not in query.text and "[c:CO_OCCURS]->" not in query.text
+
+
+@pytest.mark.model
 def test_load_cypher_loads_every_file_in_batches(seed_build, tmp_path):
     written = write_neo4j(seed_build.corpus, tmp_path)
     folder = tmp_path / "neo4j"

@@ -104,6 +104,31 @@ def test_seed_graph_conforms_to_shapes_and_a_broken_graph_does_not(seed_build, s
     result = validate_graph(g)
     assert not result.conforms
     assert result.violations == 5  # no position; two names; the stray paper: no ScholarlyArticle type, no source, no location
+    # positions count from 1: a 0 breaks sh:minInclusive 1
+    other = next(a for a in g.subjects(rdflib.RDF.type, kgo.Authorship) if a != authorship)
+    g.set((other, kgo.position, rdflib.Literal(0)))
+    assert validate_graph(g).violations == 6
+
+
+@pytest.mark.model
+def test_seed_authorship_positions_and_iris_count_from_1(seed_build, seeds_dir):
+    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai is the first
+    author, kgo:position 1, authorship <…/paper/arxiv/2104.08696/authorship/1>."""
+    store = ox.Store()
+    store.load(path=str(seeds_dir / "exports" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    paper = "https://example.org/kg/paper/arxiv/2104.08696"
+    answer = store.query(f"""
+        PREFIX kgo: <https://w3id.org/kg-digests/ontology#>
+        SELECT DISTINCT ?signature ?position ?printed WHERE {{
+          GRAPH ?g {{ <{paper}> kgo:hasAuthorship ?signature .
+                     ?signature kgo:position ?position ; kgo:printedName ?printed }}
+        }} ORDER BY ?position""")
+    got = [(row["signature"].value, row["position"].value, row["position"].datatype.value, row["printed"].value) for row in answer]
+    names = ["D Dai", "L Dong", "Y Hao", "Z Sui", "B Chang", "F Wei"]
+    assert got == [(f"{paper}/authorship/{k}", str(k), "http://www.w3.org/2001/XMLSchema#integer", name)
+                   for k, name in enumerate(names, 1)]
+    first = store.query("PREFIX kgo: <https://w3id.org/kg-digests/ontology#> ASK { ?s kgo:position 0 }")
+    assert not bool(first)
 
 
 @pytest.mark.model

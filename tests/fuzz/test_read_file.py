@@ -166,7 +166,8 @@ def test_folder_of_3000_files_with_duplicates_and_broken_ones(tmp_path):
     record("read_inputs/3000-files", b"", "parsed", what=f"3002 files in {elapsed:.1f}s", entries=len(result.entries),
            problems=len(result.problems))
     assert len(result.entries) == 3000 and len({e.source.file for e in result.entries}) == 3000
-    assert [(Path(p.file).name, p.line) for p in result.problems] == [("broken.txt", None), ("image.png", None)]
+    assert [(Path(p.file).name, p.line) for p in result.problems] == [("broken.txt", None)]
+    assert result.skipped == ((f"{folder}/image.png", "image (.png)"),)  # not a paper document: no reject
     assert elapsed < 60
 
 

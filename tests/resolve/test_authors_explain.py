@@ -39,13 +39,13 @@ def test_explain_author_prints_mentions_and_merges(graph):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "author:akiko-aizawa-edd68bc3  Akiko Aizawa",
-        "2 mentions (paper, position, printed name):",
-        '  title:0a92a8563540d00a#3  "A Aizawa" (full name Akiko Aizawa)  '
+        "2 mentions (paper#position from 1, printed name):",
+        '  title:0a92a8563540d00a#4  "A Aizawa" (full name Akiko Aizawa)  '
         f"Embracing Ambiguity: Shifting the Training Target of NLI Models  [{DATA}/aizawa_linked.bib:3]",
-        '  title:39baf8581bfc17cd#3  "A Aizawa"  '
+        '  title:39baf8581bfc17cd#4  "A Aizawa"  '
         f"Constructing A Multi-hop QA Dataset for Comprehensive Evaluation of Reasoning Steps  [{DATA}/digest_excerpt.txt:45]",
         "merged because (1 merge, each: the strongest pair of mentions, the log-odds of every piece of evidence, the cluster link):",
-        "  1. title:0a92a8563540d00a#3 ~ title:39baf8581bfc17cd#3 score +12.25: "
+        "  1. title:0a92a8563540d00a#4 ~ title:39baf8581bfc17cd#4 score +12.25: "
         "co-author 's sugawara' (2× in build, 2× with this name, 2× in the block) +4.22; "
         "institution National Institute of Informatics [institution:ror-04ksd4g47] (2 papers, 2 mentions of the block) +2.32; "
         "same category cs.CL +0.51; topic similarity 0.02 +0.26; both last authors +1.72; "
@@ -57,11 +57,11 @@ def test_explain_a_lone_mention_and_an_ambiguous_name(graph):
     lone = explain(graph, "author:y-wang-f6cb83ea")
     assert lone.exit_code == 0
     assert lone.output.splitlines()[1:] == [
-        "1 mention (paper, position, printed name):",
+        "1 mention (paper#position from 1, printed name):",
         lone.output.splitlines()[2],
         "not merged with any other mention: no compatible name with enough evidence",
     ]
-    assert lone.output.splitlines()[2].startswith('  title:3b25933dffeb87d5#0  "Y Wang"  Analyzing the Robustness')
+    assert lone.output.splitlines()[2].startswith('  title:3b25933dffeb87d5#1  "Y Wang"  Analyzing the Robustness')
     listed = explain(graph, "Y Wang")
     assert listed.exit_code == 0
     assert listed.output.splitlines() == [
