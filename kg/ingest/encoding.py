@@ -1,4 +1,5 @@
-"""Decoding input files: UTF-8 first, then the encodings Chinese digests come in, never a silent guess.
+"""Decoding input files: UTF-8 first, then the encodings Chinese digests and Western European
+texts come in, never a silent guess.
 
 Every way of reading the bytes other than clean UTF-8 (a legacy encoding, UTF-16 without a BOM, a
 truncated last character, replaced bytes or control characters) comes back as a note, which the
@@ -15,17 +16,30 @@ from dataclasses import dataclass
 
 __all__ = ["DecodeError", "Decoded", "decode_text", "LEGACY_ENCODINGS"]
 
-# Tried in this order when the bytes are not UTF-8; a tie goes to the first (mainland digests are
-# the common case). GB18030 reads GBK and GB2312 too.
-LEGACY_ENCODINGS = ("gb18030", "big5")
-_LABELS = {"gb18030": "GB18030/GBK", "big5": "Big5", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
-           "utf-32-le": "UTF-32", "utf-32-be": "UTF-32", "utf-8": "UTF-8"}
+# Tried when the bytes are not UTF-8; the most plausible wins, a tie goes to the first (mainland
+# digests are the common case). GB18030 reads GBK and GB2312 too; cp1252 reads Latin-1 text too.
+LEGACY_ENCODINGS = ("gb18030", "big5", "cp1252")
+_LABELS = {"gb18030": "GB18030/GBK", "big5": "Big5", "cp1252": "cp1252/Latin-1", "utf-16-le": "UTF-16",
+           "utf-16-be": "UTF-16", "utf-32-le": "UTF-32", "utf-32-be": "UTF-32", "utf-8": "UTF-8"}
 
 # Share of a legacy decoding's non-ASCII characters that must be everyday characters of that
 # encoding. Measured: the seeds re-encoded score 1.0 in the right encoding and 0.39 in the
 # wrong one (Big5 read as GBK); Latin-1 or UTF-8 read as GBK score near 0; random bytes of 16+
 # bytes never reach 0.8.
 _MIN_COMMON_SHARE = 0.8
+# cp1252 maps almost every byte to something, so its reading must look like Western text: accented
+# letters inside words with ASCII letters, typographic punctuation beside ASCII. Measured: Latin
+# texts in French, German, Portuguese and Spanish score 1.0; the seeds in GBK 0.10-0.13, the Big5
+# fixture 0.50, a mostly English digest excerpt in GBK 0.34.
+_LATIN_SYMBOLS = frozenset("\xa0¡¢£¥§©«\xad®°±´¶·»¿×÷€‚„…†‡‰‹‘’“”•–—˜™›")
+_UTF8_SEQUENCE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE_RE = re.compile(rb"[\x80-\xff]")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
+_NON_ASCII_MARK_RE = re.compile(r"[^\x00-\x7f\w]")  # non-ASCII and not part of a word
+# What the codecs say of a character cut off by the end of the data (GB18030 and Big5 say it of an
+# invalid last byte too); cp1252, one byte a character, never says it
+_CUT_OFF_REASONS = frozenset({"unexpected end of data", "incomplete multibyte sequence", "truncated data"})
 # Damaged UTF-8 is repaired (bad bytes → U+FFFD) only when valid multi-byte characters outnumber
 # the bad spots this many times over: then the file is UTF-8, not a legacy encoding or binary.
 _MIN_GOOD_PER_BAD = 10
@@ -72,9 +86,10 @@ def decode_text(data: bytes) -> Decoded:
     """Decode file bytes, saying how.
 
     Accepted: UTF-8 (with or without BOM), UTF-16/UTF-32 with a BOM, UTF-16 without a BOM (told by
-    its NUL bytes), GB18030/GBK and Big5 (when their characters are plausible), UTF-8 with a few
-    damaged bytes or a truncated last character. C0/C1 control characters become spaces. Anything
-    else raises DecodeError with the reason.
+    its NUL bytes), GB18030/GBK, Big5 and cp1252/Latin-1 (when their characters are plausible: the
+    most plausible of the three wins, see _legacy), UTF-8 with a few damaged bytes or a truncated
+    last character. C0/C1 control characters become spaces. Anything else raises DecodeError with
+    the reason.
 
     Examples
     --------
@@ -83,6 +98,9 @@ def decode_text(data: bytes) -> Decoded:
     >>> d = decode_text("2、[CL] 知识神经元".encode("gbk"))
     >>> d.text, d.encoding
     ('2、[CL] 知识神经元', 'gb18030')
+    >>> d = decode_text("Universität Zürich’s “model”".encode("cp1252"))
+    >>> d.text, d.encoding
+    ('Universität Zürich’s “model”', 'cp1252')
     """
     _reject_known_binary(data)
     if data.startswith(codecs.BOM_UTF8):
@@ -154,6 +172,8 @@ def _truncated(data: bytes, encoding: str, exc: UnicodeDecodeError) -> Decoded |
     """The text without its last, cut-off character, when that is the only fault (a truncated file)."""
     if exc.end != len(data) or len(data) - exc.start > 3:
         return None
+    if exc.reason not in _CUT_OFF_REASONS:
+        return None  # a last byte that starts no character ("”" in cp1252 read as UTF-8) is no cut-off one
     try:
         text = data[: exc.start].decode(encoding)
     except UnicodeDecodeError:
@@ -225,20 +245,82 @@ def _common_share(text: str, encoding: str) -> float:
     return common / total if total else 0.0
 
 
+def _latin_share(text: str) -> float:
+    """Share of the non-ASCII characters of `text` that read as Western European text does: a letter
+    in a word that has an ASCII letter too ("Zürich", "informação") or stands alone between ASCII
+    characters ("à"), or a symbol or typographic mark (’ “ – ° €) with an ASCII neighbour. GBK or
+    Big5 read as cp1252 gives runs of letters and symbols with no ASCII among them."""
+    total = len(_NON_ASCII_RE.findall(text))
+    if not total:
+        return 0.0
+
+    def ascii_at(k: int) -> bool:  # the text's ends count as ASCII
+        return k < 0 or k >= len(text) or text[k].isascii()
+
+    good = 0
+    for match in _WORD_RE.finditer(text):
+        word, i, j = match.group(), match.start(), match.end()
+        if not word.isascii() and (_ASCII_LETTER_RE.search(word) or (len(word) == 1 and ascii_at(i - 1) and ascii_at(j))):
+            good += len(_NON_ASCII_RE.findall(word))
+    for match in _NON_ASCII_MARK_RE.finditer(text):
+        i = match.start()
+        good += match.group() in _LATIN_SYMBOLS and (ascii_at(i - 1) or ascii_at(i + 1))
+    return good / total
+
+
+def _utf8_like(sequence: bytes) -> bool:
+    try:
+        ch = sequence.decode("utf-8")
+    except UnicodeDecodeError:  # an overlong form or a surrogate: the pattern is loose
+        return False
+    return not "\u024f" < ch < "\u2000"
+
+
+def _share(data: bytes, text: str, encoding: str) -> float:
+    if encoding != "cp1252":
+        return _common_share(text, encoding)
+    # bytes that are mostly UTF-8 sequences of Latin letters or later characters are damaged UTF-8
+    # ("Ã¼" is "ü"), not cp1252; "ß”" is one too, of an NKo letter, which Latin text never means
+    utf8 = sum(len(m) for m in _UTF8_SEQUENCE_RE.findall(data) if _utf8_like(m))
+    if utf8 * 2 >= len(_HIGH_BYTE_RE.findall(data)):
+        return 0.0
+    return _latin_share(text)
+
+
+def _inside_latin_words(text: str) -> bool:
+    """True when most non-ASCII characters of `text` sit between two ASCII letters: how accented
+    letters in pairs ("Größe", "créée") look when read as GB18030 or Big5, never how Chinese does."""
+    chars = [m.start() for m in _NON_ASCII_RE.finditer(text)]
+    inside = sum(1 for i in chars if 0 < i < len(text) - 1
+                 and _ASCII_LETTER_RE.match(text[i - 1]) and _ASCII_LETTER_RE.match(text[i + 1]))
+    return inside * 2 > len(chars)
+
+
 def _legacy(data: bytes) -> Decoded | None:
-    """The most plausible legacy decoding, or None when none is plausible."""
-    best: tuple[float, Decoded] | None = None
+    """The most plausible legacy decoding, or None when none is plausible.
+
+    Each encoding that decodes the bytes is scored by the share of its non-ASCII characters that
+    are everyday ones for it (_common_share for GB18030 and Big5, _latin_share for cp1252); the best
+    share of at least _MIN_COMMON_SHARE wins, a tie going to the first of LEGACY_ENCODINGS. When
+    cp1252 is plausible, a GB18030 or Big5 reading whose characters mostly sit inside ASCII words
+    is not. A Chinese digest scores near 1 in its encoding and low as cp1252; a Latin text mostly
+    fails to decode as GB18030 at all (an accented letter before a space is no GB18030 character).
+    """
+    plausible: list[tuple[float, Decoded]] = []
     for encoding in LEGACY_ENCODINGS:
         try:
             decoded = _strict(data, encoding)
         except DecodeError:
             continue
-        share = _common_share(decoded.text, encoding)
-        if share >= _MIN_COMMON_SHARE and (best is None or share > best[0]):
-            best = (share, decoded)
-    if best is None:
+        share = _share(data, decoded.text, encoding)
+        if share >= _MIN_COMMON_SHARE:
+            plausible.append((share, decoded))
+    if any(d.encoding == "cp1252" for _, d in plausible):
+        plausible = [(share, d) for share, d in plausible
+                     if d.encoding == "cp1252" or not _inside_latin_words(d.text)]
+    if not plausible:
         return None
-    decoded = best[1]
+    decoded = max(plausible, key=lambda c: c[0])[1]  # max keeps the first of equals
     note = (None, f"not UTF-8: read as {_LABELS[decoded.encoding]} (a guess; convert the file to UTF-8 to be sure)")
     return Decoded(decoded.text, decoded.encoding, (note,) + decoded.notes)
 

@@ -19,6 +19,10 @@
     ##### URL
     [https://arxiv.org/abs/2104.08696](https://arxiv.org/abs/2104.08696)
 
+Front matter that is not valid YAML as a whole is read item by item (a line at column 0 with its
+indented lines): items that are not ``key: value`` are skipped with a warning naming their lines, as
+long as the title is read; otherwise the post is rejected at the YAML error.
+
 ``title`` and ``author``/``authors`` (a string "A, B and C" or a YAML list) come from the front
 matter, the category from ``categories``/``tags`` (``arXiv_CL`` → tag CL, ``cs.CL`` → category), the
 year from ``date``. Sections named Abstract / 摘要 / Summary / TL;DR hold the texts (English → abstract,
@@ -158,6 +162,41 @@ def _load_yaml(yaml_text: str):
         raise yaml.YAMLError("an escape of a code point beyond U+10FFFF") from None
 
 
+def _top_level_blocks(yaml_text: str) -> list[tuple[int, list[str]]]:
+    """(0-based first line, lines) of each top-level item: a line at column 0 and the indented lines,
+    comments and ``- item`` lines after it."""
+    blocks: list[tuple[int, list[str]]] = []
+    for i, line in enumerate(yaml_text.split("\n")):
+        starts = line[:1] not in ("", " ", "\t", "#") and not re.match(r"^-(?:\s|$)", line)
+        if starts or not blocks:
+            blocks.append((i, [line]))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def _salvage_yaml(yaml_text: str):
+    """(mapping, 0-based lines skipped) read from front matter that does not parse as a whole: each
+    top-level item is read on its own, and an item that fails or is not a ``key: value`` is skipped.
+    None when no title survives: a post without its title is not worth keeping (the caller rejects it)."""
+    import yaml
+
+    meta: dict = {}
+    skipped: list[int] = []
+    for first, lines in _top_level_blocks(yaml_text):
+        try:
+            value = _load_yaml("\n".join(lines))
+        except yaml.YAMLError:
+            value = False
+        if isinstance(value, dict):
+            meta.update(value)
+        elif value is not None:  # None: only blank lines and comments
+            skipped.extend(first + k for k, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#"))
+    if not _strings(meta.get("title")):
+        return None
+    return meta, skipped
+
+
 @register_reader(
     "frontmatter",
     description="blog post with YAML front matter (title, author, categories) and Abstract / 摘要 sections",
@@ -171,6 +210,7 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
     if split is None:
         return ReadResult((), (Problem(file, 1, "no YAML front matter ('---' … '---') at the top of the post"),))
     first_line, yaml_text, body_start, body = split
+    problems: list[Problem] = []
     try:
         meta = _load_yaml(yaml_text) or {}
     except RecursionError:
@@ -178,12 +218,22 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + 1 + mark.line if mark is not None else first_line
-        return ReadResult((), (Problem(file, line, f"invalid YAML front matter: {getattr(exc, 'problem', None) or exc}"),))
+        reject = ReadResult((), (Problem(file, line, f"invalid YAML front matter: {getattr(exc, 'problem', None) or exc}"),))
+        # one stray line (a bare "[arXiv_CV,Video Indexing]") should not cost the whole post
+        try:
+            salvaged = _salvage_yaml(yaml_text)
+        except RecursionError:
+            return ReadResult((), (Problem(file, first_line, "invalid YAML front matter: nested too deeply"),))
+        if salvaged is None:
+            return reject
+        meta, skipped = salvaged
+        lines = yaml_text.split("\n")
+        problems.extend(Problem(file, first_line + 1 + k, f"front matter line not understood, skipped: {excerpt(lines[k], 60)}",
+                                "warning") for k in skipped)
     if not isinstance(meta, dict):
         return ReadResult((), (Problem(file, first_line, "YAML front matter is not a mapping"),))
     if _expands_beyond(meta, _MAX_VALUES):
         return ReadResult((), (Problem(file, first_line, f"YAML front matter expands to more than {_MAX_VALUES} values (aliases)"),))
-    problems: list[Problem] = []
     texts: dict[str, list[str]] = {"en": [], "zh": []}
     urls: list[str] = []
     section: str | None = None  # "text", "links", "other"

@@ -15,7 +15,7 @@ from ..ingest.fields import full_names_for
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
 from .institutions import read_in_context
-from .papers import group_entries, paper_id, paper_keys, year_from_arxiv_id
+from .papers import canonical_arxiv_id, group_entries, paper_id, paper_keys, year_from_arxiv_id
 
 __all__ = ["resolve", "resolve_institution", "category_for_tag"]
 
@@ -78,7 +78,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     """Turn entries and their extractions (same order) into a resolved Corpus.
 
     Papers are sorted by id; authors and institutions by id. Problems found here (unknown category
-    tags, conflicting arXiv ids) are returned on the corpus as warnings.
+    tags, titles or texts shared across distinct arXiv ids) are returned on the corpus as warnings.
     """
     if lexicon is None:
         from ..knowledge.institutions import load_lexicon
@@ -89,17 +89,13 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     problems: list[Problem] = []
     institutions: dict[str, dict] = {}
     drafts = []
-    for group in group_entries(entries):
+    # distinct arXiv ids never merge; shared titles or texts that did not merge are warned about there
+    for group in group_entries(entries, problems):
         members: list[Entry] = [entries[i] for i in group]
         found: list[Extraction] = [extractions[i] for i in group]
         keys = [k for e in members for k in paper_keys(e)]
         pid = paper_id(keys)
-        arxiv_ids = sorted({e.arxiv_id for e in members if e.arxiv_id})
-        if len(arxiv_ids) > 1:
-            problems.append(
-                Problem(members[0].source.file, members[0].source.line,
-                        f"entries merged by title carry different arXiv ids {arxiv_ids}; kept {arxiv_ids[0]}", "warning")
-            )
+        arxiv_ids = sorted({canonical_arxiv_id(e.arxiv_id) for e in members if e.arxiv_id})
         # the richest entry gives the author and institution lists (digests print them, feeds do not)
         # on a tie, an entry that prints names as the digests do (no full names) keeps its printed form
         richest = max(members, key=lambda e: (len(e.authors), len(e.institutions), not e.author_names_full, e.title is not None))

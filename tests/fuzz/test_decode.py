@@ -17,6 +17,7 @@ SEED_DIGEST = ROOT / "seeds" / "000_25fba04581528bc5.txt"
 BIG5 = ROOT / "tests" / "fuzz" / "data" / "000_entries1-4_big5.txt"
 GBK_NOTE = (None, "not UTF-8: read as GB18030/GBK (a guess; convert the file to UTF-8 to be sure)")
 BIG5_NOTE = (None, "not UTF-8: read as Big5 (a guess; convert the file to UTF-8 to be sure)")
+CP1252_NOTE = (None, "not UTF-8: read as cp1252/Latin-1 (a guess; convert the file to UTF-8 to be sure)")
 
 
 def _try(kind, data, what=""):
@@ -108,7 +109,8 @@ def test_big5_fixture_is_the_seed_in_traditional_characters():
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "binary data (a PDF document), not text"),
         (b"title\nauthors\x00\x01\x02\x03 more", "binary data (NUL byte at line 2, byte 13)"),
         (b"ok\n\xff\xfe\xfd bad", "not valid UTF-8 (line 2, byte 3)"),
-        ("Schrödinger, Balázs".encode("latin-1"), "not valid UTF-8 (line 1, byte 4)"),
+        (b"Caf\xe9 \x81 au lait", "not valid UTF-8 (line 1, byte 3)"),  # 0x81: no cp1252 character
+        ("Zürich".encode() + b" Caf\xe9 au lait", "not valid UTF-8 (line 1, byte 11)"),  # UTF-8 and Latin-1 mixed
         (b"\xff\xfea\x00\x00\xdcb\x00", "invalid UTF-16 at byte 4"),  # a lone low surrogate
     ],
 )
@@ -134,3 +136,56 @@ def test_binary_and_unknown_encodings_are_rejected_with_the_reason(data, reason)
 def test_what_is_repaired_is_said(data, text, notes):
     decoded = _try("decode/repaired", data)
     assert (decoded.text, decoded.notes) == (text, notes)
+
+
+LATIN_TEXTS = [
+    "Schrödinger, Balázs",
+    "M Müller, A Rios, R Sennrich [Universität Zürich] – models’ “domain robustness”",
+    "L’équipe de l’Université Paris-Saclay a présenté « un modèle » à côté de la méthode déjà connue.",
+    "Die Äußerung über Größe und Maß: süß, Fußgänger, Öl, Übung.",
+    "A ação da informação não é simples; coração, mãe, órgão. ¿Qué pasó? 5 µm at 20 °C, 1º, €10…",
+    "Größe",  # as GB18030 a rare character between ASCII letters, also plausible: cp1252 wins
+    "créée",
+]
+
+
+@pytest.mark.parametrize("text", LATIN_TEXTS)
+def test_latin_text_in_cp1252_or_latin1_reads_back_with_a_note(text):
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            raw = text.encode(encoding)
+        except UnicodeEncodeError:
+            continue  # typographic quotes, € and … are cp1252 only
+        decoded = _try(f"decode/{encoding}", raw, text[:30])
+        assert (decoded.text, decoded.encoding, decoded.notes) == (text, "cp1252", (CP1252_NOTE,))
+
+
+_LATIN_WORDS = ["Universität", "Zürich", "café", "informação", "Größe", "süß", "Noël", "été", "São", "Paulo",
+                "Schrödinger", "Balázs", "naïve", "Ångström", "Œuvre", "the", "model", "of", "BERT", "2021"]
+
+
+@given(words=st.lists(st.sampled_from(_LATIN_WORDS), min_size=1, max_size=40),
+       gaps=st.lists(st.sampled_from([" ", ", ", ". ", "\n", " – ", " “", "” ", "’s ", " (", ") ", " à "]),
+                     min_size=40, max_size=40))
+def test_latin_sentences_in_cp1252_read_back_exactly(words, gaps):
+    text = "".join(w + g for w, g in zip(words, gaps))
+    assume(not text.isascii())
+    decoded = _try("decode/cp1252-sentences", text.encode("cp1252"), text[:40])
+    assert (decoded.text, decoded.encoding, decoded.notes) == (text, "cp1252", (CP1252_NOTE,))
+
+
+@given(data=st.data())
+def test_chinese_windows_are_never_read_as_cp1252(data):
+    """GBK and Big5 text that fails its own encoding (a byte cut out) is not taken for Latin text."""
+    encoding = data.draw(st.sampled_from(["gbk", "big5"]), label="encoding")
+    source = BIG5.read_bytes().decode("big5") if encoding == "big5" else SEED_DIGEST.read_text(encoding="utf-8")
+    lines = source.split("\n")
+    start = data.draw(st.integers(0, len(lines) - 1), label="start")
+    window = "\n".join(lines[start : start + data.draw(st.integers(1, 12), label="lines")])
+    try:
+        raw = window.encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)
+    cut = data.draw(st.integers(0, len(raw)), label="cut")
+    decoded = _try(f"decode/cut-{encoding}", raw[:cut] + raw[cut + 1 :], f"lines {start}+ of the {encoding} seed, byte {cut} cut")
+    assert decoded is None or decoded.encoding != "cp1252" or decoded.text.isascii()

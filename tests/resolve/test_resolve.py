@@ -39,3 +39,26 @@ def test_institutions_placeholders_categories_and_merging():
     dai = {a.author_id for p in corpus.papers for a in p.authorships if a.printed == "D Dai"}
     assert len(dai) == 1
     assert [p.reason for p in corpus.problems] == []  # the merged entry's tag XX is not the first tag
+
+
+def test_distinct_arxiv_ids_sharing_a_text_are_two_papers_with_their_own_titles():
+    """Issue 21: 0704.0026 and 0704.0112 share an abstract (arXiv records) and a Chinese summary (digest)."""
+    from pathlib import Path
+
+    from kg.ingest import read_file
+
+    data = Path(__file__).resolve().parent.parent / "data" / "papers"
+    entries = [e for name in ("arxiv_shared_abstract.jsonl", "digest_shared_summary.txt")
+               for e in read_file(str(data / name)).entries]
+    corpus = resolve(entries, [Extraction() for _ in entries])
+    assert [(p.id, p.title, len(p.sources)) for p in corpus.papers] == [
+        ("arxiv:0704.0026", "Placeholder Substructures II: Meta-Fractals, Made of Box-Kites, Fill Infinite-Dimensional Skies", 2),
+        ("arxiv:0704.0112", "Placeholder Substructures III: A Bit-String-Driven ``Recipe Theory'' for Infinite-Dimensional "
+                            "Zero-Divisor Spaces", 2),
+    ]
+    assert [(p.file.rsplit("/", 1)[-1], p.line, p.reason) for p in corpus.problems] == [
+        ("arxiv_shared_abstract.jsonl", 2,
+         "entries with different arXiv ids 0704.0026 and 0704.0112 share an abstract text: kept as separate papers"),
+        ("digest_shared_summary.txt", 13,
+         "entries with different arXiv ids 0704.0026 and 0704.0112 share a Chinese summary: kept as separate papers"),
+    ]
