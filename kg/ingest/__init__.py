@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Callable
 
 from ..errors import InputError
 from ..model import Problem, ReadResult
@@ -27,7 +28,8 @@ from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
-from .skip import detection_text, skipped_binary, skipped_by_content, skipped_by_name, skipped_folder
+from .skip import (detection_text, skipped_binary, skipped_by_content, skipped_by_name, skipped_folder,
+                   unclaimed_documentation)
 from .surrogates import clean_result
 
 __all__ = ["read_inputs", "read_file", "iter_input_files", "scan_inputs", "register_reader", "get_reader",
@@ -109,7 +111,7 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     notes = tuple(Problem(path, line, reason, "warning") for line, reason in decoded.notes)
     result = clean_result(_parse(decoded.text, path, reader))
     entries, too_long = _within_limits(result.entries, path, limits)
-    return ReadResult(entries, notes + result.problems + too_long)
+    return ReadResult(entries, notes + result.problems + too_long, result.skipped)
 
 
 def _read_bytes(path: str, limits: Limits) -> tuple[bytes | None, Problem | None]:
@@ -164,6 +166,8 @@ def _parse(text: str, path: str, reader) -> ReadResult:
         if reader is None:
             format, _ = detect_format(detection_text(text, path))
             if format is None:
+                if (doc := unclaimed_documentation(path)) is not None:
+                    return ReadResult((), (), ((path, doc),))
                 names = ", ".join(reader_names())
                 return ReadResult((), (Problem(path, 1, f"no reader recognises this file (formats: {names})"),))
             reader = get_reader(format)
@@ -193,19 +197,26 @@ def _within_limits(entries, path: str, limits: Limits) -> tuple[tuple, tuple]:
     return tuple(kept), tuple(rejected)
 
 
-def read_inputs(inputs, format: str | None = None, limits: Limits = Limits()) -> ReadResult:
+def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
+                progress: Callable[[int, int], None] | None = None) -> ReadResult:
     """Read every file under `inputs`; entries in file then position order, problems collected.
 
     `limits` caps the size of a file and the length of an entry (see Limits); what exceeds them is
     reported as a Problem, never raised. What is not a paper document is in `skipped`, sorted.
+    `progress(done, total)` is called with the files looked at so far (skipped ones included) out
+    of every file found: once before the first, then after each.
     """
     if format is not None:
         get_reader(format)  # fail early on an unknown name
     entries, problems = [], []
     files, skipped = scan_inputs(inputs)
-    for path in files:
+    if progress:
+        progress(0, len(files))
+    for done, path in enumerate(files, 1):
         result = read_file(path, format, limits)
         entries.extend(result.entries)
         problems.extend(result.problems)
         skipped.extend(result.skipped)
+        if progress:
+            progress(done, len(files))
     return ReadResult(tuple(entries), tuple(problems), tuple(sorted(skipped)))

@@ -25,7 +25,9 @@ Skipped, checked in this order:
    of a text document (a ``.txt``, ``.md``, ``.bib``, ``.json`` … holding binary data stays a reject:
    the file was meant to be text).
 
-Everything else goes to the readers. A text file no reader claims is a reject, "no reader recognises
+Everything else goes to the readers. A project's own documentation (README, CHANGELOG, CONTRIBUTING,
+CODE_OF_CONDUCT, AUTHORS, HISTORY, NEWS, CHANGES, SECURITY, any extension) that no reader claims is
+skipped too — a paper-list README that a reader does claim is read. Any other text file no reader claims is a reject, "no reader recognises
 this file": a ``.txt``, ``.md``, ``.json`` or extension-less file is a document someone may have
 meant as input. In markdown files, fenced code blocks and inline code are left out of detection:
 an example quoted in documentation is not an entry.
@@ -41,6 +43,7 @@ import os
 import re
 
 __all__ = ["skipped_folder", "skipped_by_name", "skipped_by_content", "skipped_binary", "detection_text",
+           "unclaimed_documentation",
            "TEXT_DOCUMENT_SUFFIXES"]
 
 # Extensions of text documents: binary content in one is a damaged or misnamed file (a reject).
@@ -88,6 +91,18 @@ _HINTS = {"PDF document": ": kg reads text files; extract the text first",
           "office document": ": kg reads text files; save it as plain text first"}
 _REQUIREMENTS_RE = re.compile(r"^(?:requirements|constraints)[\w.\-]*\.(?:txt|in)$", re.IGNORECASE)
 _LICENCE_RE = re.compile(r"(?:^|[.\-_])licen[cs]e(?:[.\-_]|$)|^(?:copying|notice)(?:[.\-_]|$)", re.IGNORECASE)
+
+
+_PROJECT_DOC_RE = re.compile(
+    r"^(?:readme|changelog|changes|history|news|contributing|code_of_conduct|authors|security)(?:[.\-_].*)?$",
+    re.IGNORECASE)
+
+
+def unclaimed_documentation(path: str) -> str | None:
+    """Why a file no reader claimed is skipped rather than rejected: a project's own documentation
+    (README.md, CHANGELOG…), or None. Asked only after detection, as reading-list READMEs are input."""
+    name = os.path.basename(path)
+    return f"project documentation ({name}), not a paper document" if _PROJECT_DOC_RE.match(name) else None
 
 
 def _suffix(name: str) -> str:

@@ -102,4 +102,4 @@ def clean_result(result: ReadResult) -> ReadResult:
         if warning is not None:
             warnings.append(warning)
     problems = [_clean_problem(p) for p in result.problems]
-    return ReadResult(tuple(entries), tuple(problems) + tuple(warnings))
+    return ReadResult(tuple(entries), tuple(problems) + tuple(warnings), result.skipped)

@@ -200,3 +200,22 @@ def test_seeds_still_read_with_nothing_skipped():
     result = read_inputs([str(SEEDS)])
     assert len(result.entries) == 25 and result.problems == () and result.skipped == ()
     assert read_file(str(SEEDS / SEED_FEED_1)).skipped == ()
+
+
+def test_project_documentation_no_reader_claims_is_skipped_but_a_paper_list_readme_is_read(tmp_path):
+    project, papers = tmp_path / "project", tmp_path / "papers"
+    project.mkdir()
+    papers.mkdir()
+    (project / "README.md").write_text("# mytool\n\nInstall it with pip, then run `mytool --help`.\n", encoding="utf-8")
+    (project / "CHANGELOG").write_text("0.2: faster\n0.1: first release\n", encoding="utf-8")
+    (project / "notes.md").write_text("Some notes about nothing in particular.\n", encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "data" / "formats" / "reading_list.md", papers / "README.md")
+    docs = read_inputs([str(project)])
+    assert docs.skipped == (
+        (str(project / "CHANGELOG"), "project documentation (CHANGELOG), not a paper document"),
+        (str(project / "README.md"), "project documentation (README.md), not a paper document"),
+    )
+    assert docs.problems == (Problem(str(project / "notes.md"), 1, UNRECOGNISED),)  # any other document: a reject
+    listed = read_inputs([str(papers)])
+    assert listed.skipped == () and [p for p in listed.problems if p.severity == "error"] == []
+    assert len(listed.entries) == len(read_file(str(ROOT / "tests" / "data" / "formats" / "reading_list.md")).entries) > 0
