@@ -1,41 +1,55 @@
 # The two set-up commands of the README:
-#   make build   — create .venv, install the project, build exports/ from seeds/
-#   make test    — create .venv, install the project with test extras, run the whole test suite
+#   make build   — create .venv, install the project (runtime dependencies only), build exports/ from seeds/
+#   make test    — create .venv, install the project with test extras, install Debian's chromium and
+#                  Virtuoso through apt-get (the map and bulk-load tests), run the whole test suite
+# Where apt-get is unavailable (no root, not Debian): `make test APT=no` skips that step and the
+# browser and Virtuoso tests skip themselves (CI sets KG_REQUIRE_BROWSER/KG_REQUIRE_VIRTUOSO instead,
+# which makes a missing browser or Virtuoso an error).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+APT    ?= yes
 
-.PHONY: build test install bench clean browser virtuoso
+.PHONY: build test install install-test bench clean browser virtuoso
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# the runtime install; `make test` adds the test extras on top (selenium, dask, hypothesis, pytest)
+$(VENV)/.installed-build: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-install: $(BIN)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-build
 
-build: $(BIN)/.installed
+install: $(VENV)/.installed-build
+install-test: $(VENV)/.installed-test
+
+build: $(VENV)/.installed-build
 	$(BIN)/kg build seeds --out exports
 
-test: $(BIN)/.installed browser virtuoso
+test: $(VENV)/.installed-test browser virtuoso
 	$(BIN)/python -m pytest -q
 
-# Debian chromium + chromedriver for the map tests; skipped (tests then skip) where apt is unavailable,
-# unless KG_REQUIRE_BROWSER is set (CI), which makes a missing browser an error.
+# Debian chromium + chromedriver for the map tests (tests then skip where it is missing), unless
+# KG_REQUIRE_BROWSER is set (CI), which makes a missing browser an error.
 browser:
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
 	elif [ -n "$${KG_REQUIRE_BROWSER:-}" ]; then sh scripts/install_browser.sh; \
+	elif [ "$(APT)" = no ]; then echo "APT=no: no headless browser installed; the map tests will be skipped"; \
 	else sh scripts/install_browser.sh || echo "no headless browser installed: the map tests will be skipped"; fi
 
-# Debian's Virtuoso (virtuoso-t, isql-vt) for the bulk-load test, the same way: skipped where apt is
-# unavailable, unless KG_REQUIRE_VIRTUOSO is set (CI), which makes a missing Virtuoso an error.
+# Debian's Virtuoso (virtuoso-t, isql-vt) for the bulk-load test, the same way.
 virtuoso:
 	@if command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; then :; \
 	elif [ -n "$${KG_REQUIRE_VIRTUOSO:-}" ]; then sh scripts/install_virtuoso.sh; \
+	elif [ "$(APT)" = no ]; then echo "APT=no: no Virtuoso installed; the bulk-load test will be skipped"; \
 	else sh scripts/install_virtuoso.sh || echo "no Virtuoso installed: the bulk-load test will be skipped"; fi
 
-bench: $(BIN)/.installed
+bench: $(VENV)/.installed-build
 	$(BIN)/python bench/corpus_quality.py
 
 clean:
