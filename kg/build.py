@@ -40,7 +40,25 @@ from .resolve import resolve
 # Written by every build beside papers.jsonl and the RDF: graph databases and analysis tools.
 DEFAULT_TARGETS = ("neo4j", "ladybug", "graphml", "gexf", "vosviewer")
 
-__all__ = ["DEFAULT_TARGETS", "BuildConfig", "BuildResult", "build", "write_graph_json", "read_graph_json"]
+__all__ = ["DEFAULT_TARGETS", "STAGES", "BuildConfig", "BuildResult", "build", "write_graph_json", "read_graph_json"]
+
+# The stages build() reports to its `progress` callback, in the order of a one-process build, with
+# what their (done, total) count; None: the stage has no count (total is None). Stable names: the
+# command line shows them, and callers may match on them.
+STAGES = {
+    "reading": "file",  # input files looked at, of all found
+    "extracting": "entry",  # entries through the extractor (cache hits included), of all read
+    "resolving": None,
+    "writing papers.jsonl": None,  # and corpus.json
+    "writing graph.nq": "graph",  # named graphs written (a source document's, the derived one)
+    "writing graph.ttl": None,
+    "graph": None,  # the networkx graph
+    "exports": "task",  # export tasks done (the property-table targets are one task)
+    "maps": "task",  # the HTML maps: one task
+    "writing graph.json": None,
+    "report": None,  # void.ttl and report.json
+    "store": "load",  # the persistent store's background bulk loads waited for
+}
 
 
 @dataclass(frozen=True)
@@ -112,12 +130,23 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     cache is read, so only texts not seen before go through spaCy. Either way the outputs are those
     of a full build of `inputs`, byte for byte.
 
-    `progress(stage, done, total)` is called as entries are extracted. Raises InputError for a
-    missing input path, ModelError when no spaCy pipeline is installed and KgError when another
-    build is writing `out`; bad content never raises but ends in the report. When the inputs hold no
-    entry at all (an empty folder, only files that are not paper documents, only rejects), raises
-    NothingFoundError before anything is written: `out` (outputs, store, cache) is left as it was,
-    and not created when it did not exist.
+    `progress(stage, done, total)` is called as the build goes: as each stage starts and as it
+    advances, with `done` of `total`; `total` is None for a stage that has no count (done is then
+    0), and may be 0 for a stage with nothing to do. The stages (STAGES, with what they count), in
+    order: "reading" (files), "extracting" (entries), "resolving", "writing papers.jsonl",
+    "writing graph.nq" (named graphs), "writing graph.ttl", "graph", "exports" (export tasks; only
+    when there are targets), "maps" (one task; only with ``config.pages``), "writing graph.json",
+    "report", "store" (the store's bulk loads). With ``config.extract.n_process`` > 1 where fork is
+    available, "graph" comes before "writing graph.nq", and worker processes write the exports and
+    maps while this one writes the RDF: after "writing graph.ttl", "maps" and "exports" are
+    reported as this process takes over a task no worker has started (the maps first) and as it
+    collects the workers' results. The callback is only called from the calling process.
+
+    Raises InputError for a missing input path, ModelError when no spaCy pipeline is installed and
+    KgError when another build is writing `out`; bad content never raises but ends in the report.
+    When the inputs hold no entry at all (an empty folder, only files that are not paper documents,
+    only rejects), raises NothingFoundError before anything is written: `out` (outputs, store,
+    cache) is left as it was, and not created when it did not exist.
 
     Examples
     --------
@@ -129,8 +158,9 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         get_exporter(target)  # an unknown target fails before any work
     engine = get_engine(config.engine, config.scheduler)
     out = Path(out)
+    step = progress or _no_progress
     # read before `out` is touched: inputs with no entry must not replace a good build
-    read = read_inputs(inputs, config.format, config.limits)
+    read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total))
     if not read.entries:
         raise NothingFoundError(_nothing_found(inputs, out), read.skipped, read.problems)
     skipped = {file for file, _ in read.skipped}
@@ -145,12 +175,15 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         def tick(n: int) -> None:
             nonlocal done
             done += n
-            if progress:
-                progress("extract", done, len(entries))
+            # the extractor counts distinct texts, fewer than the entries when some share one
+            step("extracting", min(done, len(entries)), len(entries))
 
+        step("extracting", 0, len(entries))
         fingerprint = extractor_fingerprint(config.extract.model)
         with FindingsCache(state / CACHE_FILE, fingerprint, read=config.update) as cache:
             extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
+            # every entry is extracted now, whatever the count of texts reached (the bar used to stay at 93%)
+            step("extracting", len(entries), len(entries))
             stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
             if not config.update:
                 cache.prune()
@@ -158,7 +191,11 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         parts = [read, entries, extractions]
         del read, entries, extractions
         with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
-            return _resolve_and_write(inputs, out, config, state, files, parts, stats)
+            return _resolve_and_write(inputs, out, config, state, files, parts, stats, step)
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
 
 
 def _nothing_found(inputs, out: Path) -> str:
@@ -170,11 +207,12 @@ def _nothing_found(inputs, out: Path) -> str:
 
 
 def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, files, parts: list,
-                       stats: dict) -> BuildResult:
+                       stats: dict, step=_no_progress) -> BuildResult:
     """Everything after extraction: resolve, graph, and every output through the staging folder.
-    `parts` is [read result, entries, extractions], emptied here."""
+    `parts` is [read result, entries, extractions], emptied here; `step` is build()'s progress."""
     read, entries, extractions = parts
     parts.clear()
+    step("resolving", 0, None)
     corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
     n_entries, problems, skipped = len(entries), read.problems, read.skipped
     del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
@@ -189,6 +227,7 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
     workers = config.extract.n_process - 1 if can_fork() else 0
     with _staging(out) as stage, ExitStack() as stack:
+        step("writing papers.jsonl", 0, None)
         papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
         corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
 
@@ -198,54 +237,76 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
         if workers:
             # the graph first, for the forked workers; they start before the store opens, so none
             # holds it, and write the exports and maps while this process writes the RDF
+            step("graph", 0, None)
             graph = build_graph(corpus)
-            with _side_outputs(tasks, workers, (corpus, stage, config.base, graph)) as side:
+            with _side_outputs(tasks, workers, (corpus, stage, config.base, graph), step) as side:
                 store = open_store()
-                rdf, void = _write_rdf_outputs(corpus, stage, config.base, store)
+                rdf, void = _write_rdf_outputs(corpus, stage, config.base, store, step)
                 side_written = [path for paths in side for path in paths]
         else:
             # one process: the RDF before the graph exists, so the two largest things the build
             # holds (the graph, the RDF writers' working set) are never in memory together
             store = open_store()
-            rdf, void = _write_rdf_outputs(corpus, stage, config.base, store)
+            rdf, void = _write_rdf_outputs(corpus, stage, config.base, store, step)
             trim_heap()
+            step("graph", 0, None)
             graph = build_graph(corpus)
-            with _side_outputs(tasks, 0, (corpus, stage, config.base, graph)) as side:
+            with _side_outputs(tasks, 0, (corpus, stage, config.base, graph), step) as side:
                 side_written = [path for paths in side for path in paths]
+        step("writing graph.json", 0, None)
+        graph_json = write_graph_json(graph, stage / "graph.json")
+        step("report", 0, None)
         report = build_report(corpus, graph, n_entries, files, skipped)
-        written = [*papers_jsonl, *write_graph_json(graph, stage / "graph.json"), *corpus_json, *rdf, *side_written]
+        written = [*papers_jsonl, *graph_json, *corpus_json, *rdf, *side_written]
         written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
         written += write_report(report, stage / "report.json")
-        stats.update(("store_" + k, v) for k, v in store.finish().items())
+        step("store", 0, None)  # the loads' count is known once the last graph is handed over
+        finished = store.finish(progress=lambda done, total: step("store", done, total))
+        stats.update(("store_" + k, v) for k, v in finished.items())
         written = _commit(stage, out, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 
-def _write_rdf_outputs(corpus: Corpus, stage: Path, base: str, store: StoreUpdate) -> tuple[list[str], list]:
+def _write_rdf_outputs(corpus: Corpus, stage: Path, base: str, store: StoreUpdate,
+                       step=_no_progress) -> tuple[list[str], list]:
     """graph.nq and graph.ttl, and the store's loads started; their paths and the VoID triples."""
     spans: list[tuple[str, int, int]] = []
-    written = _write_nquads(corpus, stage / "graph.nq", base, store, spans)
+    written = _write_nquads(corpus, stage / "graph.nq", base, store, spans,
+                            progress=lambda done, total: step("writing graph.nq", done, total))
     # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts ride
     # along on the same pass
+    step("writing graph.ttl", 0, None)
     counts = VoidCounts()
     union = counts.counting(union_lines(stage / "graph.nq", spans))
     written += write_rdf(corpus, stage / "graph.ttl", "turtle", base, triples_from_lines(union))
     return written, generate_void(corpus, base, counts=counts)
 
 
-def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list) -> list[str]:
+def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list,
+                  progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
     """graph.nq and the persistent store from one pass over the quads, graph by graph (the
     concatenated blocks are exactly what serialising all quads at once gives); appends each
-    graph's (IRI, start, end) byte range in the file to `spans`, for union_lines."""
+    graph's (IRI, start, end) byte range in the file to `spans`, for union_lines. `progress(done,
+    total)`: the graphs written so far, of one per source document plus the derived one."""
+    # nquads_blocks makes a graph of each source file a paper came from, then the derived graph
+    total = len({source.file for paper in corpus.papers for source in paper.sources}) + 1
+    graphs = 0
+    progress(graphs, total)
     with atomic_open(path, "wb") as handle:
         store.read_blocks_from(handle.fileno())
-        offset = 0
+        offset, last = 0, None
         for graph, block in nquads_blocks(corpus, base):
+            if graph != last:  # a big graph comes in several blocks: counted once, when it ends
+                if last is not None:
+                    graphs += 1
+                    progress(graphs, total)
+                last = graph
             handle.write(block)
             handle.flush()  # the store's loader reads the block back from the file
             spans.append((graph, offset, offset + len(block)))
             store.add(graph, block, offset)
             offset += len(block)
+    progress(total, total)  # the derived graph is left out when empty: done is the total all the same
     return [str(path)]
 
 
@@ -287,7 +348,7 @@ def _write_side_output(task: tuple[str, tuple[str, ...]]) -> list[str]:
 
 
 @contextmanager
-def _side_outputs(tasks: list, workers: int, shared: tuple):
+def _side_outputs(tasks: list, workers: int, shared: tuple, step=_no_progress):
     """Yields the paths each task writes, in task order. With `workers` ≥ 1 (``--jobs`` beyond the
     first process) on Linux (fork is unsafe on macOS), the tasks run in that many forked processes
     while the caller writes the RDF (they share nothing but the staging folder; each writes its own
@@ -296,7 +357,10 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
 
     Forking shares the corpus and graph without pickling them (copy-on-write). Workers end with
     os._exit, so nothing the parent opened is finalised in them; the pool is made before the
-    parent opens the store, so no store handle crosses the fork at all."""
+    parent opens the store, so no store handle crosses the fork at all.
+
+    `step` (build()'s progress) hears of each task as the caller runs it or waits for it, and as
+    it ends (_TaskSteps); only from the caller, so nothing is drawn from a worker."""
     global _SHARED
     _SHARED = shared
     pool = None
@@ -306,9 +370,9 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
         if workers >= 1 and len(tasks) > 0 and can_fork():
             pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork"))
             futures = [pool.submit(_write_side_output, task) for task in tasks]
-            yield _collect(tasks, futures)
+            yield _collect(tasks, futures, _TaskSteps(tasks, step))
         else:
-            yield (_write_side_output(task) for task in tasks)
+            yield _in_turn(tasks, _TaskSteps(tasks, step))
     finally:
         gc.unfreeze()
         _SHARED = None
@@ -316,19 +380,57 @@ def _side_outputs(tasks: list, workers: int, shared: tuple):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _collect(tasks: list, futures: list):
+class _TaskSteps:
+    """The progress of the side-output tasks: "maps" for the pages task, "exports" for the others,
+    each counted on its own. Called from the building process only, never in a worker."""
+
+    def __init__(self, tasks: list, step) -> None:
+        self.stages = ["maps" if kind == "pages" else "exports" for kind, _ in tasks]
+        self.totals = {stage: self.stages.count(stage) for stage in self.stages}
+        self.done = dict.fromkeys(self.totals, 0)
+        self.step = step
+
+    def start(self, i: int) -> None:
+        stage = self.stages[i]
+        self.step(stage, self.done[stage], self.totals[stage])
+
+    def end(self, i: int) -> None:
+        stage = self.stages[i]
+        self.done[stage] += 1
+        self.step(stage, self.done[stage], self.totals[stage])
+
+
+def _in_turn(tasks: list, steps: _TaskSteps):
+    """The paths of every task, in task order, each task run here as the caller asks for it."""
+    for i, task in enumerate(tasks):
+        steps.start(i)
+        paths = _write_side_output(task)
+        steps.end(i)
+        yield paths
+
+
+def _collect(tasks: list, futures: list, steps: _TaskSteps | None = None):
     """The paths of every task, in task order. The caller first takes over the tasks no worker has
     started, from the last one back (the workers take them from the first), so neither side idles
     while the other still has a queue."""
+    steps = steps or _TaskSteps(tasks, _no_progress)
     done = {}
     for i in reversed(range(len(tasks))):
         if futures[i].cancel():
+            steps.start(i)
             done[i] = _write_side_output(tasks[i])
+            steps.end(i)
     for i, future in enumerate(futures):
+        if i in done:
+            yield done[i]
+            continue
+        steps.start(i)  # waiting for a worker's task
         try:
-            yield done[i] if i in done else future.result()
+            paths = future.result()
         except BrokenProcessPool:
             raise KgError("an output worker process died (killed, or out of memory?); try fewer --jobs") from None
+        steps.end(i)
+        yield paths
 
 
 @contextmanager

@@ -79,21 +79,10 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
     config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics),
                          base=base or DEFAULT_BASE, targets=tuple(targets), pages=not no_pages,
                          update=update, engine=engine, scheduler=scheduler, limits=limits)
-    bar = None
-
-    def progress(stage, done, total):
-        nonlocal bar
-        if quiet:
-            return
-        if bar is None:
-            from tqdm import tqdm
-
-            tqdm.monitor_interval = 0  # no monitor thread: --jobs forks the output workers later
-            bar = tqdm(total=total, desc=stage, unit="entry", file=sys.stderr, disable=None, leave=False)
-        bar.update(done - bar.n)
+    bars = _StageBars()
 
     try:
-        result = run_build(list(inputs), out, config, progress=progress)
+        result = run_build(list(inputs), out, config, progress=None if quiet else bars)
     except NothingFoundError as exc:
         if not quiet:  # no report.json is written: what was seen instead goes to stderr
             _echo_rejected({"file": p.file, "line": p.line, "reason": p.reason} for p in exc.problems if p.severity == "error")
@@ -107,24 +96,77 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
-        if bar is not None:
-            bar.close()
+        bars.close()
     report = result.report
     if not quiet:
-        nodes = ", ".join(f"{n} {k}" for k, n in report["nodes"].items())
-        click.echo(f"{report['papers']} papers from {report['inputs']['entries']} entries in {report['inputs']['files']} files: {nodes}", err=True)
+        click.echo(_build_summary(report), err=True)
         _echo_rejected(report["rejected"])
         if report["skipped"]:
             click.echo(f"{_skipped_summary([(s['file'], s['reason']) for s in report['skipped']])} "
                        f"(see {out}/report.json)", err=True)
-        stats = result.stats
-        click.echo(f"extracted {stats['texts_extracted']} texts, reused {stats['texts_reused']}; "
-                   f"store: {stats['store_changed']} of {stats['store_graphs']} graphs changed, {stats['store_removed']} removed", err=True)
-        click.echo(f"wrote {len(result.written)} files in {out}/ (report: {out}/report.json)", err=True)
+        click.echo(_build_stats(result.stats), err=True)
+        click.echo(f"wrote {_count(len(result.written), 'file')} in {out}/ (report: {out}/report.json)", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
 
 
 _SKIPPED_SHOWN = 10  # skipped files listed when a build found nothing (no report.json says which)
+
+
+class _StageBars:
+    """kg.build's `progress(stage, done, total)` as one tqdm bar per stage, named after it: a new
+    stage closes the previous bar (leave=False clears its line) and opens its own, so the user
+    always sees which stage runs. Drawn on stderr when it is a terminal (disable=None)."""
+
+    def __init__(self) -> None:
+        self.bar, self.stage, self.done = None, None, 0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        from .build import STAGES
+
+        if stage != self.stage:
+            self.close()
+            tqdm.monitor_interval = 0  # no monitor thread: --jobs forks the output workers later
+            # a stage without a count shows its name and time only: "0it" would say nothing
+            self.bar = tqdm(total=total or None, desc=stage, unit=STAGES.get(stage) or "it",
+                            bar_format=None if total else "{desc}: {elapsed}", file=sys.stderr,
+                            disable=None, leave=False)
+            self.stage, self.done = stage, 0
+        elif total and self.bar.total != total:  # a count known once the stage is under way (the store's loads)
+            self.bar.bar_format = None
+            self.bar.reset(total=total)
+            self.done = 0
+        if done > self.done:  # counted here: a disabled bar (not a terminal) counts nothing
+            self.bar.update(done - self.done)
+            self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar, self.stage = None, None
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """`n` and the word in the form that agrees with it: "1 file", "2 files"."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _build_summary(report: dict) -> str:
+    """The first line `kg build` prints, e.g. "24 papers from 25 entries in 3 files: 19 Author, …"
+    (the node counts by type, as report.json has them; none: no colon)."""
+    line = (f"{_count(report['papers'], 'paper')} from {_count(report['inputs']['entries'], 'entry', 'entries')} "
+            f"in {_count(report['inputs']['files'], 'file')}")
+    nodes = ", ".join(f"{n} {kind}" for kind, n in report["nodes"].items())
+    return f"{line}: {nodes}" if nodes else line
+
+
+def _build_stats(stats: dict) -> str:
+    """What the extraction cache and the store did, e.g. "extracted 20 texts, reused 0; store: 4 of
+    4 graphs changed, 0 removed"."""
+    return (f"extracted {_count(stats['texts_extracted'], 'text')}, reused {stats['texts_reused']}; "
+            f"store: {stats['store_changed']} of {_count(stats['store_graphs'], 'graph')} changed, "
+            f"{stats['store_removed']} removed")
 
 
 def _echo_rejected(rejected) -> None:

@@ -17,7 +17,7 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby, islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 
@@ -196,11 +196,19 @@ class StoreUpdate:
             self._fd = None
         self.__dict__.pop("store", None)
 
-    def finish(self) -> dict:
+    def finish(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Wait for the loads, drop graphs no longer built, flush, record the new state; a summary
-        of what changed. Raises what a load raised (the record stays dirty: the next build reloads)."""
+        of what changed. Raises what a load raised (the record stays dirty: the next build reloads).
+        `progress(done, total)` is called with the bulk loads finished out of all the build started,
+        first at once, then as each one it waits for ends."""
         self._end_graph()
         self._load_pending()
+        if progress:
+            waiting = [load for load in self._loads if not load.done()]  # some ended while the build wrote on
+            progress(len(self._loads) - len(waiting), len(self._loads))
+            for n, load in enumerate(waiting, len(self._loads) - len(waiting) + 1):
+                load.exception()  # waits; what it raised is raised below, in load order as before
+                progress(n, len(self._loads))
         for load in self._loads:
             load.result()
         self._loader.shutdown(wait=True)

@@ -1,10 +1,11 @@
 """End-to-end: `kg build` on the seeds, checked against exact values read from the seed files."""
 
 import json
+import os
 
 import pytest
 
-from kg.build import build, read_graph_json
+from kg.build import BuildConfig, build, read_graph_json
 from tests.conftest import output_files
 
 pytestmark = pytest.mark.model
@@ -104,3 +105,66 @@ def test_rebuild_is_byte_identical(seed_build, seeds_dir, monkeypatch):
     assert {"papers.jsonl", "graph.ttl", "graph.nq", "void.ttl", "graph.graphml", "graph.gexf"} <= set(first)
     for rel in first:
         assert first[rel] == second[rel], rel
+
+
+ONE_PROCESS_STAGES = ["reading", "extracting", "resolving", "writing papers.jsonl", "writing graph.nq",
+                      "writing graph.ttl", "graph", "exports", "maps", "writing graph.json", "report", "store"]
+
+
+def _by_stage(calls) -> dict[str, list[tuple]]:
+    """Each stage's (done, total) calls, stages in the order they first came."""
+    stages: dict[str, list[tuple]] = {}
+    for stage, done, total, *_ in calls:
+        stages.setdefault(stage, []).append((done, total))
+    return stages
+
+
+def test_progress_names_every_stage_in_order(seed_build, seeds_dir, monkeypatch):
+    """One process: every stage of STAGES, in that order, each once (a stage never comes back), with
+    its count where it has one; and a build with progress writes the same files as one without."""
+    from kg.build import STAGES
+
+    monkeypatch.chdir(seeds_dir)
+    calls = []
+    build(["seeds"], "progress", progress=lambda stage, done, total: calls.append((stage, done, total)))
+    stages = _by_stage(calls)
+    assert list(stages) == ONE_PROCESS_STAGES == list(STAGES)
+    assert [c[0] for c in calls] == [s for s in stages for _ in stages[s]]  # each stage's calls together
+    assert stages["reading"] == [(0, 3), (1, 3), (2, 3), (3, 3)]  # the 3 seed files
+    # 25 entries; the extractor counts distinct texts, so the count may jump, but ends at every entry
+    assert stages["extracting"][0] == (0, 25) and stages["extracting"][-1] == (25, 25)
+    assert [d for d, _ in stages["extracting"]] == sorted(d for d, _ in stages["extracting"])
+    assert {t for _, t in stages["extracting"]} == {25}
+    # the three seed files' graphs and the derived graph
+    assert stages["writing graph.nq"] == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    # four export tasks (neo4j and ladybug are one: they share the property tables), then the maps
+    assert stages["exports"] == [(0, 4), (1, 4), (1, 4), (2, 4), (2, 4), (3, 4), (3, 4), (4, 4)]
+    assert stages["maps"] == [(0, 1), (1, 1)]
+    # the seeds' store is one bulk load, which may have ended before the build waits for it
+    assert stages["store"][0] == (0, None) and stages["store"][-1] == (1, 1)
+    assert set(stages["store"][1:]) <= {(0, 1), (1, 1)}
+    for stage in ("resolving", "writing papers.jsonl", "writing graph.ttl", "graph", "writing graph.json", "report"):
+        assert stages[stage] == [(0, None)], stage
+    assert output_files(seeds_dir / "progress") == output_files(seeds_dir / "exports")
+
+
+def test_progress_with_jobs_comes_from_the_building_process_only(seeds_dir, tmp_path, monkeypatch):
+    """--jobs 2: the graph comes before the RDF (the forked workers need it); the exports and maps are
+    reported as this process takes a task over or collects a worker's result, never from a worker."""
+    from kg.extract import ExtractConfig
+
+    monkeypatch.chdir(seeds_dir)
+    calls = []
+    config = BuildConfig(extract=ExtractConfig(n_process=2))
+    build(["seeds"], tmp_path / "two", config,
+          progress=lambda stage, done, total: calls.append((stage, done, total, os.getpid())))
+    stages = _by_stage(calls)
+    order = list(stages)
+    assert order[:7] == ["reading", "extracting", "resolving", "writing papers.jsonl", "graph", "writing graph.nq",
+                         "writing graph.ttl"]
+    assert sorted(order[7:9]) == ["exports", "maps"]  # the maps first when this process took them over
+    assert order[9:] == ["writing graph.json", "report", "store"]
+    assert {pid for *_, pid in calls} == {os.getpid()}
+    assert stages["reading"][-1] == (3, 3) and stages["extracting"][-1] == (25, 25)
+    assert stages["writing graph.nq"][-1] == (4, 4)
+    assert stages["exports"][-1] == (4, 4) and stages["maps"][-1] == (1, 1) and stages["store"][-1] == (1, 1)

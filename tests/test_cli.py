@@ -60,3 +60,130 @@ def test_export_and_validate_commands(seed_build, seeds_dir, tmp_path):
     assert runner.invoke(cli, ["validate", "--graph", graph]).exit_code == 0
     missing = runner.invoke(cli, ["export", "nq", "--graph", str(tmp_path / "none")])
     assert missing.exit_code == 1 and "corpus.json: no such file; run `kg build` first" in missing.output
+
+
+# A one-entry digest: the summary's counts are all 1.
+ONE_ENTRY = ("1、[LG] Learning with Differentiable Algorithms\nF Petersen\n[University of Konstanz]\n"
+             "Classic algorithms and neural networks are combined into differentiable sorting networks and renderers.\n"
+             "https://arxiv.org/abs/2209.00616\n")
+
+
+def test_build_summary_agrees_in_number():
+    from kg.cli import _build_stats, _build_summary
+
+    one = {"papers": 1, "inputs": {"files": 1, "entries": 1}, "nodes": {"Author": 1, "Paper": 1}}
+    assert _build_summary(one) == "1 paper from 1 entry in 1 file: 1 Author, 1 Paper"
+    # no node counts: no colon after the files
+    none = {"papers": 2, "inputs": {"files": 2, "entries": 3}, "nodes": {}}
+    assert _build_summary(none) == "2 papers from 3 entries in 2 files"
+    zero = {"papers": 0, "inputs": {"files": 0, "entries": 0}, "nodes": {}}
+    assert _build_summary(zero) == "0 papers from 0 entries in 0 files"
+    stats = {"texts_extracted": 1, "texts_reused": 0, "store_changed": 1, "store_graphs": 1, "store_removed": 0}
+    assert _build_stats(stats) == "extracted 1 text, reused 0; store: 1 of 1 graph changed, 0 removed"
+    stats = {"texts_extracted": 24, "texts_reused": 1, "store_changed": 0, "store_graphs": 4, "store_removed": 2}
+    assert _build_stats(stats) == "extracted 24 texts, reused 1; store: 0 of 4 graphs changed, 2 removed"
+
+
+@pytest.mark.model
+def test_build_summary_of_the_seeds(seed_build):
+    from kg.cli import _build_summary
+
+    assert _build_summary(seed_build.report) == (
+        "24 papers from 25 entries in 3 files: "
+        "19 Author, 3 Category, 7 Code, 8 Dataset, 11 Institution, 40 Method, 24 Paper, 235 Topic")
+
+
+@pytest.mark.model
+def test_build_of_one_entry_says_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "digest.txt").write_text(ONE_ENTRY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "one", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "1 paper from 1 entry in 1 file: 1 Author, 1 Category, 1 Institution, 1 Paper, 5 Topic"
+    # the file's graph and the derived graph
+    assert lines[1] == "extracted 1 text, reused 0; store: 2 of 2 graphs changed, 0 removed"
+    assert re.fullmatch(r"wrote \d+ files in out/ \(report: out/report\.json\)", lines[2])
+    assert len(lines) == 3
+
+
+def _run_on_a_terminal(monkeypatch, args) -> tuple[int, str]:
+    """`kg ARGS` in this process with stderr on a pseudo-terminal 100 columns wide (tqdm draws nothing
+    on a terminal of no width): (exit status, what the terminal received)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import sys
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    received = []
+
+    def drain() -> None:  # read as it comes: a full terminal buffer would block the build
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every copy of the other end is closed
+                return
+            if not chunk:
+                return
+            received.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    terminal = os.fdopen(slave, "w", encoding="utf-8", buffering=1)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stderr", terminal)
+            cli.main(args, prog_name="kg", standalone_mode=False)
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    finally:
+        terminal.close()
+    reader.join(30)
+    os.close(master)
+    return status, b"".join(received).decode("utf-8")
+
+
+@pytest.mark.model
+def test_build_progress_names_each_stage_on_a_terminal(seeds_dir, tmp_path, monkeypatch):
+    """Under a pseudo-terminal with --jobs 2: one bar per stage, named after it, in the build's order;
+    tqdm starts no monitor thread (the output workers are forked after the bars exist); the bars'
+    lines are cleared, the summary follows."""
+    import tqdm.std
+
+    monitors = []
+
+    def no_monitor(*args):  # tqdm would start this thread unless monitor_interval is 0
+        monitors.append(args)
+        raise RuntimeError("no monitor thread")
+
+    monkeypatch.setattr(tqdm.std, "TMonitor", no_monitor)
+    monkeypatch.setattr(tqdm.std.tqdm, "monitor_interval", 10)  # tqdm's default: kg must turn it off
+    monkeypatch.chdir(seeds_dir)
+    status, text = _run_on_a_terminal(monkeypatch, ["build", "seeds", "--out", str(tmp_path / "out"), "--jobs", "2"])
+    assert status == 0 and monitors == []
+    named = re.findall(r"\r([a-z][a-z. ]*[a-z]):", text)
+    stages = [name for i, name in enumerate(named) if not i or name != named[i - 1]]
+    assert stages[:7] == ["reading", "extracting", "resolving", "writing papers.jsonl", "graph", "writing graph.nq",
+                          "writing graph.ttl"]
+    assert sorted(stages[7:9]) == ["exports", "maps"]
+    assert stages[9:] == ["writing graph.json", "report", "store"]
+    assert re.search(r"\rreading: +0%\| +\| 0/3 \[", text) and re.search(r"\rextracting: +0%\| +\| 0/25 \[", text)
+    assert re.search(r"\rresolving: 00:00", text)  # a stage without a count: its name and time
+    summary = text.split("\n")[-4:]  # the pseudo-terminal ends lines with \r\n
+    assert summary[0].endswith("\r24 papers from 25 entries in 3 files: 19 Author, 3 Category, 7 Code, 8 Dataset, "
+                               "11 Institution, 40 Method, 24 Paper, 235 Topic\r")
+    assert summary[1] == "extracted 24 texts, reused 0; store: 4 of 4 graphs changed, 0 removed\r" and summary[3] == ""
+
+
+@pytest.mark.model
+def test_quiet_build_draws_nothing_on_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.txt").write_text(ONE_ENTRY, encoding="utf-8")
+    assert _run_on_a_terminal(monkeypatch, ["build", "one.txt", "--out", "out", "-q"]) == (0, "")
