@@ -247,12 +247,13 @@ def validate(graph_dir):
 def query(query, graph_dir, format_, params, list_):
     """Run a SPARQL QUERY over a built graph: a named query, a FILE.rq, or - to read it from stdin.
 
-    Parameters are bound as literals, never pasted into the query text. See `kg query --list`
-    and docs/queries.md.
+    Parameters are bound as literals, never pasted into the query text. A query with SERVICE
+    (federation) is refused: kg never fetches from other servers. See `kg query --list` and
+    docs/queries.md.
 
     Example: kg query coauthors --param author="D Dai" --format csv
     """
-    from .query import catalog, format_result, load_query, open_store, parse_params, run_query
+    from .query import catalog, format_result, load_query, open_store, parse_params, query_from_text, run_query
 
     try:
         if list_:
@@ -260,7 +261,8 @@ def query(query, graph_dir, format_, params, list_):
             return
         if not query:
             raise click.UsageError("give a query NAME, a FILE.rq or - (see kg query --list)")
-        named = load_query(sys.stdin.read() if query == "-" else query)
+        # stdin is always SPARQL text: a typo there gets the parser's line and column, not "unknown query"
+        named = query_from_text(sys.stdin.read()) if query == "-" else load_query(query)
         result = run_query(open_store(graph_dir), named, parse_params(params))
         click.echo(format_result(result, format_))
     except KgError as exc:
@@ -281,10 +283,12 @@ def serve(graph_dir, host, port, timeout, max_results, public):
     """Serve a built graph read-only at http://HOST:PORT/sparql (SPARQL 1.1 Protocol) until Ctrl-C.
 
     GET ?query=... or POST a query; results as JSON, XML, CSV or TSV by the Accept header. Updates
-    are refused (403), an answer of more than --max-results results is refused (422), a query
-    running past --timeout is stopped (503). Queries without GRAPH see the merge of all named graphs
-    (one per source document, plus the derived graph), each triple once. Runs the oxigraph server,
-    behind kg's own front, on a store kept in GRAPH/.oxigraph-store, reloaded when graph.nq changes.
+    are refused (403), and so is SERVICE (400: the endpoint never fetches from other servers); an
+    answer of more than --max-results results is refused (422), a query running past --timeout is
+    stopped (503); http://HOST:PORT/ describes the endpoint. Queries without GRAPH see the merge of
+    all named graphs (one per source document, plus the derived graph), each triple once. Runs the
+    oxigraph server, behind kg's own front, on a store kept in GRAPH/.oxigraph-store, reloaded when
+    graph.nq changes.
 
     Example: kg serve --graph exports --port 7878
     """

@@ -23,9 +23,14 @@ graphs stay queryable with ``GRAPH ?g { … }`` for provenance. Queries may use 
 ``void:``) without declaring them.
 
 Results hold plain Python values: IRIs as ``str``, blank nodes as ``"_:id"``, literals as
-``int`` (xsd:integer and its subtypes), ``float`` (xsd:decimal, xsd:double, xsd:float), ``bool``
-(xsd:boolean) or ``str`` (anything else: the lexical form, without language tag or datatype),
-and ``None`` for an unbound variable.
+``int`` (xsd:integer and its subtypes, and xsd:gYear such as ``dcterms:issued``: the year),
+``float`` (xsd:decimal, xsd:double, xsd:float), ``bool`` (xsd:boolean) or ``str`` (anything else:
+the lexical form, without language tag or datatype), and ``None`` for an unbound variable.
+
+A query holding ``SERVICE`` is refused before it runs (`ServiceError`): Oxigraph would send its inner
+query over HTTP to the address it names, and kg never fetches anything (the same check as
+``kg serve``'s, `kg.sparql_front.find_service`). A syntax error is reported with its line and
+column (`QuerySyntaxError`).
 
 >>> from pyoxigraph import Literal, NamedNode, Quad, Store
 >>> store = Store()
@@ -67,6 +72,7 @@ from pyoxigraph import (
 
 from .errors import FormatError, InputError, KgError
 from .graph.rdf import PREFIXES
+from .sparql_front import service_refusal
 
 __all__ = [
     "FORMATS",
@@ -76,6 +82,7 @@ __all__ = [
     "QueryError",
     "QueryResult",
     "QuerySyntaxError",
+    "ServiceError",
     "UnknownQueryError",
     "catalog",
     "format_result",
@@ -83,6 +90,7 @@ __all__ = [
     "load_query",
     "open_store",
     "parse_params",
+    "query_from_text",
     "run_query",
 ]
 
@@ -97,6 +105,8 @@ _INTEGER_TYPES = {
     )
 }
 _FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
+_YEAR = re.compile(r"-?[0-9]{4,}\Z")  # an xsd:gYear without time zone
+_SYNTAX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)  # how pyoxigraph 0.5 words it
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _HEADER = re.compile(r"#\s*(name|description|param)\s*:\s*(.*?)\s*\Z", re.IGNORECASE)
 _SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -117,6 +127,10 @@ class ParameterError(QueryError):
 
 class QuerySyntaxError(QueryError):
     """The SPARQL text does not parse."""
+
+
+class ServiceError(QueryError):
+    """The query holds SERVICE (a federated query), which would fetch from another server."""
 
 
 class GraphNotFoundError(InputError):
@@ -241,6 +255,18 @@ def load_query(spec: str) -> NamedQuery:
     raise UnknownQueryError(f"unknown query {spec!r}; available: {names} (or a FILE.rq, or - for stdin)")
 
 
+def query_from_text(text: str, name: str = "<stdin>") -> NamedQuery:
+    """SPARQL text as a query (with its header, if any), whatever it looks like: for ``kg query -``,
+    so a mistyped query is reported by the SPARQL parser, with where, not taken for a query name.
+
+    >>> query_from_text("# param: x\\nSELEC ?x {}").params
+    (('x', ''),)
+    """
+    if not text.strip():
+        raise UnknownQueryError(f"empty query on {'standard input' if name == '<stdin>' else name}")
+    return parse_query(text, default_name=name)
+
+
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     """``["key=value", ...]`` → ``{"key": "value"}``: split at the first ``=``, value kept verbatim.
 
@@ -330,6 +356,8 @@ def _value(term):
         try:
             if datatype in _INTEGER_TYPES:
                 return int(term.value)
+            if datatype == _XSD + "gYear" and _YEAR.match(term.value):
+                return int(term.value)  # "2022" → 2022; with a time zone ("2022Z") it stays text
             if datatype in _FLOAT_TYPES:
                 return float(term.value)
         except ValueError:
@@ -421,6 +449,9 @@ def run_query(store: Store, query, params: Mapping[str, str] | None = None) -> Q
     """
     if not isinstance(query, NamedQuery):
         query = load_query(query)
+    refusal = service_refusal(query.text)
+    if refusal is not None:
+        raise ServiceError(f"query {query.name!r}: {refusal}")
     params = {str(k): str(v) for k, v in (params or {}).items()}
     declared = query.param_names
     missing = [p for p in declared if p not in params]
@@ -439,6 +470,8 @@ def run_query(store: Store, query, params: Mapping[str, str] | None = None) -> Q
     try:
         answer = None
         hinted = _with_values(query.text, substitutions) if substitutions else None
+        if hinted is not None and service_refusal(hinted) is not None:
+            hinted = None  # not expected (the values are escaped literals): all text that runs is checked
         if hinted is not None:
             try:
                 answer = store.query(hinted, prefixes=PREFIXES, substitutions=substitutions)
@@ -456,12 +489,39 @@ def run_query(store: Store, query, params: Mapping[str, str] | None = None) -> Q
         rows = tuple((_value(t.subject), _value(t.predicate), _value(t.object)) for t in answer)
         return QueryResult(columns=("subject", "predicate", "object"), rows=rows)
     except SyntaxError as exc:
-        raise QuerySyntaxError(f"query {query.name!r}: SPARQL syntax error: {exc}") from None
+        raise QuerySyntaxError(f"query {query.name!r}: {_syntax_message(query.text, str(exc))}") from None
     except (RuntimeError, OSError, ValueError, TypeError) as exc:
         message = str(exc)
         if "SELECT projection" in message:
             message = f"every parameter ({', '.join(declared)}) must be listed in the SELECT clause ({message})"
         raise QueryError(f"query {query.name!r}: {message}") from None
+
+
+def _syntax_message(text: str, message: str) -> str:
+    """pyoxigraph's "error at 2:7: expected …" as "SPARQL syntax error at line 2, column 7: expected …
+    (near "…")", quoting the text from there on (or saying "at the end of the query"). Oxigraph's
+    list of what it expected is kept when short; a long one (up to a hundred alternatives and
+    character ranges) is left out.
+
+    >>> _syntax_message("SELECT ?x\\nWHERE { ?x ?p }", "error at 2:15: expected OPTIONAL")
+    'SPARQL syntax error at line 2, column 15: expected OPTIONAL (near "}")'
+    """
+    match = _SYNTAX_ERROR.match(message)
+    if match is None:
+        return f"SPARQL syntax error: {' '.join(message.split())}"
+    line, column = int(match.group(1)), int(match.group(2))
+    options = re.sub(r"\[[^\]]*\]", "", match.group(3))  # character classes, e.g. ['A' ..= 'Z' | …]
+    options = [o.strip() for o in options.removeprefix("expected ").removeprefix("one of ").split(", ") if o.strip()]
+    expected = ""
+    if 1 <= len(options) <= 4:
+        expected = f": expected {options[0]}" if len(options) == 1 else f": expected one of {', '.join(options)}"
+    lines = text.split("\n")
+    rest = " ".join("\n".join(lines[line - 1:])[column - 1:].split()) if line <= len(lines) else ""
+    if rest:
+        where = f'near "{rest[:30]}…"' if len(rest) > 30 else f'near "{rest}"'
+    else:
+        where = "at the end of the query"
+    return f"SPARQL syntax error at line {line}, column {column}{expected} ({where})"
 
 
 # --- output ------------------------------------------------------------------------------------

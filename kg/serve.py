@@ -16,10 +16,21 @@ Endpoints:
   ``application/sparql-query`` or form-encoded ``query=``; results negotiated by ``Accept``
   (``application/sparql-results+json``, ``…+xml``, ``text/csv``, ``text/tab-separated-values``;
   CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML…).
-* ``/query`` — the same; ``/`` — Oxigraph's query page.
+* ``/query`` — the same. ``GET /sparql`` (or ``/query``) without a query — the SPARQL service
+  description (Turtle, or the RDF format ``Accept`` names), with the public endpoint URL.
+* ``/`` — a short HTML page of kg's own: the endpoint URL, the limits below and a query form.
+* A query holding ``SERVICE`` — 400 and a one-line text, before it is evaluated: Oxigraph would send
+  its inner query to whatever address it names (the endpoint's host probing its network), and has
+  no option to turn federation off (``oxigraph serve-read-only --help``, 0.5). See
+  `kg.sparql_front.find_service` for how the keyword is found.
 * Updates (``application/sparql-update``, an ``update=`` form or parameter), POSTs to ``/update`` or
-  ``/store``, and any PUT, DELETE or PATCH — 403; any other path — 404 (``GET /store`` too: a dump
-  of the whole store would pass every limit). The private Oxigraph server refuses updates as well.
+  ``/store``, and any PUT, DELETE or PATCH — 403; a POST of another media type — 415; any other
+  path — 404 (``GET /store`` too: a dump of the whole store would pass every limit). The private
+  Oxigraph server refuses updates as well.
+
+No answer names the private Oxigraph port: the front writes its own page, service description and
+error texts, and asks Oxigraph with the client's ``Host``, the base against which Oxigraph resolves
+relative IRIs (``IRI("x")`` gives ``http://HOST:PORT/x``, the public address).
 
 Limits
 ------

@@ -163,6 +163,54 @@ def test_updates_are_refused_and_change_nothing(server):
     assert names(get(server, COAUTHORS)[2]) == DAI_COAUTHORS
 
 
+def test_no_answer_names_the_private_oxigraph_port(server):
+    """Oxigraph's own service description, query page and relative-IRI base name the address it was
+    asked on; through the front, every answer names the public one (or none)."""
+    _, private, _ = server.backend.address()
+    public = f"127.0.0.1:{server.port}"
+    relative = "SELECT ?x ?y WHERE { BIND(IRI('x') AS ?x) BIND(<y> AS ?y) }"
+    requests = [
+        (server.base_url + "/", None, {}),
+        (server.url, None, {"Accept": "text/turtle"}),  # the service description
+        (server.url, None, {"Accept": "application/n-triples"}),
+        (server.query_url, None, {"Accept": "application/rdf+xml"}),
+        (server.url + "?" + urllib.parse.urlencode({"query": relative}), None, {"Accept": "text/csv"}),
+        (server.url + "?" + urllib.parse.urlencode({"query": "DESCRIBE <z>"}), None, {"Accept": "text/turtle"}),
+        (server.url + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p"}), None, {}),  # syntax error
+        (server.url + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { SERVICE <x> {} }"}), None, {}),
+        (server.base_url + "/store", None, {}),
+        (server.update_url, INSERT.encode(), {"Content-Type": "application/sparql-update"}),
+        (server.url, b"ASK {}", {"Content-Type": "text/plain"}),
+    ]
+    answers = []
+    for url, data, headers in requests:
+        request = urllib.request.Request(url, data=data, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                answers.append((response.status, str(response.headers), response.read()))
+        except urllib.error.HTTPError as exc:
+            answers.append((exc.code, str(exc.headers), exc.read()))
+    assert [status for status, _, _ in answers] == [200, 200, 200, 200, 200, 200, 400, 400, 404, 403, 415]
+    for (url, _, _), (_, headers, body) in zip(requests, answers):
+        assert str(private) not in headers and str(private).encode() not in body, url
+    assert answers[4][2].decode().split("\r\n") == ["x,y", f"http://{public}/x,http://{public}/y", ""]
+    assert f"<http://{public}/sparql>".encode() in answers[2][2]
+
+
+def test_the_home_page_describes_the_endpoint(server):
+    status, ctype, body = http(server.base_url + "/")
+    assert (status, ctype) == (200, "text/html; charset=utf-8")
+    page = body.decode("utf-8")
+    assert f"<code>{server.url}</code>" in page
+    assert "An answer of more than 10000 results is refused (422)" in page
+    assert "A query running longer than 30 s is stopped (503)" in page
+    # its form sends a query the endpoint answers
+    query = page.split('<textarea name="query" rows="10" cols="80">')[1].split("</textarea>")[0]
+    query = query.replace("&lt;", "<").replace("&gt;", ">")
+    status, _, body = get(server, query)
+    assert status == 200 and names(body)[:3] == ["A Seff", "B Chang", "D Dai"]
+
+
 # --- limits: a second server with a 1 s timeout and a 50-result limit ---------------------------
 
 LIMIT = 50

@@ -7,12 +7,13 @@ import http.client
 import socket
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kg.sparql_front import CANCELLED, MAX_QUERY_BYTES, FrontLimits, QueryFront
+from kg.sparql_front import CANCELLED, MAX_QUERY_BYTES, SERVICE_REFUSED, FrontLimits, QueryFront
 
 TEXT = "text/plain; charset=utf-8"
 TIMED_OUT = b"the query ran longer than 1 s (kg serve --timeout) and was stopped: narrow it or add LIMIT\n"
@@ -31,6 +32,7 @@ class Oxigraph:
     def __init__(self):
         self.reply = (200, "text/csv", b"x\r\n", 0.0)
         self.overruns: list[int] = []
+        self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers) of what reached it
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +40,7 @@ class Oxigraph:
                 pass
 
             def do_GET(self):
+                outer.requests.append((self.command, self.path, dict(self.headers)))
                 status, ctype, body, delay = outer.reply
                 time.sleep(delay)
                 try:
@@ -136,8 +139,102 @@ def test_a_boolean_and_an_error_pass_through(oxigraph, front):
 
 def test_a_malformed_answer_is_502(oxigraph, front):
     oxigraph.reply = (200, "application/sparql-results+json", b'{"head":{"vars":["x"]},"results":{"bindings":[{', 0.0)
-    status, ctype, body, _ = ask(front)
-    assert (status, ctype) == (502, TEXT) and body.startswith(b"the Oxigraph server did not answer")
+    assert ask(front)[:3] == (502, TEXT, b"the Oxigraph server did not answer: it sent a malformed answer\n")
+
+
+class Gone:
+    """A backend whose port nobody listens on."""
+
+    def __init__(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+
+    def address(self):
+        return "127.0.0.1", self.port, 0
+
+    def overran(self, generation):
+        pass
+
+
+def test_a_backend_that_does_not_answer_is_502_without_its_address():
+    backend = Gone()
+    with front_for(backend) as running:
+        status, ctype, body, _ = ask(running)
+    assert (status, ctype, body) == (
+        502, TEXT, b"the Oxigraph server did not answer; try again (it restarts after a query that ran too long)\n")
+    assert str(backend.port).encode() not in body
+
+
+SERVICE_QUERY = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+REFUSED = (400, TEXT, (SERVICE_REFUSED + " (line 1, column 18)\n").encode())
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
+
+
+def test_service_is_refused_before_anything_reaches_oxigraph(oxigraph, front):
+    encoded = urllib.parse.urlencode({"query": SERVICE_QUERY})
+    assert ask(front, path="/sparql?" + encoded)[:3] == REFUSED
+    assert ask(front, path="/query?default-graph-uri=urn%3Ax&" + encoded)[:3] == REFUSED
+    assert ask(front, "POST", "/sparql", SERVICE_QUERY.encode(), SPARQL_QUERY)[:3] == REFUSED
+    assert ask(front, "POST", "/query", encoded.encode(), FORM)[:3] == REFUSED
+    # Oxigraph takes a form's query from the URL when the body has none: both are read
+    assert ask(front, "POST", "/sparql?" + encoded, b"default-graph-uri=urn%3Ax", FORM)[:3] == REFUSED
+    assert ask(front, "POST", "/sparql?" + encoded, b"ASK {}", SPARQL_QUERY)[:3] == REFUSED
+    assert ask(front, path="/sparql?query=ASK%7B%7D&" + encoded)[:3] == REFUSED  # a second query= too
+    assert oxigraph.requests == []
+    mention = urllib.parse.urlencode({"query": 'ASK { FILTER("SERVICE" != STR(<http://x/service>)) } # SERVICE'})
+    assert ask(front, path="/sparql?" + mention)[0] == 200
+    assert [(m, p) for m, p, _ in oxigraph.requests] == [("GET", "/sparql?" + mention)]
+
+
+def test_what_the_front_cannot_read_exactly_is_not_passed_on(oxigraph, front):
+    other = (415, TEXT, b"send the query as application/sparql-query or as a form (application/x-www-form-urlencoded) "
+                        b"with query=\n")
+    assert ask(front, "POST", "/sparql", SERVICE_QUERY.encode(), {"Content-Type": "text/plain"})[:3] == other
+    assert ask(front, "POST", "/sparql", b"ASK {}")[:3] == other  # no Content-Type
+    assert ask(front, path="/sparql?query=%FF")[:3] == (400, TEXT, b"the request parameters are not valid UTF-8\n")
+    assert ask(front, "POST", "/sparql", b"ASK { \xff }", SPARQL_QUERY)[:3] == (
+        400, TEXT, b"the request body is not valid UTF-8\n")
+    assert ask(front, "POST", "/sparql", b"query=%C0", FORM)[:3] == (
+        400, TEXT, b"the request parameters are not valid UTF-8\n")
+    assert oxigraph.requests == []
+
+
+def test_oxigraph_is_asked_with_the_clients_host(oxigraph, front):
+    """Oxigraph resolves relative IRIs against http://HOST/…: the public address, never its own."""
+    ask(front, headers={"Host": "kg.example.org:8080"})
+    ask(front, headers={"Host": "bad host/x"})  # not an authority: the front's own address instead
+    with socket.create_connection(front.server_address[:2], timeout=30) as raw:  # HTTP/1.0, no Host
+        raw.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n")
+        assert raw.makefile("rb").readline().split(b" ", 2)[1] == b"200"
+    own = f"127.0.0.1:{front.server_address[1]}"
+    assert [headers["Host"] for _, _, headers in oxigraph.requests] == ["kg.example.org:8080", own, own]
+
+
+def test_the_home_page_and_the_service_description_are_the_fronts(oxigraph, front):
+    import pyoxigraph as ox
+
+    own = f"127.0.0.1:{front.server_address[1]}"
+    status, ctype, body, _ = ask(front, path="/")
+    assert (status, ctype) == (200, "text/html; charset=utf-8")
+    page = body.decode("utf-8")
+    assert f"<code>http://{own}/sparql</code>" in page and '<form action="/sparql" method="get">' in page
+    assert "more than 3 results is refused (422)" in page and "longer than 1 s is stopped (503)" in page
+    assert "<code>SERVICE</code> (400)" in page
+
+    status, ctype, body, _ = ask(front, path="/sparql", headers={"Host": "kg.example.org"})
+    assert (status, ctype) == (200, "text/turtle; charset=utf-8")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    triples = {(t.predicate.value, t.object.value) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    assert (sd + "endpoint", "http://kg.example.org/sparql") in triples
+    assert (sd + "feature", sd + "UnionDefaultGraph") in triples
+    assert (sd + "feature", sd + "BasicFederatedQuery") not in triples
+    assert {o for p, o in triples if p == sd + "supportedLanguage"} == {sd + "SPARQL10Query", sd + "SPARQL11Query"}
+    status, ctype, body, _ = ask(front, path="/query", headers={"Accept": "text/html, application/n-triples;q=0.9"})
+    assert (status, ctype) == (200, "application/n-triples; charset=utf-8")
+    assert f"<{sd}endpoint> <http://{own}/query> .".encode() in body
+    assert oxigraph.requests == []  # neither comes from Oxigraph, whose own name its private port
 
 
 def test_an_answer_past_the_byte_cap_is_refused(oxigraph):
