@@ -41,19 +41,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import kg.resolve as _resolve_pkg  # noqa: E402,F401
 from kg.ingest import read_inputs  # noqa: E402
 from kg.knowledge.institutions import load_lexicon  # noqa: E402
 from kg.model import Extraction  # noqa: E402
+import kg.resolve.corpus  # noqa: E402,F401
 from kg.resolve import resolve_institution  # noqa: E402
 from kg.resolve.authors import (  # noqa: E402
     FEATURES, WEIGHTS, AuthorEvidence, _cluster_block, baseline_same_name, resolve_authors, weights_from,
 )
-from kg.textnorm import fold  # noqa: E402
+from kg.util.textnorm import fold  # noqa: E402
 
 from corpus_quality import b_cubed, pairwise  # noqa: E402
 
-RESOLVE = sys.modules["kg.resolve"]
+RESOLVE = sys.modules["kg.resolve.corpus"]  # resolve() calls resolve_authors from here
 
 
 def build_mentions(corpus_dir: Path, nlp: bool, jobs: int):

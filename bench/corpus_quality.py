@@ -99,7 +99,7 @@ def main() -> int:
     timings["ingest"] = time.perf_counter() - t0
     t = time.perf_counter()
     if args.no_extract:
-        # code links need no NLP: the extraction takes them from the entry's URLs (kg.extract.code_urls)
+        # code links need no NLP: the extraction takes them from the entry's URLs (kg.knowledge.code_hosts.code_urls)
         extractions = [Extraction(code=tuple(code_urls(e.urls))) for e in read.entries]
     else:
         extractions = extract_entries(read.entries, ExtractConfig(n_process=args.jobs))

@@ -40,7 +40,7 @@ from kg.ingest.fields import latex_to_text  # noqa: E402
 from kg.ingest.registry import detect_format  # noqa: E402
 from kg.model import Extraction  # noqa: E402
 from kg.resolve import resolve  # noqa: E402
-from kg.textnorm import fold  # noqa: E402
+from kg.util.textnorm import fold  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "formats"
 FIXTURE_FORMATS = {

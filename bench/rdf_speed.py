@@ -12,9 +12,9 @@ Both sides start from the same N-Triples / N-Quads files (written once, untimed)
   ``Graph.serialize(format="turtle")`` with the same prefixes bound.
 * Co-author query — kg's shipped ``coauthors`` query (kg/queries/coauthors.rq: the author matched
   on the resolved or the printed name, co-authors through shared papers, counted), as ``kg query``
-  runs it: project: ``kg.query.open_store`` (for a graph.nq this size: the on-disk Oxigraph store
-  ``kg serve`` also uses, loaded once — default graph = the union of the named graphs — and opened
-  read-only) + ``kg.query.run_query`` with ``author`` bound; rdflib: the
+  runs it: project: ``kg.sparql.open_store`` (the folder's on-disk Oxigraph store, which ``kg
+  build`` keeps and ``kg serve`` also uses — default graph = the union of the named graphs — made
+  here once from graph.nq and opened read-only) + ``kg.sparql.run_query`` with ``author`` bound; rdflib: the
   same query text through ``Graph.query(…, initBindings={"author": Literal(name)})`` on the parsed
   graph. Run for a typical author (median number of co-authors: the target's case) and the
   busiest one (the worst case, printed beside it); best of --repeat. Also shown: a lookup along the precomputed ``kgo:coAuthorWith`` edges (a narrower
@@ -44,11 +44,11 @@ sys.path.insert(0, str(ROOT))
 
 from pyoxigraph import Literal, RdfFormat, Variable, parse, serialize  # noqa: E402
 
-from kg.graph.rdf import DEFAULT_BASE, Minter, generate_quads  # noqa: E402
+from kg.graph.rdf import DEFAULT_BASE, PREFIXES, Minter, generate_quads  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
 from kg.model import Corpus, Extraction  # noqa: E402
-from kg.query import PREFIXES, load_query, open_store, run_query  # noqa: E402
 from kg.resolve import resolve  # noqa: E402
+from kg.sparql import load_query, open_store, run_query  # noqa: E402
 
 _PERSON = re.compile(r"[^\W\d_][\w.'\-]*(?: [\w.'\-]+)* [^\W\d_][\w.'\-]*[^\W\d_]")
 EDGE_QUERY = """# param: author  An author's name

@@ -6,7 +6,7 @@
    shipped background table) and, in the same run, pytextrank's PositionRank and TextRank on the
    same spaCy model (full pipeline: pytextrank needs the parser's noun chunks).
 2. Cross-lingual: over the held-out part of ../shared/corpus/parallel.jsonl (papers the glossary
-   did not learn from, see kg/extract/zh.py), the share of the English abstract's top-10
+   did not learn from, see kg/knowledge/glossary.py), the share of the English abstract's top-10
    topics that its Chinese machine translation also yields (in its own top 10).
 3. Throughput: the current and the old extraction (`--baseline-ref`, a git revision of
    kg/extract) side by side on the same dev-corpus files.
@@ -165,8 +165,8 @@ def crosslingual(args) -> None:
     """Share of the English abstract's top-10 topics that the Chinese translation also yields."""
     import json
 
-    from kg.extract.background import topic_key
-    from kg.extract.zh import held_out
+    from kg.knowledge.glossary import held_out
+    from kg.util.words import topic_key
 
     path = Path(args.parallel)
     if not path.exists():

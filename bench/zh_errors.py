@@ -33,10 +33,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from kg.extract import ExtractConfig, load_pipeline  # noqa: E402
-from kg.extract import zh as zh_module  # noqa: E402
-from kg.extract.background import load_background, topic_key  # noqa: E402
+from kg.extract.background import load_background  # noqa: E402
+from kg.extract.zh import candidates as zh_module  # noqa: E402
 from kg.extract.mentions import entry_text_key, find_entries, rank_entries  # noqa: E402
+from kg.knowledge.glossary import held_out, parse_glossary  # noqa: E402
 from kg.model import Entry, Source  # noqa: E402
+from kg.util.words import topic_key  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -91,7 +93,7 @@ def _leave_out_of_background(findings) -> None:
                 words[word] -= 1
     reduced = Background(shipped.n_docs - n, {k: v for k, v in labels.items() if v >= 2},
                          {k: v for k, v in words.items() if v >= 2})
-    background_module.load_background = mentions.load_background = lambda: reduced
+    background_module.load_background = mentions.load_background = zh_module.load_background = lambda: reduced
     zh_module._background_df.cache_clear()
 
 
@@ -108,12 +110,12 @@ def main() -> int:
     parser.add_argument("--english-cache", default="/tmp/zh_errors_en.pkl")
     args = parser.parse_args()
     with gzip.open(args.glossary, "rt", encoding="utf-8") as handle:
-        glossary = zh_module.parse_glossary(handle)
+        glossary = parse_glossary(handle)
     zh_module.load_glossary = lambda: glossary  # zh_candidates looks it up at call time
 
     with open(args.parallel, encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
-    rows = [r for r in rows if not zh_module.held_out(r["arxiv_id"]) and dev_fold(r["arxiv_id"])]
+    rows = [r for r in rows if not held_out(r["arxiv_id"]) and dev_fold(r["arxiv_id"])]
     if args.limit:
         rows = rows[: args.limit]
     en = [Entry(Source(f"en/{r['arxiv_id']}", 1), "feed", abstract=r["en"], lang="en") for r in rows]

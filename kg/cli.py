@@ -12,7 +12,6 @@ from .errors import KgError, NothingFoundError
 __all__ = ["cli", "main"]
 
 EXIT_OK = 0
-EXIT_FATAL = 1
 EXIT_PARTIAL = 3
 
 
@@ -51,7 +50,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
 
     Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl, report.json, the
     default export set and the maps collaboration.html, institutions.html, topics.html; OUT/.kg/ keeps
-    the extraction cache and the Oxigraph store for `--update`. Files that are not paper documents
+    the extraction cache and the Oxigraph store that kg query and kg serve read. Files that are not paper documents
     (code, configuration, binaries, kg's own outputs) are skipped and listed in report.json. Exit
     status: 0 when every entry is in the graph, 3 when the build finished but some entries or files
     were rejected (see report.json), 1 on a fatal error, or when the inputs hold no paper entry at
@@ -59,12 +58,12 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
 
     Example: kg build seeds --out exports
     """
-    from .build import BuildConfig, build as run_build
+    from .build import DEFAULT_TARGETS, BuildConfig, BuildDir, build as run_build
     from .extract import ExtractConfig
+    from .graph.rdf import DEFAULT_BASE
 
     inputs = inputs or ("seeds",)
-    from .build import DEFAULT_TARGETS
-    from .graph.rdf import DEFAULT_BASE
+    folder = BuildDir(out)
 
     if not targets:
         targets = DEFAULT_TARGETS
@@ -82,7 +81,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
     bars = _StageBars()
 
     try:
-        result = run_build(list(inputs), out, config, progress=None if quiet else bars)
+        result = run_build(list(inputs), folder, config, progress=None if quiet else bars)
     except NothingFoundError as exc:
         if not quiet:  # no report.json is written: what was seen instead goes to stderr
             _echo_rejected({"file": p.file, "line": p.line, "reason": p.reason} for p in exc.problems if p.severity == "error")
@@ -103,9 +102,9 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
         _echo_rejected(report["rejected"])
         if report["skipped"]:
             click.echo(f"{_skipped_summary([(s['file'], s['reason']) for s in report['skipped']])} "
-                       f"(see {out}/report.json)", err=True)
+                       f"(see {folder.report_json})", err=True)
         click.echo(_build_stats(result.stats), err=True)
-        click.echo(f"wrote {_count(len(result.written), 'file')} in {out}/ (report: {out}/report.json)", err=True)
+        click.echo(f"wrote {_count(len(result.written), 'file')} in {folder.path}/ (report: {folder.report_json})", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
 
 
@@ -199,13 +198,11 @@ def export(target, graph_dir, out, base):
 
     Example: kg export nquads --graph exports --out dumps
     """
-    from pathlib import Path
-
+    from .build import BuildDir
     from .export import export as run_export
-    from .records import CORPUS_FILE, read_corpus
 
     try:
-        corpus = read_corpus(Path(graph_dir) / CORPUS_FILE)
+        corpus = BuildDir(graph_dir).read_corpus()
         written = run_export(target, corpus, out or graph_dir, base)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
@@ -220,12 +217,11 @@ def validate(graph_dir):
 
     Example: kg validate --graph exports
     """
-    from pathlib import Path
-
-    from .validate import validate_file
+    from .build import BuildDir
+    from .sparql.validate import validate_file
 
     try:
-        result = validate_file(Path(graph_dir) / "graph.ttl")
+        result = validate_file(BuildDir(graph_dir).graph_ttl)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
     if result.conforms:
@@ -253,7 +249,8 @@ def query(query, graph_dir, format_, params, list_):
 
     Example: kg query coauthors --param author="D Dai" --format csv
     """
-    from .query import catalog, format_result, load_query, open_store, parse_params, query_from_text, run_query
+    from .sparql.query import catalog, format_result, load_query, parse_params, query_from_text, run_query
+    from .sparql.store import open_store
 
     try:
         if list_:
@@ -263,7 +260,7 @@ def query(query, graph_dir, format_, params, list_):
             raise click.UsageError("give a query NAME, a FILE.rq or - (see kg query --list)")
         # stdin is always SPARQL text: a typo there gets the parser's line and column, not "unknown query"
         named = query_from_text(sys.stdin.read()) if query == "-" else load_query(query)
-        result = run_query(open_store(graph_dir), named, parse_params(params))
+        result = run_query(open_store(graph_dir, notify=_notify), named, parse_params(params))
         click.echo(format_result(result, format_))
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
@@ -287,14 +284,14 @@ def serve(graph_dir, host, port, timeout, max_results, public):
     answer of more than --max-results results is refused (422), a query running past --timeout is
     stopped (503); http://HOST:PORT/ describes the endpoint. Queries without GRAPH see the merge of
     all named graphs (one per source document, plus the derived graph), each triple once. Runs the
-    oxigraph server, behind kg's own front, on a store kept in GRAPH/.oxigraph-store, reloaded when
-    graph.nq changes.
+    oxigraph server, behind kg's own front, on the store kg build keeps in GRAPH/.kg/; restart it
+    after a build to serve the new graph.
 
     Example: kg serve --graph exports --port 7878
     """
     import signal
 
-    from .serve import start_server
+    from .sparql.serve import start_server
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -304,7 +301,8 @@ def serve(graph_dir, host, port, timeout, max_results, public):
     # install the handler explicitly so Ctrl-C (or `kill -INT`) always stops the server
     signal.signal(signal.SIGINT, interrupt)
     try:
-        server = start_server(graph_dir, host, port, timeout=timeout, max_results=max_results, public=public)
+        server = start_server(graph_dir, host, port, timeout=timeout, max_results=max_results, public=public,
+                              notify=_notify)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"SPARQL endpoint: {server.url} (read-only, {timeout} s query timeout, at most {max_results} results; "
@@ -336,14 +334,13 @@ def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences)
 
     Example: kg viz topics --graph exports --min-occurrences 3
     """
-    from pathlib import Path
+    from .build import BuildDir
+    from .viz import write_page
 
-    from .records import CORPUS_FILE, read_corpus
-    from .viz import PAGE_FILES, write_page
-
+    folder = BuildDir(graph_dir)
     try:
-        corpus = read_corpus(Path(graph_dir) / CORPUS_FILE)
-        path = write_page(view, corpus, out or str(Path(graph_dir) / PAGE_FILES[view]), max_nodes=max_nodes,
+        corpus = folder.read_corpus()
+        path = write_page(view, corpus, out or str(folder.map_page(view)), max_nodes=max_nodes,
                           max_edges=max_edges, min_weight=min_weight, min_occurrences=min_occurrences)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
@@ -364,13 +361,11 @@ def explain(kind, ident, graph_dir):
 
     Example: kg explain author author:d-dai-5a6d67c1 --graph exports
     """
-    from pathlib import Path
-
-    from .records import CORPUS_FILE, read_corpus
+    from .build import BuildDir
     from .resolve.explain import explain_author
 
     try:
-        click.echo(explain_author(read_corpus(Path(graph_dir) / CORPUS_FILE), ident))
+        click.echo(explain_author(BuildDir(graph_dir).read_corpus(), ident))
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -422,6 +417,11 @@ def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_di
     if result.dropped:
         click.echo(f"graphs of deleted sources dropped: {len(result.dropped)} ("
                    + ", ".join(f"<{g}>" for g in result.dropped) + ")", err=True)
+
+
+def _notify(line: str) -> None:
+    """A library's one-line notice (a store rebuilt first), on stderr."""
+    click.echo(line, err=True)
 
 
 def main():

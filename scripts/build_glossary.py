@@ -3,7 +3,7 @@
 Sources (both texts written for the same paper):
 * the bilingual entries of the digests under seeds/ (Chinese summary + English abstract), and
 * ../shared/corpus/parallel.jsonl (English abstract + its Chinese machine translation) without the
-  papers kg.extract.zh.held_out reserves for measuring (one in five, by hash of the arXiv id).
+  papers kg.knowledge.glossary.held_out reserves for measuring (one in five, by hash of the arXiv id).
 
 Method:
 1. Both texts are split into sentences; papers whose sentence counts differ are skipped (about 8%).
@@ -53,12 +53,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg.extract.clean import clean_text  # noqa: E402
-from kg.extract.components import singular, singular_short_form  # noqa: E402
+from kg.extract.components import singular_head, singular_short_form  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import (  # noqa: E402
-    ACRONYM_MARK, PAIR_ANY, PAIR_MARK, PAIR_MAX_JOINED, PAIR_MIN_SEEN, ZH_STOP, held_out, is_latin, segment,
-)
+from kg.extract.zh.segment import ZH_STOP, segment  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
+from kg.knowledge.glossary import ACRONYM_MARK, PAIR_ANY, PAIR_MARK, PAIR_MAX_JOINED, PAIR_MIN_SEEN, held_out  # noqa: E402
+from kg.util.words import is_latin  # noqa: E402
 
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus" / "parallel.jsonl"
 DEFAULT_TARGET = ROOT / "kg" / "data" / "glossary_zh_en.tsv.gz"
@@ -68,7 +68,7 @@ _PUNCT_RE = re.compile(r"^[\W_]+$")
 NULL = 0
 MAX_ALTERNATIVES = 4  # English translations kept per Chinese form
 ALTERNATIVE_RATIO = 10  # ... each seen at least a tenth as often as the best
-# Adjacent word pairs written out: seen PAIR_MIN_SEEN times (kg.extract.zh reads no record seen less),
+# Adjacent word pairs written out: seen PAIR_MIN_SEEN times (kg.knowledge.glossary reads no record seen less),
 # and joined in one phrase at most 1/PAIR_RATIO of the time
 PAIR_RATIO = 2
 
@@ -111,7 +111,7 @@ def long_form_label(long: str) -> str:
     """An acronym's long form as the English extraction labels it (kg.extract.mentions: lowercase,
     last word singular), so a Chinese text counts it under the same topic."""
     words = long.lower().split()
-    last = words[-1] if words[-1].endswith("ics") else singular(words[-1])
+    last = singular_head(words[-1])
     return " ".join(words[:-1] + [last])
 
 

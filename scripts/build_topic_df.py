@@ -2,9 +2,9 @@
 
 Input: the dev corpus (../shared/corpus: digests and feeds). Every English abstract (with its
 title, as extraction reads it) is run through the project's own extraction pipeline; the table
-counts, per topic key (kg.extract.background.topic_key), in how many abstracts the label occurs,
+counts, per topic key (kg.util.words.topic_key), in how many abstracts the label occurs,
 and per word in how many abstracts it occurs inside some candidate. Identical texts count once.
-Feed papers held out for the cross-lingual measurement (kg.extract.zh.held_out, matched through
+Feed papers held out for the cross-lingual measurement (kg.knowledge.glossary.held_out, matched through
 ../shared/corpus/parallel.jsonl) are left out, so no derived table has seen them.
 
 Only counts are written, never corpus text: rows ``label<TAB>key<TAB>df`` for labels with
@@ -30,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.extract.mentions import _merged_candidates, _method_and_aliases, english_text, entry_text_key, findings_from_doc  # noqa: E402
+from kg.extract.findings import findings_from_doc  # noqa: E402
+from kg.extract.mentions import _merged_candidates, _method_and_aliases, english_text, entry_text_key  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
-from kg.extract.zh import held_out  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
+from kg.knowledge.glossary import held_out  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_TARGET = ROOT / "kg" / "data" / "topic_df.tsv.gz"

@@ -4,7 +4,7 @@ Input: the shipped glossary (kg/data/glossary_zh_en.tsv.gz, scripts/build_glossa
 words are variants when the glossary aligns one Chinese word to both (each at least --min-count
 times: 面部 → "facial" and "face", 文本 → "text" and "textual", 机器人 → "robot" and "robotic") and
 they differ only by an inflectional or adjectival ending after a common stem of 3+ letters
-(kg.extract.background.VARIANT_ENDINGS: "" s e y al ial ual ic ics ical ive ous). Variants are
+(kg.util.words.VARIANT_ENDINGS: "" s e y al ial ual ic ics ical ive ous). Variants are
 joined transitively; each group is written under its alphabetically first word. `topic_key` maps
 every word but the last (the head) through this table, so "facial image" and "face image" are one
 topic, while "face" and "facial" alone stay apart.
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.extract.background import VARIANT_ENDINGS  # noqa: E402
-from kg.extract.zh import ACRONYM_MARK, PAIR_MARK  # noqa: E402
+from kg.knowledge.glossary import ACRONYM_MARK, PAIR_MARK  # noqa: E402
+from kg.util.words import VARIANT_ENDINGS  # noqa: E402
 
 DEFAULT_GLOSSARY = ROOT / "kg" / "data" / "glossary_zh_en.tsv.gz"
 DEFAULT_TARGET = ROOT / "kg" / "data" / "topic_variants.tsv"

@@ -70,12 +70,12 @@ def export(target: str, corpus, out_dir, base: str | None = None, graph=None) ->
 
 
 def _register_rdf() -> None:
-    from .rdf import RDF_FORMATS, write_rdf
+    from .rdf import ALIASES, RDF_FORMATS, write_rdf
 
-    aliases = {"turtle": ("ttl",), "ntriples": ("nt",), "nquads": ("nq",), "jsonld": ("json-ld",), "trig": ()}
     for name, (_, suffix, quads) in RDF_FORMATS.items():
         what = "quads, one named graph per source document" if quads else "triples, union of all graphs"
-        register_exporter(name, f"RDF {name} ({what}) → graph{suffix}", *aliases[name])(
+        aliases = [alias for alias, target in ALIASES.items() if target == name]
+        register_exporter(name, f"RDF {name} ({what}) → graph{suffix}", *aliases)(
             lambda corpus, out, base, graph=None, name=name, suffix=suffix: write_rdf(corpus, out / f"graph{suffix}", name, base)
         )
 

@@ -7,7 +7,7 @@ ElementTree serialize a batch of nodes or edges at a time, so neither a converte
 nor the XML tree is held. The bytes are those networkx's writers give for `generate_gephi_graph`
 (GraphML: plus `directed="false"`, which networkx does not write).
 
-Co-authorship and topic co-occurrence (kg.graph.build.UNDIRECTED_EDGE_TYPES) are undirected edges
+Co-authorship and topic co-occurrence (kg.graph.schema.UNDIRECTED_EDGE_TYPES) are undirected edges
 in a directed graph, as both formats allow: GEXF `type="undirected"`, GraphML `directed="false"`.
 Gephi reads such a mixed graph; networkx's readers refuse one, so `read_gephi` reads these files
 back for networkx.
@@ -29,10 +29,11 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXF
 from networkx.readwrite.graphml import GraphML
 
-from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
+from ..graph.build import build_graph
+from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
 __all__ = ["generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
            "read_gephi", "LIST_SEPARATOR"]
@@ -241,8 +242,7 @@ _ESCAPE_ATTRIBUTE = getattr(ElementTree, "_escape_attrib", None)
 def _write_xml(element: Element, write) -> None:
     """`element` as ElementTree's tostring() writes it, for the plain elements built here (no
     namespaces, comments or processing instructions). tostring() first walks the whole tree for
-    namespaces and then serializes through a general recursion: two thirds of the GraphML and
-    GEXF time on the dev corpus."""
+    namespaces and then serializes through a general recursion, most of the GraphML and GEXF time."""
     tag, text = element.tag, element.text
     write("<" + tag)
     for key, value in element.items():
@@ -306,8 +306,7 @@ def _escapes():
 def _batches(elements: Iterable[str]) -> Iterator[bytes]:
     """Elements written as text (each already led by its newline and indentation), as UTF-8 in
     batches, with raw CRs kept as ElementTree's path keeps them (`_lines`). Writing the few tags of
-    a node or edge directly, rather than building and serializing ElementTree elements, halves the
-    GraphML and GEXF time on the dev corpus."""
+    a node or edge directly is much faster than building and serializing ElementTree elements."""
     elements = iter(elements)
     for batch in iter(lambda: list(itertools.islice(elements, _BATCH)), []):
         yield _keep_carriage_returns("".join(batch).encode("utf-8", "xmlcharrefreplace"))
@@ -527,7 +526,7 @@ def read_gephi(path) -> nx.DiGraph:
     edge found in directed graph"); here the undirected edges are read as networkx's directed ones,
     once per pair, from the smaller id to the larger, as in `kg.graph.build.build_graph`. Their
     relation (GraphML `type`, GEXF `label`) says they are undirected (UNDIRECTED_EDGE_TYPES).
-    For networkx, graph.json (kg.build.read_graph_json) is the simpler input.
+    For networkx, graph.json (kg.build.read_graph_json, or BuildDir.read_graph) is the simpler input.
     """
     path = Path(path)
     if path.suffix not in _UNDIRECTED_MARK:

@@ -20,10 +20,11 @@ import re
 from pathlib import Path
 
 from ..errors import KgError
-from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
+from ..graph.build import build_graph
+from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
@@ -111,13 +112,13 @@ def generate_copy_cypher(node_tables, rel_tables, delimiter: str = ";", multilin
 
 def _node_rows(table: NodeTable, delimiter: str):
     for nid, *values in table.rows:
-        yield [format_cell(nid, "string"), *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns))]
+        yield [format_cell(nid, "string"), *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def _rel_rows(table: RelTable, delimiter: str):
     for start, end, *values in table.rows:
         yield [format_cell(start, "string"), format_cell(end, "string"),
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns))]
+               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def generate_readme(node_tables, rel_tables, delimiter: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..graph.build import UNDIRECTED_EDGE_TYPES, build_graph
+from ..graph.build import build_graph
+from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
 from . import register_exporter
 from .property_graph import (
@@ -130,13 +131,13 @@ def generate_load_cypher(node_tables, rel_tables, delimiter: str = ";", url_pref
 def _node_rows(table: NodeTable, delimiter: str):
     for nid, *values in table.rows:
         yield [format_cell(nid, "string"), table.label,
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns))]
+               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def _rel_rows(table: RelTable, delimiter: str):
     for start, end, *values in table.rows:
         yield [format_cell(start, "string"), format_cell(end, "string"), table.type,
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns))]
+               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def _admin_delimiter(delimiter: str) -> str:

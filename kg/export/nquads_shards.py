@@ -22,7 +22,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 from ..graph.rdf import DEFAULT_BASE, Minter, generate_quads
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
 __all__ = ["DEFAULT_MAX_QUADS", "MANIFEST", "SHARD_DIR", "Shard", "write_shards", "write_manifest",
            "read_manifest", "write_nquads_shards"]
@@ -84,16 +84,8 @@ def write_shards(quads: Iterable[Quad], out_dir, max_quads: int = DEFAULT_MAX_QU
         raise ValueError(f"shard prefix {prefix!r}: use lowercase letters, digits and '-'")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    shards: list[Shard] = []
-    current = _OpenShard()
+    shards = _Shards(out, prefix)
     seen: set[str] = set()
-
-    def flush() -> None:
-        nonlocal current
-        if current.quads:
-            shards.append(current.write(out / f"{prefix}-{len(shards):05d}.nq.gz"))
-        current = _OpenShard()
-
     for graph, group in groupby(quads, key=lambda q: q.graph_name):
         if not isinstance(graph, NamedNode):
             raise ValueError("every quad needs a named graph: shards are grouped by graph")
@@ -101,17 +93,33 @@ def write_shards(quads: Iterable[Quad], out_dir, max_quads: int = DEFAULT_MAX_QU
             raise ValueError(f"the quads of graph <{graph.value}> are not together: give each graph's quads in one run")
         seen.add(graph.value)
         if split_graphs:
-            while chunk := list(islice(group, max_quads - current.quads)):
-                current.add(graph.value, chunk)
-                if current.quads == max_quads:
-                    flush()
+            while chunk := list(islice(group, max_quads - shards.current.quads)):
+                shards.current.add(graph.value, chunk)
+                if shards.current.quads == max_quads:
+                    shards.close_current()
         else:
             whole = list(group)
-            if current.quads and current.quads + len(whole) > max_quads:
-                flush()
-            current.add(graph.value, whole)
-    flush()
-    return shards
+            if shards.current.quads and shards.current.quads + len(whole) > max_quads:
+                shards.close_current()
+            shards.current.add(graph.value, whole)
+    shards.close_current()
+    return shards.written
+
+
+class _Shards:
+    """The shards written so far under `out` and the one being filled, numbered in order."""
+
+    def __init__(self, out: Path, prefix: str):
+        self.out = out
+        self.prefix = prefix
+        self.written: list[Shard] = []
+        self.current = _OpenShard()
+
+    def close_current(self) -> None:
+        """Write the shard being filled (unless empty) and start a new one."""
+        if self.current.quads:
+            self.written.append(self.current.write(self.out / f"{self.prefix}-{len(self.written):05d}.nq.gz"))
+        self.current = _OpenShard()
 
 
 class _OpenShard:

@@ -6,7 +6,7 @@ import json
 from typing import Iterator
 
 from ..model import Corpus, Paper
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
 __all__ = ["paper_record", "generate_papers_jsonl", "write_papers_jsonl"]
 

@@ -15,8 +15,9 @@ from itertools import chain, islice
 
 import networkx as nx
 
-from ..graph.build import EDGE_TYPES, NODE_TYPES
-from .atomic import atomic_open
+from ..graph.schema import EDGE_TYPES, NODE_TYPES
+from ..util.atomic import atomic_open
+from ..util.csvsafe import neutralise
 
 __all__ = [
     "Column",
@@ -24,12 +25,10 @@ __all__ = [
     "RelTable",
     "CypherQuery",
     "CYPHER_QUERIES",
-    "FORMULA_PREFIXES",
     "generate_tables",
     "graph_tables",
     "tables_memo",
     "choose_array_delimiter",
-    "neutralise",
     "format_cell",
     "write_csv",
     "write_texts",
@@ -71,10 +70,6 @@ _RENAMED = {"label": "name"}
 _DROPPED = {"type"}
 _SOURCE_KEY = {v: k for k, v in _RENAMED.items()}
 
-# A spreadsheet reads a cell starting with one of these as a formula (or strips it): such a cell
-# gets one leading apostrophe. A cell that already starts with an apostrophe gets one too, so the
-# rule can be undone exactly: drop one leading "'" from any cell that has one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 _DELIMITERS = (";", "|", "\x1f")
 
 
@@ -217,7 +212,7 @@ _MEMO: dict[int, tuple] | None = None  # graph id → (graph, graph_tables(graph
 @contextmanager
 def tables_memo():
     """Within it, `graph_tables` computes a graph's tables once: kg build writes Neo4j and LadybugDB
-    from the same unchanged graph (a few seconds each on the dev corpus). The graph must not change
+    from the same unchanged graph (making the tables takes seconds on a big corpus). The graph must not change
     while the memo is open; the tables are released when it closes."""
     global _MEMO
     outer, _MEMO = _MEMO, ({} if _MEMO is None else _MEMO)
@@ -260,17 +255,9 @@ def choose_array_delimiter(tables: Iterable) -> str:
     return _DELIMITERS[-1]  # format_cell replaces U+001F inside elements
 
 
-def neutralise(text: str) -> str:
-    """Prefix text a spreadsheet would run as a formula with one apostrophe.
-
-    >>> neutralise('=HYPERLINK("x")'), neutralise("-1"), neutralise("'quoted"), neutralise("plain")
-    ('\\'=HYPERLINK("x")', "'-1", "''quoted", 'plain')
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def format_cell(value, kind: str, delimiter: str = ";") -> str:
-    """One CSV cell: "" for None, true/false, the shortest exact float, arrays joined, text neutralised.
+    """One CSV cell: "" for None, true/false, the shortest exact float, arrays joined, text
+    neutralised (kg.util.csvsafe).
 
     Numbers and booleans are never prefixed (their columns are typed); strings and array elements are.
 

@@ -14,9 +14,9 @@ from pyoxigraph import RdfFormat, serialize
 
 from ..graph.rdf import DEFAULT_BASE, PREFIXES, Minter, generate_quads, generate_triples, triple_line
 from ..model import Corpus
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
-__all__ = ["RDF_FORMATS", "VoidCounts", "generate_void", "write_rdf", "write_void"]
+__all__ = ["RDF_FORMATS", "ALIASES", "VoidCounts", "generate_void", "write_rdf", "write_void"]
 
 # name → (pyoxigraph format, file suffix, quads?)
 RDF_FORMATS = {
@@ -26,6 +26,7 @@ RDF_FORMATS = {
     "jsonld": (RdfFormat.JSON_LD, ".jsonld", False),
     "trig": (RdfFormat.TRIG, ".trig", True),
 }
+# other names of a format (kg export ttl, write_rdf(..., "nt")): an alias → the format's name
 ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 

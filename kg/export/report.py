@@ -7,7 +7,7 @@ import json
 from collections import Counter
 
 from ..model import Corpus, Problem
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
 __all__ = ["build_report", "write_report"]
 

@@ -20,7 +20,7 @@ from ..graph.build import build_graph
 from ..graph.communities import leiden_partition
 from ..model import Corpus
 from . import register_exporter
-from .atomic import atomic_open
+from ..util.atomic import atomic_open
 
 __all__ = ["generate_vosviewer", "write_vosviewer", "NETWORKS", "SEED", "MAX_CLUSTERS"]
 

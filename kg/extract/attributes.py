@@ -1,8 +1,7 @@
 """A memoising stand-in for spaCy's attribute_ruler: the same rules, applied once per distinct word.
 
 en_core_web_sm's attribute_ruler (tag → POS and morphology, plus lemma exceptions) runs a Matcher
-of 179 patterns over every token; on the dev corpus's abstracts it took a third of the spaCy pass,
-as long as tok2vec and the tagger together. Nearly all of its rules look at one token only, and
+of 179 patterns over every token, a large share of the spaCy pass. Nearly all of its rules look at one token only, and
 at attributes fixed by the token's text and tag (TAG, LOWER, ORTH, TEXT, IS_SPACE; DEP, which is
 empty without a parser). So the outcome for a token is a function of (text, tag): this component
 asks spaCy's own AttributeRuler for it once — on a one-token Doc — and copies the result (tag, POS,
@@ -125,7 +124,7 @@ class MemoAttributeRuler:
         keys = list(map(tuple, doc.to_array([ORTH, TAG]).tolist()))
         unseen = [key for key in dict.fromkeys(keys) if key not in memo]
         if unseen:
-            memo.update(zip(unseen, self._outcomes(unseen, doc.vocab.strings)))
+            memo.update(zip(unseen, self._outcomes(unseen, doc.vocab.strings), strict=True))
         # a bare tagged Doc (checked above) has no POS, morphology or lemma: a 0 outcome leaves it so
         doc.from_array([TAG, POS, MORPH, LEMMA], numpy.array([memo[key] for key in keys], dtype=numpy.uint64))
         return doc
@@ -166,8 +165,7 @@ class MemoLemmatizer:
     A rule lemmatizer's answer is a function of those three (spaCy caches it under text and POS,
     except for words its ``is_base_form`` keeps as they are, which depends on the morphology); the
     memo asks the stock lemmatizer on a miss, so the lemmas are the same. spaCy still spends several
-    Python calls per token to reach its cache — a quarter of the spaCy pass on the dev corpus —
-    where a token here costs one dict lookup.
+    Python calls per token to reach its cache, where a token here costs one dict lookup.
     """
 
     def __init__(self, name: str):
@@ -216,8 +214,8 @@ def _indexed_by_sets(lookups: Lookups) -> Lookups:
     """The same tables, with each part of speech's word list in ``lemma_index`` as a frozenset.
 
     The rule lemmatizer asks ``form in index`` for every suffix rule that applies, and the English
-    noun index is a list of 57k words: on a memo miss that scan was most of the lemmatizer's time
-    (3 s of a 20 s spaCy pass over 2,800 fresh abstracts). Membership answers are the same.
+    noun index is a list of 57k words: scanning it is most of the lemmatizer's time on a memo miss.
+    Membership answers are the same.
     """
     fast = Lookups()
     for name in lookups.tables:

@@ -14,19 +14,25 @@ import sqlite3
 from importlib import metadata
 from pathlib import Path
 
+from .findings import Findings
+
 __all__ = ["FindingsCache", "extractor_fingerprint"]
 
 _HERE = Path(__file__).resolve().parent
-_DATA = _HERE.parent / "data"
+_KG = _HERE.parent
+_DATA = _KG / "data"
+# The code outside kg/extract/ that findings depend on: the glossary and the topic key.
+_SHARED_CODE = ("knowledge/glossary.py", "util/words.py")
 # The data tables extraction reads (others, like institution names, only matter after extraction).
-_DATA_FILES = ("topic_df.tsv.gz", "glossary_zh_en.tsv.gz", "datasets.txt")
+_DATA_FILES = ("topic_df.tsv.gz", "glossary_zh_en.tsv.gz", "topic_variants.tsv", "datasets.txt")
 
 
 def extractor_fingerprint(model: str | None, nlp=None) -> str:
     """A digest of the extraction code, its data tables and the spaCy pipeline used."""
     digest = hashlib.sha256()
-    for path in sorted(_HERE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    code = sorted(path.relative_to(_KG).as_posix() for path in _HERE.rglob("*.py"))
+    for name in [*code, *_SHARED_CODE]:
+        digest.update(name.encode() + b"\0" + (_KG / name).read_bytes())
     for name in _DATA_FILES:
         path = _DATA / name
         if path.exists():
@@ -61,8 +67,6 @@ class FindingsCache:
         self.misses = 0
 
     def get_many(self, keys) -> dict:
-        from .mentions import Findings
-
         keys = list(keys)
         out = {}
         for start in range(0, len(keys) if self.read else 0, 500):  # SQLite's limit on bound parameters

@@ -23,6 +23,7 @@ __all__ = [
     "is_name_shaped",
     "singular_short_form",
     "singular",
+    "singular_head",
 ]
 
 for _name in ("kg_candidates", "kg_acronyms", "kg_named", "kg_datasets"):
@@ -211,6 +212,15 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def singular_head(word: str) -> str:
+    """The singular of a lowercase head word; words in "-ics" (physics, statistics) have no plural to strip.
+
+    >>> singular_head("networks"), singular_head("dynamics")
+    ('network', 'dynamics')
+    """
+    return word if word.endswith("ics") else singular(word)
+
+
 def _head_label(c: Columns, head: int) -> str:
     text, lower = c.text[head], c.lower[head]
     if text.isupper() or any(ch.isdigit() for ch in text):
@@ -262,56 +272,66 @@ def kg_candidates(doc: Doc) -> Doc:
     head lemmatised, so "Knowledge Neurons" and "knowledge neuron" meet.
     """
     c = columns_of(doc, fresh=True)  # the first kg_ component: the others reuse this reading
-    text, lower, ws, pos, n = c.text, c.lower, c.ws, c.pos, c.n
-    found: list[tuple[str, int, int, bool]] = []
-    run: list[int] = []  # token indices
+    found = [candidate for run in _runs(c) if (candidate := _candidate(c, run)) is not None]
+    doc._.kg_candidates = found
+    return doc
 
-    def flush():
-        if not run:
-            return
-        previous = run[0] - 1 if run[0] > 0 else None
-        words = _words(c, run)
-        run.clear()
-        if previous is not None and text[previous] in _HYPHENS and not ws[previous] and words:
-            previous = words[0][-1]
-            words.pop(0)  # the tail of a broken compound: "state-of-the-art models" gives no "art model"
-        while words and _strip_leading(c, words[0], previous):
-            previous = words[0][-1]
-            words.pop(0)
-        while words and (pos[words[-1][-1]] not in ("NOUN", "PROPN") or text[words[-1][-1]] in _HYPHENS):
-            words.pop()
-        if not words:
-            return
-        words = words[-5:]  # the head and its closest modifiers
-        head = words[-1][-1]
-        texts = ["".join(lower[i] + ws[i] for i in w).strip() for w in words]
-        texts[-1] = texts[-1][: len(texts[-1]) - len(lower[head])] + _head_label(c, head)
-        label = " ".join(texts)
-        if len(texts) == 1 and (label in GENERIC_NOUNS or len(label) < 3 or texts[0] in _SKIP_MODIFIERS):
-            return
-        if not any(ch.isalpha() for ch in label):
-            return
-        first = words[0]
-        leading = len(words) > 1 and len(first) == 1 and (
-            c.tag[first[0]] in ("VBN", "VBG", "VBD") or lower[first[0]] in _WEAK_MODIFIERS
-        )
-        found.append((label, c.idx[words[0][0]], len(texts), leading))
 
+def _runs(c: Columns):
+    """The runs of candidate tokens (lists of token indices), in order: a run ends at a token that
+    cannot be in a noun phrase, at a verb of the clause ("graphs using convex hulls") and at citations."""
+    text, ws, pos, n = c.text, c.ws, c.pos, c.n
+    run: list[int] = []
     for i in range(n):
+        lower = c.lower[i]
         glued_hyphen = text[i] in _HYPHENS and run and not ws[run[-1]] and not ws[i] and i + 1 < n
         # "zero-shot", "3D": numbers glued to a following word belong to it
         glued_number = (
             (c.num[i] or pos[i] == "NUM") and not ws[i] and i + 1 < n and (text[i + 1] == "-" or c.alpha[i + 1])
         )
-        if lower[i] in ("et", "al", "al.", "i.e.", "e.g.") or (lower[i] in _VERB_WORDS and run):
-            flush()
+        if lower in ("et", "al", "al.", "i.e.", "e.g.") or (lower in _VERB_WORDS and run):
+            ends = True
         elif glued_hyphen or glued_number or _candidate_token(c, i):
             run.append(i)
+            ends = False
         else:
-            flush()
-    flush()
-    doc._.kg_candidates = found
-    return doc
+            ends = True
+        if ends and run:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def _candidate(c: Columns, run: list[int]) -> tuple[str, int, int, bool] | None:
+    """(label, character offset, n_words, weak lead) of the noun phrase in a run, or None when it holds none."""
+    text, lower, ws, pos = c.text, c.lower, c.ws, c.pos
+    previous = run[0] - 1 if run[0] > 0 else None
+    words = _words(c, run)
+    if previous is not None and text[previous] in _HYPHENS and not ws[previous] and words:
+        previous = words[0][-1]
+        words.pop(0)  # the tail of a broken compound: "state-of-the-art models" gives no "art model"
+    while words and _strip_leading(c, words[0], previous):
+        previous = words[0][-1]
+        words.pop(0)
+    while words and (pos[words[-1][-1]] not in ("NOUN", "PROPN") or text[words[-1][-1]] in _HYPHENS):
+        words.pop()
+    if not words:
+        return None
+    words = words[-5:]  # the head and its closest modifiers
+    head = words[-1][-1]
+    texts = ["".join(lower[i] + ws[i] for i in w).strip() for w in words]
+    texts[-1] = texts[-1][: len(texts[-1]) - len(lower[head])] + _head_label(c, head)
+    label = " ".join(texts)
+    if len(texts) == 1 and (label in GENERIC_NOUNS or len(label) < 3 or texts[0] in _SKIP_MODIFIERS):
+        return None
+    if not any(ch.isalpha() for ch in label):
+        return None
+    first = words[0]
+    leading = len(words) > 1 and len(first) == 1 and (
+        c.tag[first[0]] in ("VBN", "VBG", "VBD") or lower[first[0]] in _WEAK_MODIFIERS
+    )
+    return label, c.idx[words[0][0]], len(texts), leading
 
 
 def _word_like(text: str) -> bool:
@@ -406,17 +426,34 @@ def kg_datasets(doc: Doc) -> Doc:
     """Dataset and benchmark names: the gazetteer, "<Name> dataset|benchmark", lists before such a
     word ("ImageNet-1K, COCO2017, and ADE20K benchmarks"), and "<score> on <Name>"."""
     c = columns_of(doc)
-    text, lowered, n = c.text, c.lower, c.n
-    found: list[str] = []
+    found = _Names()
+    covered = _gazetteer_datasets(c, found)
+    _datasets_before_dataset_words(c, covered, found)
+    _datasets_after_scores(c, covered, found)
+    doc._.kg_datasets = found.names
+    return doc
+
+
+class _Names:
+    """Names in order of first sight, one per case-insensitive spelling."""
+
+    def __init__(self):
+        self.names: list[str] = []
+        self._keys: set[str] = set()
+
+    def add(self, name: str) -> None:
+        if name.lower() not in self._keys:
+            self._keys.add(name.lower())
+            self.names.append(name)
+
+
+def _gazetteer_datasets(c: Columns, found: _Names) -> set[int]:
+    """Gazetteer names: distinctive ones anywhere, plain words only before a dataset word. Returns
+    the indices of the tokens they cover."""
+    lowered, n = c.lower, c.n
     gazetteer = dataset_gazetteer()
     starts = _gazetteer_starts()
     covered: set[int] = set()
-
-    def add(name: str) -> None:
-        if name.lower() not in {f.lower() for f in found}:
-            found.append(name)
-
-    # 1. gazetteer: distinctive names anywhere, plain words only before a dataset word
     i = 0
     while i < n:
         match = None
@@ -427,19 +464,24 @@ def kg_datasets(doc: Doc) -> Doc:
             if key in gazetteer:
                 match = (size, gazetteer[key])
                 break
-        if match:
-            size, canonical = match
-            printed = c.span_text(i, i + size)
-            distinctive = any(ch.isdigit() for ch in printed) or any(ch.isupper() for ch in printed[1:])
-            next_word = lowered[i + size] if i + size < n else ""
-            if distinctive or next_word in _DATASET_WORDS:
-                add(canonical)
-                covered.update(range(i, i + size))
-            i += size
-        else:
+        if not match:
             i += 1
-    # 2. "<Names> dataset(s)|benchmark(s)", walking left across lists
-    for i in range(n):
+            continue
+        size, canonical = match
+        printed = c.span_text(i, i + size)
+        distinctive = any(ch.isdigit() for ch in printed) or any(ch.isupper() for ch in printed[1:])
+        next_word = lowered[i + size] if i + size < n else ""
+        if distinctive or next_word in _DATASET_WORDS:
+            found.add(canonical)
+            covered.update(range(i, i + size))
+        i += size
+    return covered
+
+
+def _datasets_before_dataset_words(c: Columns, covered: set[int], found: _Names) -> None:
+    """"<Names> dataset(s)|benchmark(s)", walking left across lists ("A, B and C benchmarks")."""
+    text, lowered = c.text, c.lower
+    for i in range(c.n):
         if lowered[i] not in _DATASET_WORDS:
             continue
         j = i - 1
@@ -463,8 +505,12 @@ def kg_datasets(doc: Doc) -> Doc:
             names.append(_words_text(c, current))
         for name in reversed(names):
             if _plausible_dataset(name):
-                add(name)
-    # 3. "<number>% <metric> on <Name>"
+                found.add(name)
+
+
+def _datasets_after_scores(c: Columns, covered: set[int], found: _Names) -> None:
+    """"<number>% <metric> on <Name>"."""
+    text, lowered, n = c.text, c.lower, c.n
     for i in range(n):
         if lowered[i] != "on" or i + 1 >= n:
             continue
@@ -474,9 +520,7 @@ def kg_datasets(doc: Doc) -> Doc:
         if lowered[k] == "the" and i + 2 < n:
             k = i + 2
         if is_name_shaped(text[k]) and k not in covered:
-            add(text[k])
-    doc._.kg_datasets = found
-    return doc
+            found.add(text[k])
 
 
 def _words_text(c: Columns, indices: list[int]) -> str:

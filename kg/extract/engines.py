@@ -18,6 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from ..errors import KgError
+from .columns import release
+from .findings import Findings, findings_from_doc
 from .pipeline import ExtractConfig, load_pipeline
 
 __all__ = ["LocalEngine", "DaskEngine", "get_engine", "engine_names", "find_texts", "can_fork"]
@@ -27,9 +29,6 @@ Texts = dict  # key -> (English text, title length)
 
 def find_texts(nlp, items: list[tuple[str, tuple[str, int]]], batch_size: int, n_process: int = 1):
     """(key, Findings) for each (text, (key, title_len)) item, in order, through nlp.pipe."""
-    from .columns import release
-    from .mentions import findings_from_doc
-
     try:
         for doc, (key, title_len) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield key, findings_from_doc(doc, title_len)
@@ -61,8 +60,6 @@ def _findings_json(nlp, items: list, batch_size: int) -> list[tuple[str, str]]:
 
 
 def _decoded(found: list[tuple[str, str]]):
-    from .mentions import Findings
-
     return ((key, Findings.from_json(data)) for key, data in found)
 
 

@@ -4,7 +4,7 @@ Topic ranking, per text: tf × position of the first occurrence × idf × a leng
 the title), where document frequencies are those of the build plus a background table
 (kg/data/topic_df.tsv.gz), so one abstract alone is ranked as well as a whole corpus; a phrase
 whose head word alone is common ranks lower, a phrase other abstracts use too (a known term of
-the background) higher. Variants meet under one key (kg.extract.background.topic_key: case,
+the background) higher. Variants meet under one key (kg.util.words.topic_key: case,
 hyphens, spacing; heads are lemmatised by the candidate component) and each topic is printed the
 way most entries of the build print it. Chinese texts are translated into the same English
 candidates (kg.extract.zh) and ranked the same way.
@@ -13,17 +13,16 @@ candidates (kg.extract.zh) and ranked the same way.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
+from ..knowledge.code_hosts import code_urls
 from ..model import Entry, Extraction, Method
+from ..util.words import topic_key
+from .background import Background, load_background
 from .clean import clean_text
-from .background import Background, load_background, topic_key
 from .components import (
     _SKIP_MODIFIERS,
     _WEAK_MODIFIERS,
@@ -31,21 +30,18 @@ from .components import (
     METHOD_HEADS,
     dataset_gazetteer,
     is_name_shaped,
-    singular,
+    singular_head,
     singular_short_form,
 )
-from .pipeline import ExtractConfig, load_pipeline
+from .engines import LocalEngine
+from .findings import Findings
+from .pipeline import ExtractConfig
 from .zh import zh_candidates, zh_named
 
 __all__ = [
-    "extract_entries", "find_entries", "rank_entries", "Findings", "findings_from_doc", "english_text",
-    "code_urls", "repository_of", "latin_names", "entry_text_key",
+    "extract_entries", "find_entries", "rank_entries", "english_text", "latin_names", "entry_text_key",
 ]
 
-_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net")
-_PAGES_HOSTS = (".github.io", ".gitlab.io")
-# GitHub's own link shortener (retired for new links in 2022; older papers print it): a repository
-_SHORT_CODE_HOSTS = ("git.io",)
 # Scoring constants, chosen on half of SemEval-2017 (bench/topics_quality.py; the other half agrees)
 _LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
 _POSITION_WEIGHT = 0.5  # an early first occurrence counts up to 1.5 times
@@ -60,45 +56,6 @@ _KNOWN_TERM_DF = 3
 # be translated into it); so is a term the paper defines with an acronym, and its title's phrases.
 _KNOWN_TERM_BONUS = 5.0
 _TITLE_BONUS = 5.0
-
-
-def code_urls(urls: Iterable[str]) -> list[str]:
-    """Code links among `urls`, in order, unique: repositories (and user or organisation pages) on
-    code hosts, git.io short links to them, and GitHub/GitLab Pages sites, which publish a project
-    from its repository.
-
-    The path is kept as printed (a link into a repository says where the code is); the scheme
-    becomes https, the host loses "www." and case, a trailing "/" or ".git" is dropped.
-
-    >>> code_urls(["http://www.github.com/junjie18/CMT.git", "https://muse-model.github.io/", "https://aka.ms/x"])
-    ['https://github.com/junjie18/CMT', 'https://muse-model.github.io']
-    >>> code_urls(["https://git.io/fj5vR", "https://git.io/"])
-    ['https://git.io/fj5vR']
-    """
-    out: list[str] = []
-    for url in urls:
-        parts = urlsplit(url)
-        host = parts.netloc.lower().removeprefix("www.")
-        path = parts.path.rstrip("/").removesuffix(".git").rstrip("/")
-        if host in _CODE_HOSTS or host in _SHORT_CODE_HOSTS:
-            if not [s for s in path.split("/") if s]:
-                continue  # the host's home page
-        elif not host.endswith(_PAGES_HOSTS):
-            continue
-        query = f"?{parts.query}" if parts.query else ""
-        link = f"https://{host}{path}{query}"
-        if link not in out:
-            out.append(link)
-    return out
-
-
-def repository_of(url: str) -> str | None:
-    """The repository root of a code-host link ("…/amzn/pecos/tree/main/x" → "…/amzn/pecos"), else None."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    if parts.netloc in _CODE_HOSTS and len(segments) >= 2:
-        return f"https://{parts.netloc}/{segments[0]}/{segments[1]}"
-    return None
 
 
 def entry_text_key(entry: Entry) -> str:
@@ -136,28 +93,6 @@ def latin_names(text: str) -> tuple[list[str], list[str]]:
             if name.lower() not in {m.lower() for m in methods}:
                 methods.append(name)
     return methods, datasets
-
-
-@dataclass
-class Findings:
-    """What one text yields before corpus-level ranking: plain JSON-able values, so findings can be
-    cached on disk (kg.extract.cache) and computed by other processes or machines (kg.extract.engines)."""
-
-    candidates: dict = field(default_factory=dict)  # label -> [count, first offset, n_words, in_title, weak lead]
-    acronyms: list = field(default_factory=list)  # [short, long, proposed]
-    named: list = field(default_factory=list)
-    datasets: list = field(default_factory=list)
-    zh: bool = False  # the text read is Chinese (topics through the glossary)
-    zh_aliases: dict = field(default_factory=dict)  # acronym in brackets -> label, from Chinese text
-
-    def to_json(self) -> str:
-        return json.dumps([self.candidates, self.acronyms, self.named, self.datasets, self.zh, self.zh_aliases],
-                          ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> "Findings":
-        candidates, acronyms, named, datasets, zh, aliases = json.loads(text)
-        return cls(candidates, [tuple(a) for a in acronyms], named, datasets, zh, aliases)
 
 
 def english_text(entry: Entry) -> tuple[str, int]:
@@ -222,22 +157,6 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
             stats[0] += 1
 
 
-def findings_from_doc(doc, title_len: int) -> Findings:
-    """Findings of one English text the pipeline processed (Chinese text is added afterwards)."""
-    raw = Findings()
-    for label, offset, n_words, weak in doc._.kg_candidates:
-        stats = raw.candidates.get(label)
-        if stats is None:
-            raw.candidates[label] = [1, offset, n_words, offset < title_len, weak]
-        else:
-            stats[0] += 1
-            stats[3] = stats[3] or offset < title_len
-    raw.acronyms = list(doc._.kg_acronyms)
-    raw.named = list(doc._.kg_named)
-    raw.datasets = list(doc._.kg_datasets)
-    return raw
-
-
 def _is_method(short: str, long: str, proposed: bool) -> bool:
     head = long.split()[-1].lower().rstrip(")")
     return proposed or head in METHOD_HEADS or any(c.islower() for c in short[1:]) and any(c.isupper() for c in short)
@@ -255,7 +174,7 @@ def _method_and_aliases(raw: Findings) -> tuple[list[Method], set[str], dict[str
     for short, long, proposed in raw.acronyms:
         name = singular_short_form(short)
         words = long.lower().split()
-        long_label = " ".join(words[:-1] + [_singular_word(words[-1])])
+        long_label = " ".join(words[:-1] + [singular_head(words[-1])])
         alias[short.lower()] = long_label
         alias[name.lower()] = long_label
         if name.lower() in dataset_keys or short.lower() in dataset_keys:
@@ -269,10 +188,6 @@ def _method_and_aliases(raw: Findings) -> tuple[list[Method], set[str], dict[str
             methods.append(Method(singular_short_form(name)))
             method_keys.add(key)
     return methods, method_keys, alias
-
-
-def _singular_word(word: str) -> str:
-    return word if word.endswith("ics") else singular(word)
 
 
 def _merged_candidates(raw: Findings, alias: dict[str, str], background: Background | None = None) -> dict[str, list]:
@@ -367,8 +282,6 @@ def find_entries(
 ) -> dict[str, Findings]:
     """Findings of each entry (keyed by entry_text_key): spaCy over the English texts, through
     `engine` (kg.extract.engines; default: nlp.pipe in this process), then the Chinese texts."""
-    from .engines import LocalEngine
-
     english = {}
     for key, entry in unique.items():
         text, title_len = english_text(entry)
@@ -394,7 +307,7 @@ def rank_entries(
     topic across the build. Pure function of the findings, so it is redone on every build and update."""
     keys = [entry_text_key(e) for e in entries]
     unique: dict[str, Entry] = {}
-    for key, entry in zip(keys, entries):
+    for key, entry in zip(keys, entries, strict=True):
         unique.setdefault(key, entry)
     background = load_background() if config.background else Background()
     df: Counter = Counter()
@@ -415,16 +328,10 @@ def rank_entries(
     display.update((key, _most_printed(c)) for key, c in surfaces.items())
     n_docs = sum(1 for key in unique if findings[key].candidates)
     finished = {
-        key: _finish(entry, _copy(findings[key]), df, n_docs, config, display, background)
+        key: _finish(entry, findings[key].copy(), df, n_docs, config, display, background)
         for key, entry in unique.items()
     }
     return [finished[key] for key in keys]
-
-
-def _copy(findings: Findings) -> Findings:
-    # _finish sets datasets on Chinese findings; cached findings stay as found
-    return Findings(findings.candidates, findings.acronyms, findings.named, list(findings.datasets),
-                    findings.zh, findings.zh_aliases)
 
 
 def extract_entries(

@@ -63,8 +63,7 @@ def load_pipeline(model: str | None = None) -> Language:
 def _numpy_blas():
     """Build the models on thinc's NumpyOps with numpy's BLAS (OpenBLAS in numpy's wheels) instead of
     thinc's bundled BLIS, when plain NumpyOps is what they would get: tok2vec's matrix products
-    are most of the spaCy pass, and on this project's machine OpenBLAS on one thread does them
-    about 10 % faster (the spaCy pass over 2,250 dev texts: 13.2 -> 12.0 s) with the same findings.
+    are most of the spaCy pass, and OpenBLAS on one thread does them faster, with the same findings.
     Other backends (Apple's, GPUs) are left alone. Models keep the ops they were built with, so
     this changes no other pipeline in the process."""
     if type(get_current_ops()) is NumpyOps:

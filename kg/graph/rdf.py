@@ -16,17 +16,18 @@ import heapq
 import os
 import re
 from functools import lru_cache
-from collections import Counter, defaultdict
+from collections import defaultdict
 from itertools import combinations, islice
 from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
-from ..extract.hierarchy import broader_topics, root_categories
-from ..extract.zh import zh_label
+from ..knowledge.glossary import zh_label
 from ..model import Corpus, Paper
 from ..resolve.categories import CATEGORY_LABELS
+from .hierarchy import topic_tree
+from .schema import EDGES, NODES
 
 __all__ = [
     "DEFAULT_BASE",
@@ -70,10 +71,19 @@ def _t(prefixed: str) -> NamedNode:
 RDF_TYPE = _t("rdf:type")
 XSD_INTEGER = _t("xsd:integer")
 XSD_GYEAR = _t("xsd:gYear")
-XSD_DECIMAL = _t("xsd:decimal")
 XSD_ANYURI = _t("xsd:anyURI")
 ARXIV_SCHEME = "scheme/arxiv"
 TOPIC_SCHEME = "scheme/topics"
+# the RDF classes of each node type and the property of each edge type (kg.graph.schema)
+_CLASSES = {kind: tuple(map(_t, t.rdf_classes)) for kind, t in NODES.items()}
+_PROPERTY = {rel: _t(t.rdf_property) for rel, t in EDGES.items() if t.rdf_property}
+SKOS_NARROWER = _t("skos:narrower")
+
+
+def _typed(node: NamedNode, kind: str) -> Iterator[Triple]:
+    """The rdf:type triples of a node of type `kind` (kg.graph.schema)."""
+    for cls in _CLASSES[kind]:
+        yield Triple(node, RDF_TYPE, cls)
 
 
 class Minter:
@@ -86,7 +96,7 @@ class Minter:
         self._minted: dict[tuple[str, ...], NamedNode] = {}
         self.prefixes = dict(PREFIXES)
         self.prefixes["kg"] = base
-        for kind in ("paper", "author", "institution", "topic", "method", "dataset", "code", "category", "source"):
+        for kind in (*(name.lower() for name in NODES), "source"):
             self.prefixes[kind] = f"{base}{kind}/"
 
     def iri(self, *segments: str) -> NamedNode:
@@ -125,9 +135,10 @@ def _lit(value: str, lang: str | None = None) -> Literal:
 
 
 def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator[Triple]:
+    """Everything one source document says about a paper: the paper, its authorships and authors,
+    institutions, topics, methods, datasets, code, category and provenance."""
     p = minter.entity(paper.id)
-    yield Triple(p, RDF_TYPE, _t("fabio:Preprint"))
-    yield Triple(p, RDF_TYPE, _t("schema:ScholarlyArticle"))
+    yield from _typed(p, "Paper")
     if paper.title:
         yield Triple(p, _t("dcterms:title"), _lit(paper.title))
     for lang, text in paper.abstracts:
@@ -141,68 +152,13 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
         yield Triple(p, _t("dcterms:issued"), Literal(str(paper.year), datatype=XSD_GYEAR))
     for url in paper.urls:
         yield Triple(p, _t("schema:url"), Literal(url))
-    raw_affiliation = " & ".join(ref.printed for ref in paper.institutions)
-    names = corpus_index["authors"]
-    for a in paper.authorships:
-        person = minter.entity(a.author_id)
-        # the byline place counted from 1, in kgo:position and in the IRI (…/authorship/1 is the
-        # first author); the model counts from 0
-        position = str(a.position + 1)
-        signature = minter.iri("paper", *paper.id.split(":", 1), "authorship", position)
-        yield Triple(p, _t("dcterms:creator"), person)
-        yield Triple(p, _t("kgo:hasAuthorship"), signature)
-        yield Triple(signature, RDF_TYPE, _t("kgo:Authorship"))
-        yield Triple(signature, _t("kgo:position"), Literal(position, datatype=XSD_INTEGER))
-        yield Triple(signature, _t("kgo:printedName"), _lit(a.printed))
-        yield Triple(signature, _t("kgo:author"), person)
-        if raw_affiliation:
-            yield Triple(signature, _t("kgo:rawAffiliation"), _lit(raw_affiliation))
-        yield Triple(person, RDF_TYPE, _t("foaf:Person"))
-        yield Triple(person, _t("foaf:name"), _lit(names[a.author_id]))
-    insts = corpus_index["institutions"]
-    for ref in paper.institutions:
-        inst = insts[ref.institution_id]
-        o = minter.entity(inst.id)
-        yield Triple(p, _t("kgo:institution"), o)
-        yield Triple(o, RDF_TYPE, _t("org:Organization"))
-        yield Triple(o, _t("skos:prefLabel"), _lit(inst.name))
-        yield Triple(o, _t("kgo:printedName"), _lit(ref.printed))
-        if inst.ror_id:
-            yield Triple(o, _t("owl:sameAs"), NamedNode("https://ror.org/" + quote(inst.ror_id, safe="")))
-        for a in paper.authorships:
-            # what the digest says: this author signed a paper listing this organisation
-            yield Triple(minter.entity(a.author_id), _t("kgo:affiliatedVia"), o)
-    topic_scheme = minter.iri(*TOPIC_SCHEME.split("/"))
-    for rank, (label, score) in enumerate(paper.topics):
-        t = minter.entity(f"topic:{label}")
-        yield Triple(p, _t("dcterms:subject"), t)
-        yield Triple(t, RDF_TYPE, _t("skos:Concept"))
-        yield Triple(t, _t("skos:prefLabel"), _lit(label, "en"))
-        yield Triple(t, _t("skos:inScheme"), topic_scheme)
-        label_zh = zh_label(label)
-        if label_zh:
-            yield Triple(t, _t("skos:altLabel"), _lit(label_zh, "zh"))
-    for method in paper.methods:
-        m = minter.entity(f"method:{method.name.lower()}")
-        yield Triple(p, _t("kgo:usesMethod"), m)
-        yield Triple(m, RDF_TYPE, _t("kgo:Method"))
-        yield Triple(m, _t("rdfs:label"), _lit(method.name))
-        if method.long_form:
-            yield Triple(m, _t("skos:altLabel"), _lit(method.long_form))
-    for dataset in paper.datasets:
-        d = minter.entity(f"dataset:{dataset.lower()}")
-        yield Triple(p, _t("kgo:usesDataset"), d)
-        yield Triple(d, RDF_TYPE, _t("kgo:Dataset"))
-        yield Triple(d, RDF_TYPE, _t("schema:Dataset"))
-        yield Triple(d, _t("rdfs:label"), _lit(dataset))
-    for url in paper.code:
-        c = minter.entity(f"code:{url}")
-        yield Triple(p, _t("kgo:hasCode"), c)
-        yield Triple(c, RDF_TYPE, _t("schema:SoftwareSourceCode"))
-        yield Triple(c, _t("schema:codeRepository"), _url_term(url))
+    yield from _authorship_triples(paper, p, corpus_index["authors"], minter)
+    yield from _institution_triples(paper, p, corpus_index["institutions"], minter)
+    yield from _topic_triples(paper, p, minter)
+    yield from _mention_triples(paper, p, minter)
     if paper.category:
         cat = minter.iri("category", paper.category)
-        yield Triple(p, _t("kgo:category"), cat)
+        yield Triple(p, _PROPERTY["IN_CATEGORY"], cat)
         yield from _category_triples(paper.category, minter)
     for source in paper.sources:
         doc = source_graph(minter, source.file)
@@ -212,17 +168,87 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
         yield Triple(p, _t("kgo:sourceLocation"), _lit(source.label()))
 
 
+def _authorship_triples(paper: Paper, p: NamedNode, names: dict, minter: Minter) -> Iterator[Triple]:
+    """Each author, and the authorship that holds their place on the byline and the name as printed."""
+    raw_affiliation = " & ".join(ref.printed for ref in paper.institutions)
+    for a in paper.authorships:
+        person = minter.entity(a.author_id)
+        # the byline place counted from 1, in kgo:position and in the IRI (…/authorship/1 is the
+        # first author); the model counts from 0
+        position = str(a.position + 1)
+        signature = minter.iri("paper", *paper.id.split(":", 1), "authorship", position)
+        yield Triple(p, _PROPERTY["HAS_AUTHOR"], person)
+        yield Triple(p, _t("kgo:hasAuthorship"), signature)
+        yield Triple(signature, RDF_TYPE, _t("kgo:Authorship"))
+        yield Triple(signature, _t("kgo:position"), Literal(position, datatype=XSD_INTEGER))
+        yield Triple(signature, _t("kgo:printedName"), _lit(a.printed))
+        yield Triple(signature, _t("kgo:author"), person)
+        if raw_affiliation:
+            yield Triple(signature, _t("kgo:rawAffiliation"), _lit(raw_affiliation))
+        yield from _typed(person, "Author")
+        yield Triple(person, _t("foaf:name"), _lit(names[a.author_id]))
+
+
+def _institution_triples(paper: Paper, p: NamedNode, institutions: dict, minter: Minter) -> Iterator[Triple]:
+    for ref in paper.institutions:
+        inst = institutions[ref.institution_id]
+        o = minter.entity(inst.id)
+        yield Triple(p, _PROPERTY["HAS_INSTITUTION"], o)
+        yield from _typed(o, "Institution")
+        yield Triple(o, _t("skos:prefLabel"), _lit(inst.name))
+        yield Triple(o, _t("kgo:printedName"), _lit(ref.printed))
+        if inst.ror_id:
+            yield Triple(o, _t("owl:sameAs"), NamedNode("https://ror.org/" + quote(inst.ror_id, safe="")))
+        for a in paper.authorships:
+            # what the digest says: this author signed a paper listing this organisation
+            yield Triple(minter.entity(a.author_id), _PROPERTY["AFFILIATED_WITH"], o)
+
+
+def _topic_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Triple]:
+    topic_scheme = minter.iri(*TOPIC_SCHEME.split("/"))
+    for label, _score in paper.topics:
+        t = minter.entity(f"topic:{label}")
+        yield Triple(p, _PROPERTY["HAS_TOPIC"], t)
+        yield from _typed(t, "Topic")
+        yield Triple(t, _t("skos:prefLabel"), _lit(label, "en"))
+        yield Triple(t, _t("skos:inScheme"), topic_scheme)
+        label_zh = zh_label(label)
+        if label_zh:
+            yield Triple(t, _t("skos:altLabel"), _lit(label_zh, "zh"))
+
+
+def _mention_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Triple]:
+    """The methods, datasets and code the paper names."""
+    for method in paper.methods:
+        m = minter.entity(f"method:{method.name.lower()}")
+        yield Triple(p, _PROPERTY["USES_METHOD"], m)
+        yield from _typed(m, "Method")
+        yield Triple(m, _t("rdfs:label"), _lit(method.name))
+        if method.long_form:
+            yield Triple(m, _t("skos:altLabel"), _lit(method.long_form))
+    for dataset in paper.datasets:
+        d = minter.entity(f"dataset:{dataset.lower()}")
+        yield Triple(p, _PROPERTY["USES_DATASET"], d)
+        yield from _typed(d, "Dataset")
+        yield Triple(d, _t("rdfs:label"), _lit(dataset))
+    for url in paper.code:
+        c = minter.entity(f"code:{url}")
+        yield Triple(p, _PROPERTY["HAS_CODE"], c)
+        yield from _typed(c, "Code")
+        yield Triple(c, _t("schema:codeRepository"), _url_term(url))
+
+
 def _category_triples(category: str, minter: Minter) -> Iterator[Triple]:
     scheme = minter.iri(*ARXIV_SCHEME.split("/"))
     cat = minter.iri("category", category)
     archive = category.split(".", 1)[0]
     parent = minter.iri("category", archive)
-    yield Triple(cat, RDF_TYPE, _t("skos:Concept"))
+    yield from _typed(cat, "Category")
     yield Triple(cat, _t("skos:notation"), _lit(category))
     yield Triple(cat, _t("skos:prefLabel"), _lit(CATEGORY_LABELS.get(category, category), "en"))
     yield Triple(cat, _t("skos:inScheme"), scheme)
     yield Triple(cat, _t("skos:broader"), parent)
-    yield Triple(parent, RDF_TYPE, _t("skos:Concept"))
+    yield from _typed(parent, "Category")
     yield Triple(parent, _t("skos:notation"), _lit(archive))
     yield Triple(parent, _t("skos:prefLabel"), _lit(archive, "en"))
     yield Triple(parent, _t("skos:inScheme"), scheme)
@@ -260,8 +286,8 @@ def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
     for (a, b), n in sorted(counts.items()):
         link = minter.iri("coauthorship", a.split(":", 1)[1], b.split(":", 1)[1])
         pa, pb = minter.entity(a), minter.entity(b)
-        yield Triple(pa, _t("kgo:coAuthorWith"), pb)
-        yield Triple(pb, _t("kgo:coAuthorWith"), pa)
+        yield Triple(pa, _PROPERTY["CO_AUTHOR"], pb)  # undirected: stated both ways
+        yield Triple(pb, _PROPERTY["CO_AUTHOR"], pa)
         yield Triple(link, RDF_TYPE, _t("kgo:CoAuthorship"))
         yield Triple(link, _t("kgo:coAuthor"), pa)
         yield Triple(link, _t("kgo:coAuthor"), pb)
@@ -275,17 +301,13 @@ def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
 def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
     """skos:broader from a topic to the topic its label ends with ("semantic segmentation" →
     "segmentation"), and from each root topic to the arXiv category (top concept) of most of its papers."""
-    categories: dict[str, Counter] = defaultdict(Counter)
-    for paper in corpus.papers:
-        for label, _ in paper.topics:
-            categories[label].update([paper.category] if paper.category else [])
-    broader = broader_topics(categories)
+    broader, roots = topic_tree(corpus)
     for label, parent in broader.items():
         t, b = minter.entity(f"topic:{label}"), minter.entity(f"topic:{parent}")
-        yield Triple(t, _t("skos:broader"), b)
-        yield Triple(b, _t("skos:narrower"), t)
-    for label, category in root_categories(categories, broader).items():
-        yield Triple(minter.entity(f"topic:{label}"), _t("skos:broader"), minter.iri("category", category))
+        yield Triple(t, _PROPERTY["BROADER"], b)
+        yield Triple(b, SKOS_NARROWER, t)
+    for label, category in roots.items():
+        yield Triple(minter.entity(f"topic:{label}"), _PROPERTY["BROADER_CATEGORY"], minter.iri("category", category))
 
 
 def _sort_key(triple) -> str:
@@ -433,8 +455,3 @@ def span_lines(fd: int, start: int, end: int, suffix: bytes, size: int = 1 << 16
             yield line[:-cut]
     if rest:
         raise ValueError(f"N-Quads graph block does not end with a newline: {rest[:200]!r}")
-
-
-def to_default_graph(triples: Iterable[Triple]) -> Iterator[Quad]:
-    for t in triples:
-        yield Quad(t.subject, t.predicate, t.object, DefaultGraph())

@@ -32,33 +32,37 @@ def parse_feed(text: str, file: str) -> ReadResult:
     """Parse an abstract feed into entries, in file order."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    chunk: list[tuple[int, str]] = []
-
-    def close(separator_line: int | None) -> None:
+    for chunk, separator_line in _chunks(split_lines(text)):
         lines = [(n, s.strip()) for n, s in chunk if s.strip()]
-        chunk.clear()
-        if not lines:
-            if separator_line is not None:
-                problems.append(Problem(file, separator_line, "empty entry before separator", "warning"))
-            return
-        body = normalise_space(" ".join(s for _, s in lines))
-        urls = find_urls(body)
-        entries.append(
-            Entry(
-                source=Source(file, lines[0][0]),
-                format="feed",
-                number=len(entries) + 1,
-                abstract=body,
-                lang=detect_lang(body),
-                urls=tuple(urls),
-                arxiv_id=arxiv_id_from_urls(urls),
-            )
-        )
+        if lines:
+            entries.append(_entry(lines, file, len(entries) + 1))
+        elif separator_line is not None:
+            problems.append(Problem(file, separator_line, "empty entry before separator", "warning"))
+    return ReadResult(tuple(entries), tuple(problems))
 
-    for index, line in enumerate(split_lines(text)):
+
+def _chunks(lines: list[str]):
+    """The (1-based number, line) lines of each entry, with the line number of the separator that
+    closes it; a last entry without its separator line (a truncated feed) is still an entry (None)."""
+    chunk: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
         if _SEPARATOR_RE.match(line):
-            close(index + 1)
+            yield chunk, index + 1
+            chunk = []
         else:
             chunk.append((index + 1, line))
-    close(None)  # a last entry without its separator line (truncated feed) is still an entry
-    return ReadResult(tuple(entries), tuple(problems))
+    yield chunk, None
+
+
+def _entry(lines: list[tuple[int, str]], file: str, number: int) -> Entry:
+    body = normalise_space(" ".join(s for _, s in lines))
+    urls = find_urls(body)
+    return Entry(
+        source=Source(file, lines[0][0]),
+        format="feed",
+        number=number,
+        abstract=body,
+        lang=detect_lang(body),
+        urls=tuple(urls),
+        arxiv_id=arxiv_id_from_urls(urls),
+    )

@@ -1,6 +1,6 @@
 """Field helpers shared by the metadata readers and the digest variants.
 
-Person names (full or initials, list splitting, matching a printed form to a full name), arXiv ids
+Person names (author lines and lists, the full names metadata gives), arXiv ids
 printed in text (``arXiv:2104.08696``, DOIs, bare eprints), printed years, LaTeX accents, and the
 post metadata lines (timestamps, counters, hashtags) that social-media digests carry around entries.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..textnorm import fold
+from ..util.names import is_full_name
 from .text import arxiv_id_from_urls, detect_lang, is_url_line, normalise_space
 
 __all__ = [
@@ -19,10 +19,7 @@ __all__ = [
     "split_institutions",
     "latex_to_text",
     "split_name_list",
-    "is_full_name",
     "full_names",
-    "names_compatible",
-    "full_names_for",
     "arxiv_id_from_text",
     "normalise_arxiv_id",
     "year_from_text",
@@ -60,9 +57,6 @@ def latex_to_text(text: str) -> str:
 
 
 # ---------------------------------------------------------------- person names
-
-_INITIALS_RUN_RE = re.compile(r"^[A-Z]{1,3}$")  # "R", "JM": given names printed as capitals only
-
 
 _NAME_PARTICLES = {
     "de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
@@ -130,107 +124,11 @@ def split_name_list(text: str) -> list[str] | None:
     return split_authors(text)
 
 
-def _given_tokens(given: str) -> list[str]:
-    """Given-name tokens, folded; runs of capitals ("JM") become one token per initial."""
-    tokens: list[str] = []
-    for raw in re.split(r"[\s.\-‐]+", given):
-        if not raw:
-            continue
-        if _INITIALS_RUN_RE.match(raw) and len(raw) > 1:
-            tokens.extend(ch.lower() for ch in raw)
-        else:
-            tokens.extend(fold(raw).split())
-    return tokens
-
-
-def is_full_name(name: str) -> bool:
-    """True when some given name is spelled out (not only initials).
-
-    >>> [is_full_name(n) for n in ("Damai Dai", "D Dai", "R P. Adams", "K. Birgitta Whaley", "C. -P. Yuan", "Dai")]
-    [True, False, False, True, False, False]
-    """
-    words = name.split()
-    if len(words) < 2:
-        return False
-    for word in words[:-1]:
-        core = word.strip(".,-‐")
-        parts = [p for p in re.split(r"[.\-‐]", core) if p]
-        if any(len(p) >= 2 and not _INITIALS_RUN_RE.match(p) for p in parts):
-            return True
-    return False
-
-
 def full_names(authors) -> tuple[str | None, ...]:
     """`Entry.author_names_full` for a list of printed names: the name where it is full, else None;
     () when no name is full (nothing to attach)."""
     found = tuple(name if is_full_name(name) else None for name in authors)
     return found if any(found) else ()
-
-
-def names_compatible(printed: str, full: str) -> bool:
-    """Whether `printed` can be an abbreviation of `full`: same surname (accents, case and hyphens
-    ignored) and each printed given name equal to, or the initial of, the full given name in order.
-
-    >>> names_compatible("D Dai", "Damai Dai"), names_compatible("R P. Adams", "Ryan P. Adams")
-    (True, True)
-    >>> names_compatible("Y-S Liu", "Yu-Shen Liu"), names_compatible("L van der Maaten", "Laurens van der Maaten")
-    (True, True)
-    >>> names_compatible("L Dong", "Li Dong"), names_compatible("Li Dong", "Lei Dong"), names_compatible("D Dai", "Damai Da")
-    (True, False, False)
-    """
-    p_words, f_words = printed.split(), full.split()
-    if len(p_words) < 2 or len(f_words) < 2:
-        return False
-    p_all, f_all = fold(printed).split(), fold(full).split()
-    # longest shared suffix of folded tokens is the surname (keeps "van der Maaten", "Hernández-Lobato")
-    k = 0
-    while k < min(len(p_all), len(f_all)) - 1 and p_all[-1 - k] == f_all[-1 - k]:
-        k += 1
-    if k == 0:
-        return False
-    p_given = _given_tokens(" ".join(_strip_surname(p_words, k)))
-    f_given = _given_tokens(" ".join(_strip_surname(f_words, k)))
-    if not p_given or len(p_given) > len(f_given):
-        return False
-    for p, f in zip(p_given, f_given):
-        if len(p) == 1:
-            if f[:1] != p:
-                return False
-        elif p != f:
-            return False
-    return True
-
-
-def _strip_surname(words: list[str], k: int) -> list[str]:
-    """`words` without its last k folded tokens (a hyphenated surname is one word but two tokens)."""
-    out = list(words)
-    remaining = k
-    while out and remaining > 0:
-        remaining -= len(fold(out[-1]).split()) or 1
-        out.pop()
-    return out
-
-
-def full_names_for(printed_authors, entries) -> tuple[str | None, ...]:
-    """The full name behind each printed author of a merged paper, from the entries that give full names.
-
-    An entry's full name at the same position is preferred; otherwise the only compatible full name
-    anywhere in that entry's list. None where no entry offers a compatible full name.
-    """
-    sources = [e.author_names_full for e in entries if getattr(e, "author_names_full", ())]
-    out: list[str | None] = []
-    used: list[set[int]] = [set() for _ in sources]
-    for i, printed in enumerate(printed_authors):
-        found = None
-        for s, fulls in enumerate(sources):
-            candidates = [j for j, full in enumerate(fulls) if full and j not in used[s] and names_compatible(printed, full)]
-            pick = i if i in candidates else (candidates[0] if len(candidates) == 1 else None)
-            if pick is not None:
-                found = fulls[pick]
-                used[s].add(pick)
-                break
-        out.append(found)
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- arXiv ids and years

@@ -197,6 +197,14 @@ def _salvage_yaml(yaml_text: str):
     return meta, skipped
 
 
+class _Rejected(Exception):
+    """The post is not read: `problem` says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
 @register_reader(
     "frontmatter",
     description="blog post with YAML front matter (title, author, categories) and Abstract / 摘要 sections",
@@ -204,39 +212,62 @@ def _salvage_yaml(yaml_text: str):
 )
 def parse_frontmatter(text: str, file: str) -> ReadResult:
     """Parse one blog post into one entry."""
-    import yaml
-
     split = split_front_matter(text)
     if split is None:
         return ReadResult((), (Problem(file, 1, "no YAML front matter ('---' … '---') at the top of the post"),))
     first_line, yaml_text, body_start, body = split
+    try:
+        meta, problems = _read_meta(yaml_text, file, first_line)
+    except _Rejected as rejected:
+        return ReadResult((), (rejected.problem,))
+    texts, urls = _read_sections(body, body_start, file, problems)
+    return _entry(meta, texts, urls, file, first_line, problems)
+
+
+def _read_meta(yaml_text: str, file: str, first_line: int) -> tuple[dict, list[Problem]]:
+    """The front matter as a mapping, and the warnings about lines skipped to read it. Raises
+    _Rejected when it cannot be read, is no mapping, or expands beyond _MAX_VALUES values."""
+    import yaml
+
     problems: list[Problem] = []
     try:
         meta = _load_yaml(yaml_text) or {}
     except RecursionError:
-        return ReadResult((), (Problem(file, first_line, "invalid YAML front matter: nested too deeply"),))
+        raise _Rejected(Problem(file, first_line, "invalid YAML front matter: nested too deeply")) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + 1 + mark.line if mark is not None else first_line
-        reject = ReadResult((), (Problem(file, line, f"invalid YAML front matter: {getattr(exc, 'problem', None) or exc}"),))
-        # one stray line (a bare "[arXiv_CV,Video Indexing]") should not cost the whole post
-        try:
-            salvaged = _salvage_yaml(yaml_text)
-        except RecursionError:
-            return ReadResult((), (Problem(file, first_line, "invalid YAML front matter: nested too deeply"),))
-        if salvaged is None:
-            return reject
-        meta, skipped = salvaged
-        lines = yaml_text.split("\n")
-        problems.extend(Problem(file, first_line + 1 + k, f"front matter line not understood, skipped: {excerpt(lines[k], 60)}",
-                                "warning") for k in skipped)
+        meta, problems = _salvage_meta(yaml_text, exc, file, first_line)
     if not isinstance(meta, dict):
-        return ReadResult((), (Problem(file, first_line, "YAML front matter is not a mapping"),))
+        raise _Rejected(Problem(file, first_line, "YAML front matter is not a mapping"))
     if _expands_beyond(meta, _MAX_VALUES):
-        return ReadResult((), (Problem(file, first_line, f"YAML front matter expands to more than {_MAX_VALUES} values (aliases)"),))
+        raise _Rejected(Problem(file, first_line, f"YAML front matter expands to more than {_MAX_VALUES} values (aliases)"))
+    return meta, problems
+
+
+def _salvage_meta(yaml_text: str, error, file: str, first_line: int) -> tuple[dict, list[Problem]]:
+    """What front matter that failed to parse (`error`) still says, item by item, and a warning per
+    line skipped: one stray line (a bare "[arXiv_CV,Video Indexing]") should not cost the whole post.
+    Raises _Rejected at the YAML error when no title survives."""
+    mark = getattr(error, "problem_mark", None)
+    line = first_line + 1 + mark.line if mark is not None else first_line
+    try:
+        salvaged = _salvage_yaml(yaml_text)
+    except RecursionError:
+        raise _Rejected(Problem(file, first_line, "invalid YAML front matter: nested too deeply")) from None
+    if salvaged is None:
+        raise _Rejected(Problem(file, line, f"invalid YAML front matter: {getattr(error, 'problem', None) or error}"))
+    meta, skipped = salvaged
+    lines = yaml_text.split("\n")
+    return meta, [Problem(file, first_line + 1 + k, f"front matter line not understood, skipped: {excerpt(lines[k], 60)}",
+                          "warning") for k in skipped]
+
+
+def _read_sections(body: list[str], body_start: int, file: str, problems: list[Problem]):
+    """({"en": [...], "zh": [...]} prose of the text sections, links of the text and link sections)
+    of the post's body; a warning is added to `problems` for each paragraph of any other section,
+    and of text outside sections."""
     texts: dict[str, list[str]] = {"en": [], "zh": []}
     urls: list[str] = []
-    section: str | None = None  # "text", "links", "other"
+    section: str | None = None  # "text", "links", "other:<heading>"; None before the first heading
     paragraph_start: int | None = None
     for offset, line in enumerate(body):
         number = body_start + offset
@@ -246,10 +277,7 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
             continue
         heading = _HEADING_RE.match(line) if stripped.startswith("#") else None
         if heading:
-            name = heading.group("name")
-            section = "text" if _TEXT_SECTION_RE.match(name) else "links" if _LINK_SECTION_RE.match(name) else "other"
-            if section == "other":
-                section = f"other:{name}"
+            section = _section_kind(heading.group("name"))
             paragraph_start = None
             continue
         if _LAYOUT_RE.match(line):
@@ -266,18 +294,40 @@ def parse_frontmatter(text: str, file: str) -> ReadResult:
             paragraph_start = number
             where = f"section {section[6:]!r}" if section else "text outside an Abstract section"
             problems.append(Problem(file, number, f"{where} skipped: {excerpt(line)!r}", "warning"))
-    title = normalise_space(" ".join(_strings(meta.get("title")))) or None
-    authors = _authors(meta)
-    tag, category = _category(meta)
+    return texts, urls
+
+
+def _section_kind(name: str) -> str:
+    if _TEXT_SECTION_RE.match(name):
+        return "text"
+    if _LINK_SECTION_RE.match(name):
+        return "links"
+    return f"other:{name}"
+
+
+def _arxiv_id(meta: dict, urls: list[str]) -> str | None:
     arxiv_id = None
     for key in ("arxiv", "arxiv_id", "arxivid", "eprint"):
         for value in _strings(meta.get(key)):
             arxiv_id = arxiv_id or normalise_arxiv_id(value) or arxiv_id_from_text(value)
-    arxiv_id = arxiv_id or arxiv_id_from_urls(urls) or arxiv_id_from_text(" ".join(_strings(meta.get("link"))))
+    return arxiv_id or arxiv_id_from_urls(urls) or arxiv_id_from_text(" ".join(_strings(meta.get("link"))))
+
+
+def _institutions(meta: dict) -> list[str]:
     institutions: list[str] = []
     for key in ("institutions", "institution", "affiliations", "affiliation"):
         for value in _strings(meta.get(key)):
             institutions.extend(split_institutions(value) if "&" in value else [p.strip() for p in value.split(";") if p.strip()])
+    return institutions
+
+
+def _entry(meta: dict, texts: dict, urls: list[str], file: str, first_line: int, problems: list[Problem]) -> ReadResult:
+    """The post's entry from its front matter and sections, or its rejection when it has neither title nor text."""
+    title = normalise_space(" ".join(_strings(meta.get("title")))) or None
+    authors = _authors(meta)
+    tag, category = _category(meta)
+    arxiv_id = _arxiv_id(meta, urls)
+    institutions = _institutions(meta)
     abstract = " ".join(texts["en"]) or None
     summary = " ".join(texts["zh"]) or None
     if not title and not abstract and not summary:

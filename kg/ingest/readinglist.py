@@ -15,6 +15,7 @@ are layout; any other non-empty line becomes a warning with its line number.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..model import Entry, Problem, ReadResult, Source
 from .fields import arxiv_id_from_text, excerpt, full_names, split_institutions, split_name_list, unlink_markdown, year_from_text
@@ -22,10 +23,10 @@ from .frontmatter import split_front_matter
 from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
 
-__all__ = ["parse_readinglist", "detect_readinglist", "match_item"]
+__all__ = ["parse_readinglist", "detect_readinglist", "match_item", "ListItem"]
 
 _ITEM_RE = re.compile(
-    r"^(?P<indent>\s*)(?:[-*+]|\d{1,4}[.)])?\s*\*\*(?P<title>.+?)\*\*\s*[.:,]?\s*(?P<rest>.*?)\s*$"
+    r"^\s*(?:[-*+]|\d{1,4}[.)])?\s*\*\*(?P<title>.+?)\*\*\s*[.:,]?\s*(?P<rest>.*?)\s*$"
 )
 _REST_RE = re.compile(
     r"^(?P<authors>(?:(?!https?://)[^\[\]()])*?)\s*(?=\[|\(|https?://|$)(?:\[(?P<inst>[^\[\]]+)\](?!\())?\s*"
@@ -42,11 +43,45 @@ _LAYOUT_RES = [
 ]
 
 
-def match_item(line: str):
+@dataclass
+class ListItem:
+    """One reading-list item as its line prints it; the notes under it add to `urls`, `en` and `zh`."""
+
+    title: str
+    authors: list[str]
+    institutions: list[str]
+    year: int | None
+    urls: list[str]
+    arxiv_id: str | None
+    line: int = 0  # 1-based line of the item
+    en: list[str] = field(default_factory=list)  # English notes
+    zh: list[str] = field(default_factory=list)  # Chinese notes
+
+    def entry(self, file: str, number: int) -> Entry:
+        abstract = " ".join(self.en) or None
+        summary = " ".join(self.zh) or None
+        return Entry(
+            source=Source(file, self.line),
+            format="readinglist",
+            number=number,
+            title=self.title,
+            authors=tuple(self.authors),
+            institutions=tuple(self.institutions),
+            summary_zh=summary,
+            abstract=abstract or summary,
+            lang="en" if abstract or not summary else "zh",
+            urls=tuple(self.urls),
+            arxiv_id=self.arxiv_id or arxiv_id_from_urls(self.urls),
+            author_names_full=full_names(self.authors),
+            year=self.year,
+        )
+
+
+def match_item(line: str) -> ListItem | None:
     """The fields of one reading-list item, or None.
 
     >>> item = match_item("- **Deep Sets**. M Zaheer, S Kottur [CMU] (2017) [arXiv:1703.06114](https://arxiv.org/abs/1703.06114)")
-    >>> item["title"], item["authors"], item["institutions"], item["year"], item["arxiv_id"]
+    >>> item.title, item.authors, item.institutions, item.year, item.arxiv_id
     ('Deep Sets', ['M Zaheer', 'S Kottur'], ['CMU'], 2017, '1703.06114')
     """
     m = _ITEM_RE.match(line)
@@ -71,16 +106,15 @@ def match_item(line: str):
         if url not in urls:
             urls.append(url)
     link_text = " ".join(label for label, _ in _MD_LINK_RE.findall(tail)) + " " + _MD_LINK_RE.sub(" ", tail)
-    item = {
-        "indent": len(m.group("indent").expandtabs(4)),
-        "title": title,
-        "authors": authors,
-        "institutions": split_institutions(r.group("inst")) if r and r.group("inst") else [],
-        "year": year_from_text(r.group("year")) if r else None,
-        "urls": urls,
-        "arxiv_id": arxiv_id_from_urls(urls) or arxiv_id_from_text(link_text),
-    }
-    if not authors and not (item["institutions"] or item["year"] or item["arxiv_id"]):
+    item = ListItem(
+        title=title,
+        authors=authors,
+        institutions=split_institutions(r.group("inst")) if r and r.group("inst") else [],
+        year=year_from_text(r.group("year")) if r else None,
+        urls=urls,
+        arxiv_id=arxiv_id_from_urls(urls) or arxiv_id_from_text(link_text),
+    )
+    if not authors and not (item.institutions or item.year or item.arxiv_id):
         return None
     return item
 
@@ -91,7 +125,7 @@ def detect_readinglist(text: str) -> float:
     for line in split_lines(text)[:3000]:
         if "**" in line:
             item = match_item(line)
-            if item and item["authors"]:
+            if item and item.authors:
                 items += 1
                 if items >= 3:
                     return 0.95  # over a blog post's front matter: a list page is a list
@@ -109,74 +143,69 @@ def _is_layout(line: str) -> bool:
 )
 def parse_readinglist(text: str, file: str) -> ReadResult:
     """Parse a markdown reading list; notes under an item attach to it, stray prose is reported."""
-    lines = split_lines(text)
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    current: dict | None = None
-    in_code = False
     front = split_front_matter(text)  # a list page of a static site: its YAML header is layout
-    skip_to = front[2] - 1 if front else 0
+    reader = _ListReader(file)
+    for index, line in enumerate(split_lines(text)):
+        if index >= (front[2] - 1 if front else 0):
+            reader.read(index + 1, line)
+    reader.close_item()
+    if not reader.entries:
+        reader.problems.append(Problem(file, None, "no reading-list item ('**Title**. Authors') found"))
+    return ReadResult(tuple(reader.entries), tuple(reader.problems))
 
-    def close() -> None:
-        nonlocal current
-        if current is None:
-            return
-        c, current = current, None
-        number = len(entries) + 1
-        if not c["authors"]:
-            problems.append(Problem(file, c["line"], f"item {number} has no author list", "warning"))
-        abstract = " ".join(c["en"]) or None
-        summary = " ".join(c["zh"]) or None
-        entries.append(
-            Entry(
-                source=Source(file, c["line"]),
-                format="readinglist",
-                number=number,
-                title=c["title"],
-                authors=tuple(c["authors"]),
-                institutions=tuple(c["institutions"]),
-                summary_zh=summary,
-                abstract=abstract or summary,
-                lang="en" if abstract or not summary else "zh",
-                urls=tuple(c["urls"]),
-                arxiv_id=c["arxiv_id"] or arxiv_id_from_urls(c["urls"]),
-                author_names_full=full_names(c["authors"]),
-                year=c["year"],
-            )
-        )
 
-    for index, line in enumerate(lines):
-        if index < skip_to:
-            continue
+class _ListReader:
+    """Reads a list line by line: an item stays open for the notes under it until a line that is
+    no note (another item, layout, a code fence, stray prose) closes it."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.entries: list[Entry] = []
+        self.problems: list[Problem] = []
+        self.item: ListItem | None = None
+        self.in_code = False
+
+    def read(self, number: int, line: str) -> None:
         stripped = line.strip()
         if stripped.startswith("```") or stripped.startswith("~~~"):
-            in_code = not in_code
-            close()
-            continue
-        if not stripped or in_code:
-            continue  # a blank line does not end an item: its notes may follow after one
+            self.in_code = not self.in_code
+            self.close_item()
+            return
+        if not stripped or self.in_code:
+            return  # a blank line does not end an item: its notes may follow after one
         item = match_item(line) if "**" in line else None
         if item is not None:
-            close()
-            current = dict(item, line=index + 1, en=[], zh=[])
-            continue
+            self.close_item()
+            item.line = number
+            self.item = item
+            return
         if _is_layout(line):
-            close()
-            continue
-        if current is not None and (line[:1] in (" ", "\t") or stripped.startswith(">")):
-            note = stripped.lstrip(">").strip()
-            note = re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", note)
-            for url in find_urls(unlink_markdown(note)):
-                if url not in current["urls"]:
-                    current["urls"].append(url)
-            prose = normalise_space(_MD_LINK_RE.sub(lambda m: m.group(1), re.sub(r"https?://\S+", " ", note)))
-            prose = re.sub(r"^[\w ]{1,12}[:：]\s*$", "", prose)  # "Code:" left after its link
-            if prose:
-                (current["zh"] if detect_lang(prose) == "zh" else current["en"]).append(prose)
-            continue
-        close()
-        problems.append(Problem(file, index + 1, f"unrecognised line skipped: {excerpt(line)!r}", "warning"))
-    close()
-    if not entries:
-        problems.append(Problem(file, None, "no reading-list item ('**Title**. Authors') found"))
-    return ReadResult(tuple(entries), tuple(problems))
+            self.close_item()
+            return
+        if self.item is not None and (line[:1] in (" ", "\t") or stripped.startswith(">")):
+            self._add_note(self.item, stripped)
+            return
+        self.close_item()
+        self.problems.append(Problem(self.file, number, f"unrecognised line skipped: {excerpt(line)!r}", "warning"))
+
+    def close_item(self) -> None:
+        item, self.item = self.item, None
+        if item is None:
+            return
+        number = len(self.entries) + 1
+        if not item.authors:
+            self.problems.append(Problem(self.file, item.line, f"item {number} has no author list", "warning"))
+        self.entries.append(item.entry(self.file, number))
+
+    @staticmethod
+    def _add_note(item: ListItem, stripped: str) -> None:
+        """A note's links join the item's, its prose the item's English or Chinese notes."""
+        note = stripped.lstrip(">").strip()
+        note = re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", note)
+        for url in find_urls(unlink_markdown(note)):
+            if url not in item.urls:
+                item.urls.append(url)
+        prose = normalise_space(_MD_LINK_RE.sub(lambda m: m.group(1), re.sub(r"https?://\S+", " ", note)))
+        prose = re.sub(r"^[\w ]{1,12}[:：]\s*$", "", prose)  # "Code:" left after its link
+        if prose:
+            (item.zh if detect_lang(prose) == "zh" else item.en).append(prose)

@@ -145,7 +145,7 @@ def skipped_by_name(path: str) -> str | None:
     return f"{kind} (.{suffix}){_HINTS.get(kind, '')}" if kind else None
 
 
-# kg's own outputs, told by how they begin (kg.export, kg.records, kg.viz): (reason, pattern)
+# kg's own outputs, told by how they begin (kg.export, kg.build.records, kg.viz): (reason, pattern)
 _KG_OUTPUTS = (
     ("kg output: report.json", re.compile(r'\A\{\s*"inputs":\s*\{\s*"files":')),
     ("kg output: graph.json", re.compile(r'\A\{\s*"directed":\s*(?:true|false),\s*"edges":\s*\[')),

@@ -1,15 +1,11 @@
-"""Text helpers shared by the readers: decoding, line splitting, URL cleaning, language, arXiv ids."""
+"""Text helpers shared by the readers: line splitting, URL cleaning, language, arXiv ids."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from .encoding import DecodeError, decode_text
-
 __all__ = [
-    "DecodeError",
-    "decode_bytes",
     "split_lines",
     "find_urls",
     "clean_url",
@@ -18,17 +14,6 @@ __all__ = [
     "is_url_line",
     "normalise_space",
 ]
-
-
-def decode_bytes(data: bytes) -> str:
-    """Decode file bytes (see kg.ingest.encoding.decode_text, which also says how they were read).
-
-    Raises DecodeError with the reason when the bytes are not text in an encoding we accept.
-
-    >>> decode_bytes("\ufeff名字".encode("utf-8"))
-    '名字'
-    """
-    return decode_text(data).text
 
 
 def split_lines(text: str) -> list[str]:

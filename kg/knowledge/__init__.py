@@ -1,1 +1,2 @@
-"""Curated domain knowledge used while resolving mentions (institution names and the like)."""
+"""Domain knowledge the stages look things up in: institution names (institutions.py), the
+Chinese–English topic glossary (glossary.py) and code hosts (code_hosts.py)."""

@@ -23,6 +23,8 @@ __all__ = [
     "normalise_name",
     "strip_country_suffix",
     "load_lexicon",
+    "fold_accents",
+    "looks_like_acronym",
 ]
 
 ALIASES_FILE = "institution_aliases.tsv"
@@ -122,13 +124,9 @@ class InstitutionMatch:
     key: str
     via: str
 
-    @property
-    def ror_iri(self) -> str | None:
-        """The ROR IRI (``https://ror.org/<id>``), or None when not linked."""
-        return f"https://ror.org/{self.ror_id}" if self.ror_id else None
 
-
-def _fold_accents(text: str) -> str:
+def fold_accents(text: str) -> str:
+    """`text` with accents and spacing accents dropped, case kept ("Zürich" → "Zurich")."""
     text = _SPACING_ACCENT.sub("", text).translate(_FOLD)
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -161,7 +159,7 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("Texas A&M University")
     'texas a and m university'
     """
-    words = _words(_fold_accents(text).lower().replace("&", " and "))
+    words = _words(fold_accents(text).lower().replace("&", " and "))
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -169,11 +167,11 @@ def normalise_name(text: str) -> str:
 
 def _acronym_key(text: str) -> str:
     # Case-sensitive form for all-caps aliases: "MPI-IS" and "MPI IS" meet, "Cmu" and "CMU" do not.
-    return " ".join(_words(_fold_accents(text).replace("&", " and ")))
+    return " ".join(_words(fold_accents(text).replace("&", " and ")))
 
 
 def _is_acronym(alias: str) -> bool:
-    folded = _fold_accents(alias)
+    folded = fold_accents(alias)
     return any(ch.isupper() for ch in folded) and not any(ch.islower() for ch in folded)
 
 
@@ -202,8 +200,8 @@ def _clean(printed: str) -> str:
     return text
 
 
-def _looks_like_acronym(text: str) -> bool:
-    # One token with at least two capitals: "KTH", "EPFL", "CityU", "ServiceNow".
+def looks_like_acronym(text: str) -> bool:
+    """One token with at least two capitals: "KTH", "EPFL", "CityU", "ServiceNow"."""
     letters = [ch for ch in text if ch.isalpha()]
     return (
         2 <= len(letters) <= 12
@@ -315,7 +313,7 @@ class InstitutionLexicon:
         if _is_unit_name(text):
             return None
         label = self.ror_label(ror_id) or text
-        if _looks_like_acronym(text) and not _same_acronym(text, label):
+        if looks_like_acronym(text) and not _same_acronym(text, label):
             # ROR synonyms include acronyms of organisations all over the world ("TTI" is
             # Techtronic Industries there); a bare acronym only links to a ROR entry named so.
             return None
@@ -328,7 +326,7 @@ class InstitutionLexicon:
         if found is not None:
             return found
         stripped = _PARENTHETICAL.sub(
-            lambda m: "" if _looks_like_acronym(m.group(1)) else m.group(0), text
+            lambda m: "" if looks_like_acronym(m.group(1)) else m.group(0), text
         ).strip()
         if stripped and stripped != text:
             return self._exact_match(stripped)

@@ -18,10 +18,9 @@ resolver decides from the evidence a digest gives, and says why.
    share none; the arXiv category (same / different); topic similarity (tf-idf cosine of the papers'
    content words and, when the build ran NLP, extracted topics); and the places on the author lists
    (two last authors are often one group leader). Names printed two ways that fold to one form ("C Ré"
-   / "C Re") are not told apart: gold keeps such spellings as two people, a feature for it fitted a
-   cannot-link (+0.004 B³ against gold as written, -0.003 against gold folded), and in real data they
-   are one person. The year is carried on mentions but not weighed: on the dev corpus (2015-2022) a
-   year gap says nothing, nor does the venue (measured with the venue and year of the gold file).
+   / "C Re") are not told apart: gold keeps such spellings as two people, but in real data they are
+   one person. The year is carried on mentions but not weighed: over a few years of papers a year gap
+   says nothing, nor does the venue.
 3. **Clustering.** Agglomerative, inside each block: the two clusters with the highest link are
    merged while the link exceeds `Weights.threshold`. The link is half the strongest pair score and
    half the mean pair score between the clusters, so one lucky shared co-author cannot chain two
@@ -32,15 +31,9 @@ resolver decides from the evidence a digest gives, and says why.
 4. **Evidence.** Each merge is kept on the author as one line: the strongest pair (paper#position),
    the log-odds of every piece of its evidence, and the cluster link (`kg explain author ID`).
 
-Measured on ../shared/corpus (bench/author_resolution.py, B³ against gold full names as written):
-F1 0.9299 on the whole corpus (P 0.9561, R 0.9051), 0.9461 on the held-out half of the digests;
-same-printed-name 0.796, every mention alone 0.608; an oracle that merges exactly along direct
-evidence reaches 0.949. Cluster-level variants tried and not kept (no gain over this linkage on the
-even half): a second pass merging cluster profiles (unions of co-authors and institutions, topic
-centroids) with a size penalty; log-mean-exp linkage; a logistic merge model on cluster features
-(best and mean pair score, sizes, share of pairs with direct evidence); co-author-of-co-author and
-resolved-co-author features (pair AUC +0.002). Author ids are the name slug plus a hash of the author's first mention, so they do not
-depend on input order.
+bench/author_resolution.py measures the result on ../shared/corpus (B³ against gold full names as
+written, beside merging by printed name and keeping every mention apart). Author ids are the name
+slug plus a hash of the author's first mention, so they do not depend on input order.
 """
 
 from __future__ import annotations
@@ -54,8 +47,8 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from ..model import Author
-from ..textnorm import fold
-from .names import COMMON_SURNAMES, block_key, is_full, name_key, name_parts, names_compatible
+from ..util.textnorm import fold
+from .names import COMMON_SURNAMES, block_key, could_be_same_person, is_full, name_key, name_parts
 
 __all__ = [
     "AuthorMention",
@@ -133,9 +126,8 @@ class Weights:
     logistic regression of "same gold person" on the features of every compatible pair of mentions
     inside a block, over the even-numbered digests only, then the threshold with the best B³-F1 on
     those digests (candidates -0.5 … 1.5), then a coordinate search of every weight and the threshold
-    on that B³-F1 (pairs are what the regression fits, clusters are what is judged: the search raised
-    held-out B³ 0.9432 -> 0.9461; it was stopped after its ±50 % and part of its ±25 % rounds, at B³
-    0.9454 on the even half); the odd-numbered digests are the held-out half. Seventeen numbers in
+    on that B³-F1 (pairs are what the regression fits, clusters are what is judged); the
+    odd-numbered digests are the held-out half. Seventeen numbers in
     all. `strongest`, COMMON_SURNAME_FLOOR and _TOP_WORDS are design constants, not tuned.
     Read as: a shared co-author whose name is printed f times in the build, listed k times with this
     name and by b mentions of the block, adds coauthors + coauthor_frequency·log f + collaboration·log k
@@ -196,7 +188,7 @@ class AuthorEvidence:
         self.forms = [normalise_person_name(m.name) for m in mentions]
         self.blocks = [block_key(m.name) for m in mentions]
         # co-authors compared as initials + surname, so a full name from metadata meets its initials
-        self.coauthors = [frozenset(name_key(c) for c in m.coauthors) - {k} for m, k in zip(mentions, self.keys)]
+        self.coauthors = [frozenset(name_key(c) for c in m.coauthors) - {k} for m, k in zip(mentions, self.keys, strict=True)]
         self.institutions = [frozenset(m.institutions) for m in mentions]
         self.name_count = Counter(self.keys)
         initial_sets: dict[str, set[str]] = defaultdict(set)
@@ -213,14 +205,14 @@ class AuthorEvidence:
             papers.setdefault(m.paper_id, m)
         self.institution_papers = Counter(i for m in papers.values() for i in set(m.institutions))
         self.pair_count: Counter = Counter()  # (name key, co-author key) → mentions of the name listing it
-        for key, cos in zip(self.keys, self.coauthors):
+        for key, cos in zip(self.keys, self.coauthors, strict=True):
             for c in cos:
                 self.pair_count[(key, c)] += 1
         self.topic_vectors = _topic_vectors(papers.values())
         # per block: how many of its mentions list each co-author name and each institution
         block_co: dict[tuple[str, str], Counter] = defaultdict(Counter)
         block_inst: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for b, cos, insts in zip(self.blocks, self.coauthors, self.institutions):
+        for b, cos, insts in zip(self.blocks, self.coauthors, self.institutions, strict=True):
             block_co[b].update(cos)
             block_inst[b].update(insts)
         self.block_coauthors = [block_co[b] for b in self.blocks]
@@ -355,8 +347,8 @@ class AuthorEvidence:
     def explain(self, a: int, b: int, weights: Weights = WEIGHTS) -> str:
         """One line: the pair, every evidence term with its contribution, the total score."""
         vector, d = self.features(a, b), self.details(a, b)
-        w = dict(zip(FEATURES, weights.vector()))
-        x = dict(zip(FEATURES, vector))
+        w = dict(zip(FEATURES, weights.vector(), strict=True))
+        x = dict(zip(FEATURES, vector, strict=True))
         terms = []
         for co, freq, collab, block in d["coauthors"]:
             part = (w["coauthors"] + w["coauthor_frequency"] * math.log(max(1, freq))
@@ -390,7 +382,7 @@ class AuthorEvidence:
 
 def forms_compatible(a: str, b: str) -> bool:
     """Whether two name forms can be one person: the same form; or compatible names (see
-    names_compatible) of which one is a full name or both have the same initials. Digests print a
+    could_be_same_person) of which one is a full name or both have the same initials. Digests print a
     person's initials the same way every time (every person of the dev corpus has one printed form),
     so "R Adams" and "R P. Adams" stay apart, while "Ryan Adams" from metadata, which often drops
     middle names, may join "R P. Adams" on evidence.
@@ -400,7 +392,7 @@ def forms_compatible(a: str, b: str) -> bool:
     """
     if a == b:
         return True
-    if not names_compatible(a, b):
+    if not could_be_same_person(a, b):
         return False
     return name_key(a) == name_key(b) or is_full(a) or is_full(b)
 
@@ -435,12 +427,6 @@ def _topic_vectors(papers) -> dict[str, dict[str, float]]:
         top = sorted(((v, w) for w, v in weights.items() if df[w] > 1), reverse=True)[:_TOP_WORDS]
         vectors[pid] = {w: v / norm for v, w in top}
     return vectors
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[w] for w, v in a.items() if w in b)
 
 
 # ----------------------------------------------------------------------------------- clustering

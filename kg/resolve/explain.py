@@ -14,7 +14,7 @@ import re
 
 from ..errors import KgError
 from ..model import Author, Corpus
-from ..textnorm import fold
+from ..util.textnorm import fold
 
 __all__ = ["explain_author", "find_authors"]
 

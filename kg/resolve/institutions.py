@@ -8,8 +8,8 @@ an author printed with that full name on another paper. Evidence from a name see
 institutions ("Y Wang") counts for little: each author adds 1 / (number of institutions their printed
 name appears with). The lexicon's own reading is replaced only when a candidate scores at least
 ``OVERRIDE`` and more than it; an acronym without a reading takes a candidate scoring ``ADOPT``.
-Both thresholds were chosen on the even-numbered dev digests; institution B³ against gold: even half
-0.954 → 0.958, held-out odd half 0.952 → 0.955 (bench/corpus_quality.py prints the whole corpus).
+Both thresholds were chosen on the even-numbered dev digests, the odd ones held out
+(bench/corpus_quality.py measures institution B³ against gold).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..knowledge.institutions import _fold_accents, _looks_like_acronym
+from ..knowledge.institutions import fold_accents, looks_like_acronym
 
 __all__ = ["Reading", "is_acronym_form", "spells", "read_in_context"]
 
@@ -49,7 +49,7 @@ class Reading:
 def is_acronym_form(printed: str) -> bool:
     """True for a printed name that is one acronym-like token ("UM", "NTU", "CityU"), not a name."""
     text = printed.strip()
-    return _looks_like_acronym(text) and text[:1].isupper()
+    return looks_like_acronym(text) and text[:1].isupper()
 
 
 def spells(acronym: str, name: str) -> bool:
@@ -72,7 +72,7 @@ def _initials(name: str) -> set[str]:
     # the initials of every word, and of the words acronyms keep, of the name and of its head
     out = set()
     for head in dict.fromkeys((name, _TAIL.split(name)[0])):
-        words = re.findall(r"[^\W\d_]+", _fold_accents(head))
+        words = re.findall(r"[^\W\d_]+", fold_accents(head))
         out.add("".join(w[0] for w in words).upper())
         out.add("".join(w[0] for w in words if w.casefold() not in _SKIPPED).upper())
     return out
@@ -105,9 +105,9 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
     seen_with: dict[str, Counter] = defaultdict(Counter)
     full_names: dict[str, set[str]] = defaultdict(set)
     full_of_paper: list[set[str]] = []
-    for (printed, authors), found in zip(papers, readings):
+    for (printed, authors), found in zip(papers, readings, strict=True):
         ids = set()
-        for name, r in zip(printed, found):
+        for name, r in zip(printed, found, strict=True):
             if not is_acronym_form(name):
                 ids.add(r.institution_id)
                 full_names[r.institution_id].add(name)
@@ -122,7 +122,7 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
     candidates = {a: spelled.get(_letters(a), []) if len(_letters(a)) >= 2 else [] for a in acronyms}
     labels = {inst_id: lookup(sorted(names)[0]) for inst_id, names in full_names.items()}
 
-    for (printed, authors), found, own in zip(papers, readings, full_of_paper):
+    for (printed, authors), found, own in zip(papers, readings, full_of_paper, strict=True):
         for k, name in enumerate(printed):
             if not is_acronym_form(name) or not candidates.get(name):
                 continue

@@ -1,4 +1,5 @@
-"""Person names as author resolution compares them: surname, given-name initials, compatibility.
+"""Person names as author resolution compares them: surname, given-name initials, whether two
+printed forms could name one person, and the full name behind each printed form of a paper.
 
 Digests print initials ("R P. Adams"), metadata gives full names ("Ryan P. Adams"). Both reduce to
 the same *key* ("r p adams") and the same *block* (surname + first initial: ("adams", "r")), the unit
@@ -12,9 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..textnorm import fold
+from ..util.names import abbreviates
+from ..util.textnorm import fold
 
-__all__ = ["name_parts", "name_key", "block_key", "names_compatible", "is_full", "COMMON_SURNAMES"]
+__all__ = [
+    "name_parts", "name_key", "block_key", "could_be_same_person", "is_full", "full_names_for", "COMMON_SURNAMES",
+]
 
 
 @lru_cache(maxsize=200_000)
@@ -51,25 +55,51 @@ def is_full(name: str) -> bool:
     return any(len(t) > 1 for t in name_parts(name)[0])
 
 
-def names_compatible(a: str, b: str) -> bool:
+def could_be_same_person(a: str, b: str) -> bool:
     """Can `a` and `b` name the same person? Same surname, one initials sequence a prefix of the
-    other, and wherever both spell a given name out, the same given name.
+    other, and wherever both spell a given name out, the same given name. Symmetric (unlike
+    kg.util.names.abbreviates, which asks whether one printed form shortens the other).
 
-    >>> names_compatible("Y-S Liu", "Yu-Shen Liu"), names_compatible("R Adams", "Ryan P. Adams")
+    >>> could_be_same_person("Y-S Liu", "Yu-Shen Liu"), could_be_same_person("R Adams", "Ryan P. Adams")
     (True, True)
-    >>> names_compatible("Yang Liu", "Yu Liu"), names_compatible("Y S Liu", "Y W Liu"), names_compatible("Y Liu", "Y Li")
-    (False, False, False)
+    >>> could_be_same_person("Yang Liu", "Yu Liu"), could_be_same_person("Y S Liu", "Y W Liu")
+    (False, False)
+    >>> could_be_same_person("Y Liu", "Y Li")
+    False
     """
     given_a, surname_a = name_parts(a)
     given_b, surname_b = name_parts(b)
     if surname_a != surname_b or not surname_a:
         return False
-    for x, y in zip(given_a, given_b):
+    for x, y in zip(given_a, given_b):  # one initials sequence may be longer
         if x[0] != y[0]:
             return False
         if len(x) > 1 and len(y) > 1 and x != y:
             return False
     return True
+
+
+def full_names_for(printed_authors, entries) -> tuple[str | None, ...]:
+    """The full name behind each printed author of a merged paper, from the entries that give full names.
+
+    An entry's full name at the same position is preferred; otherwise the only full name in that
+    entry's list that the printed name abbreviates. None where no entry offers one ("D Dai" → "Damai
+    Dai" from arXiv metadata or BibTeX).
+    """
+    sources = [e.author_names_full for e in entries if getattr(e, "author_names_full", ())]
+    out: list[str | None] = []
+    used: list[set[int]] = [set() for _ in sources]
+    for i, printed in enumerate(printed_authors):
+        found = None
+        for s, fulls in enumerate(sources):
+            candidates = [j for j, full in enumerate(fulls) if full and j not in used[s] and abbreviates(printed, full)]
+            pick = i if i in candidates else (candidates[0] if len(candidates) == 1 else None)
+            if pick is not None:
+                found = fulls[pick]
+                used[s].add(pick)
+                break
+        out.append(found)
+    return tuple(out)
 
 
 # Surnames shared by very many people worldwide (public lists of the most frequent surnames in China,

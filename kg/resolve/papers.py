@@ -24,7 +24,7 @@ import re
 import unicodedata
 
 from ..model import Entry, Problem
-from ..textnorm import fold
+from ..util.textnorm import fold
 
 __all__ = ["normalise_title", "text_fingerprint", "paper_keys", "group_entries", "paper_id", "canonical_arxiv_id",
            "year_from_arxiv_id"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..gcpause import paused_gc
+from ..util.gcpause import paused_gc
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 from .graphs import (
@@ -307,7 +307,7 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_
     Parameters
     ----------
     view : "collaboration", "institutions" or "topics"
-    corpus : the resolved corpus (e.g. ``kg.records.read_corpus("exports/corpus.json")``)
+    corpus : the resolved corpus (e.g. ``kg.build.BuildDir("exports").read_corpus()``)
     out_path : the HTML file to write (atomically; folders are created)
     max_nodes : the page keeps the nodes of highest degree up to this many ("showing N of M")
     max_edges : and the heaviest edges among them up to this many
@@ -320,7 +320,7 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_
     ValueError
         For an unknown view or a negative limit.
     """
-    from ..export.atomic import atomic_open
+    from ..util.atomic import atomic_open
 
     if max_nodes < 1 or max_edges < 0 or min_weight < 1 or (min_occurrences is not None and min_occurrences < 1):
         raise ValueError("max_nodes, min_weight and min_occurrences must be at least 1, max_edges at least 0")

@@ -8,7 +8,8 @@ import pytest
 
 from kg.export import export
 from kg.export.gephi import read_gephi, write_gexf, write_graphml
-from kg.graph.build import UNDIRECTED_EDGE_TYPES, build_graph
+from kg.graph.build import build_graph
+from kg.graph.schema import UNDIRECTED_EDGE_TYPES
 
 from .hostile import HOSTILE_TITLE, hostile_corpus
 

@@ -259,13 +259,13 @@ def test_rebuild_without_a_database_says_it_removed_the_unchanged_one(tmp_path):
 
 
 def test_build_commit_keeps_an_edited_database(tmp_path, caplog):
-    from kg.build import _commit as build_commit
+    from kg.build import BuildDir
 
     out, stage = tmp_path / "out", tmp_path / "stage"
     db = _kg_database(out)
     _edit(db)
     _kg_database(stage)
-    build_commit(stage, out, [])
+    BuildDir(out).commit(BuildDir(stage), [])
     assert [r.getMessage() for r in caplog.records] == [f"{db} changed since kg wrote it: kept as {db}.bak-1"]
     assert "my own" in _topics(out / "ladybug" / "graph.lbdb.bak-1")
 

@@ -10,7 +10,7 @@ from kg.export.rdf import write_rdf
 from kg.graph.rdf import Minter
 from kg.model import Entry, Extraction, Method, Source
 from kg.resolve import resolve
-from kg.validate import validate_graph
+from kg.sparql.validate import validate_graph
 
 HOSTILE_TITLE = 'A "quoted" title\nwith a newline, a back\\slash, <b>markup</b> & emoji 😀 𝔘 and a tab\t.'
 HOSTILE_AUTHOR = '"><script>alert(2)</script>'
@@ -212,7 +212,7 @@ def test_nquads_blocks_are_the_quads_serialised_graph_by_graph(seed_build, max_q
     from itertools import groupby
 
     from kg.graph.rdf import generate_quads, nquads_blocks
-    from kg.store import graph_blocks
+    from kg.build.store import graph_blocks
 
     for corpus in (seed_build.corpus, hostile_corpus()):
         blocks = list(nquads_blocks(corpus, max_quads=max_quads))

@@ -2,8 +2,7 @@
 
 import pytest
 
-from kg.extract import code_urls, extract_entries, latin_names
-from kg.extract.mentions import repository_of
+from kg.extract import extract_entries, latin_names
 from kg.extract.clean import clean_text
 from kg.extract.components import best_long_form, is_name_shaped, singular
 from kg.ingest import read_inputs
@@ -86,17 +85,7 @@ def test_same_text_twice_gives_identical_extraction(seed_extractions):
     assert seed_extractions[("001", 7)] == seed_extractions[("002", 15)]
 
 
-def test_code_urls_and_latin_names_without_model():
-    assert code_urls(["http://github.com/elisaF/subjective_discourse/", "https://www.github.com/a/b.git",
-                      "https://github.com/orgonly", "https://aka.ms/x", "https://github.com/",
-                      "https://github.com/amzn/pecos/tree/mainline/examples/maclr"]) == [
-        "https://github.com/elisaF/subjective_discourse", "https://github.com/a/b", "https://github.com/orgonly",
-        "https://github.com/amzn/pecos/tree/mainline/examples/maclr"]
-    assert repository_of("https://github.com/amzn/pecos/tree/mainline/examples/maclr") == "https://github.com/amzn/pecos"
-    assert repository_of("https://muse-model.github.io") is None
-    # TridentNet's entry in the dev corpus (digest_00376.txt) prints its code as a git.io short link
-    assert code_urls(["https://git.io/fj5vR", "http://openaccess.thecvf.com/content_ICCV_2019/papers/x.pdf",
-                      "https://git.io/"]) == ["https://git.io/fj5vR"]
+def test_latin_names_without_model():
     methods, datasets = latin_names("在ImageNet上,GFNET和MobileNet-V3用GPU训练")
     assert methods == ["GFNET", "MobileNet-V3"] and datasets == ["ImageNet"]
 

@@ -29,13 +29,13 @@ from kg.export.gephi import read_gephi, write_gexf, write_graphml
 from kg.export.ladybug import create_ladybug_database, write_ladybug
 from kg.export.neo4j import write_neo4j
 from kg.export.papers_jsonl import paper_record
-from kg.export.property_graph import FORMULA_PREFIXES
 from kg.export.rdf import RDF_FORMATS, write_rdf, write_void
 from kg.export.vosviewer import NETWORKS, write_vosviewer
+from kg.util.csvsafe import FORMULA_PREFIXES
 from kg.graph.build import build_graph
 from kg.graph.rdf import DEFAULT_BASE, Minter, generate_quads, generate_triples, source_graph
 from kg.model import Corpus
-from kg.records import read_corpus, write_corpus
+from kg.build import read_corpus, write_corpus
 from kg.viz import VIEWS, page_data, render_page
 
 from ..export.test_ladybug import rows as ladybug_rows

@@ -1,14 +1,13 @@
 import pytest
 
 from kg.ingest.text import (
-    DecodeError,
     arxiv_id_from_urls,
     clean_url,
-    decode_bytes,
     detect_lang,
     find_urls,
     split_lines,
 )
+from kg.ingest.encoding import DecodeError, decode_text
 
 
 def test_clean_url_cuts_at_first_non_ascii_character():
@@ -54,13 +53,13 @@ def test_arxiv_id_from_abs_and_pdf_links():
 
 
 def test_decode_bom_crlf_and_utf16():
-    assert decode_bytes("\ufeffa\r\nb".encode("utf-8")) == "a\r\nb"
-    assert decode_bytes("名字".encode("utf-16")) == "名字"
+    assert decode_text("\ufeffa\r\nb".encode("utf-8")).text == "a\r\nb"
+    assert decode_text("名字".encode("utf-16")).text == "名字"
     assert split_lines("a\r\nb\rc\nd") == ["a", "b", "c", "d"]
 
 
 def test_decode_rejects_bad_utf8_with_line():
     with pytest.raises(DecodeError, match="line 2"):
-        decode_bytes(b"ok\n\xff\xfe\xfd bad")
+        decode_text(b"ok\n\xff\xfe\xfd bad")
     with pytest.raises(DecodeError, match="binary"):
-        decode_bytes(b"\x00\x01\x02")
+        decode_text(b"\x00\x01\x02")

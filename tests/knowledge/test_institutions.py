@@ -65,7 +65,6 @@ def test_cmu_alias(lexicon):
     assert lexicon.match("CMU") == InstitutionMatch(
         name="Carnegie Mellon University", ror_id="05x2bcf33", key="ror:05x2bcf33", via="alias"
     )
-    assert lexicon.match("CMU").ror_iri == "https://ror.org/05x2bcf33"
 
 
 def test_full_name_and_alias_share_the_key(lexicon):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.ingest import read_inputs
 from kg.model import Extraction
-from kg.records import CORPUS_FILE, read_corpus, write_corpus
+from kg.build import BuildDir, write_corpus
 from kg.resolve import resolve
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "authors"
@@ -20,7 +20,7 @@ def graph(tmp_path_factory):
     read = read_inputs([str(DATA / "digest_excerpt.txt"), str(DATA / "aizawa_linked.bib")])
     corpus = resolve(read.entries, [Extraction()] * len(read.entries))
     out = tmp_path_factory.mktemp("graph")
-    write_corpus(corpus, out / CORPUS_FILE)
+    write_corpus(corpus, BuildDir(out).corpus_json)
     return out
 
 
@@ -29,7 +29,7 @@ def explain(graph, ident):
 
 
 def test_evidence_survives_corpus_json(graph):
-    corpus = read_corpus(graph / CORPUS_FILE)
+    corpus = BuildDir(graph).read_corpus()
     hu = next(a for a in corpus.authors if a.id == "author:g-hu-feff11fb")
     assert len(hu.evidence) == 2 and hu.evidence[1].endswith("| cluster link +9.59 over 2 pairs")
 

@@ -195,10 +195,10 @@ def test_pages_do_not_depend_on_string_hashing(seed_build, tmp_path):
     import sys
     from pathlib import Path
 
-    from kg.records import write_corpus
+    from kg.build import write_corpus
 
     write_corpus(seed_build.corpus, tmp_path / "corpus.json")
-    script = ("import hashlib, sys; from kg.records import read_corpus; from kg.viz import VIEWS, render_page;"
+    script = ("import hashlib, sys; from kg.build import read_corpus; from kg.viz import VIEWS, render_page;"
               "c = read_corpus(sys.argv[1]);"
               "print([hashlib.sha256(render_page(v, c).encode()).hexdigest() for v in VIEWS])")
     root = Path(__file__).resolve().parents[2]

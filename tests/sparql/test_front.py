@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kg.sparql_front import CANCELLED, MAX_QUERY_BYTES, SERVICE_REFUSED, FrontLimits, QueryFront
+from kg.sparql.front import CANCELLED, MAX_QUERY_BYTES, SERVICE_REFUSED, FrontLimits, QueryFront
 
 TEXT = "text/plain; charset=utf-8"
 TIMED_OUT = b"the query ran longer than 1 s (kg serve --timeout) and was stopped: narrow it or add LIMIT\n"

@@ -1,4 +1,4 @@
-"""Named SPARQL queries over a built graph (``graph.nq``), run with Oxigraph.
+"""Named SPARQL queries over a built graph, run with Oxigraph on the build's store (kg.sparql.store).
 
 The named queries are the ``kg/queries/*.rq`` files. Each starts with a comment header::
 
@@ -15,10 +15,9 @@ the top-level SELECT clause lists, so a parameter must be projected; it is then 
 result columns (its value is the one given). Ad-hoc queries (a ``.rq`` file or SPARQL text) may
 declare parameters with the same header; undeclared ``--param`` values are an error.
 
-The store's default graph holds the union of every named graph (the source documents and
-``<base>graph/derived``), each triple once: Oxigraph 0.5's ``use_default_graph_as_union`` counts a
-triple once per graph that states it (oxigraph#1919), so the union is materialised instead. Named
-graphs stay queryable with ``GRAPH ?g { … }`` for provenance. Queries may use the project prefixes (``kgo:``, ``fabio:``, ``dcterms:``,
+The store's default graph holds the merge of every named graph (the source documents and
+``<base>graph/derived``), each triple once (kg.sparql says why); named graphs stay queryable with
+``GRAPH ?g { … }`` for provenance. Queries may use the project prefixes (``kgo:``, ``fabio:``, ``dcterms:``,
 ``foaf:``, ``org:``, ``skos:``, ``schema:``, ``prov:``, ``owl:``, ``rdf:``, ``rdfs:``, ``xsd:``,
 ``void:``) without declaring them.
 
@@ -29,7 +28,7 @@ the lexical form, without language tag or datatype), and ``None`` for an unbound
 
 A query holding ``SERVICE`` is refused before it runs (`ServiceError`): Oxigraph would send its inner
 query over HTTP to the address it names, and kg never fetches anything (the same check as
-``kg serve``'s, `kg.sparql_front.find_service`). A syntax error is reported with its line and
+``kg serve``'s, `kg.sparql.front.find_service`). A syntax error is reported with its line and
 column (`QuerySyntaxError`).
 
 >>> from pyoxigraph import Literal, NamedNode, Quad, Store
@@ -64,19 +63,18 @@ from pyoxigraph import (
     NamedNode,
     QueryBoolean,
     QuerySolutions,
-    RdfFormat,
     Store,
     Triple,
     Variable,
 )
 
-from .errors import FormatError, InputError, KgError
-from .graph.rdf import PREFIXES
-from .sparql_front import service_refusal
+from ..errors import FormatError, KgError
+from ..graph.rdf import PREFIXES
+from .front import service_refusal
+from ..util.csvsafe import neutralise
 
 __all__ = [
     "FORMATS",
-    "GraphNotFoundError",
     "NamedQuery",
     "ParameterError",
     "QueryError",
@@ -88,14 +86,12 @@ __all__ = [
     "format_result",
     "list_queries",
     "load_query",
-    "open_store",
     "parse_params",
     "query_from_text",
     "run_query",
 ]
 
 FORMATS = ("table", "json", "csv")
-GRAPH_FILE = "graph.nq"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
     _XSD + t
@@ -110,9 +106,6 @@ _SYNTAX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)  # how pyox
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _HEADER = re.compile(r"#\s*(name|description|param)\s*:\s*(.*?)\s*\Z", re.IGNORECASE)
 _SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 class QueryError(KgError):
     """A query cannot be found, is malformed, or failed to run."""
 
@@ -131,10 +124,6 @@ class QuerySyntaxError(QueryError):
 
 class ServiceError(QueryError):
     """The query holds SERVICE (a federated query), which would fetch from another server."""
-
-
-class GraphNotFoundError(InputError):
-    """No built graph where one was expected."""
 
 
 @dataclass(frozen=True)
@@ -288,62 +277,6 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
 # --- running -----------------------------------------------------------------------------------
 
 
-PREPARED_MIN_BYTES = 32 * 1024 * 1024
-"""From this size of graph.nq up, ``open_store`` loads it once into the on-disk store ``kg serve``
-uses (``DIR/.oxigraph-store``) and opens that, instead of loading graph.nq into memory on every
-call: on the dev corpus (420 MB of N-Quads) a call then takes ~1 s instead of 13–20 s, and the
-co-author query runs faster on the on-disk store too. Below it, an in-memory load takes ~1 s."""
-
-
-def open_store(graph_dir, prepared: bool | None = None) -> Store:
-    """An Oxigraph store holding ``graph_dir/graph.nq`` (or the RDF file ``graph_dir``), read-only.
-
-    For a build folder, the prepared on-disk store of ``kg serve`` (``DIR/.oxigraph-store``) is
-    opened when it holds the present graph.nq. When it does not, ``prepared`` decides: True loads
-    it first (when the folder is writable), False loads graph.nq into memory, None (default) does
-    the first for graph.nq of PREPARED_MIN_BYTES or more. Either way the default graph is the union
-    of the named graphs, each triple once (see the module docstring).
-    """
-    path = Path(graph_dir)
-    if path.is_dir():
-        file, fmt = path / GRAPH_FILE, RdfFormat.N_QUADS
-        if not file.is_file():
-            raise GraphNotFoundError(f"{path}: no {GRAPH_FILE} in this folder; run `kg build --out {path}` first")
-        store = _open_prepared(path, file.stat().st_size >= PREPARED_MIN_BYTES if prepared is None else prepared)
-        if store is not None:
-            return store
-    elif path.is_file():
-        file, fmt = path, RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-        if fmt is None:
-            raise GraphNotFoundError(f"{path}: not an RDF file (expected a build folder or a .nq file)")
-    else:
-        raise GraphNotFoundError(f"{path}: no such folder; run `kg build --out {path}` first")
-    store = Store()
-    try:
-        store.bulk_load(path=str(file), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise GraphNotFoundError(f"{file}: cannot load: {exc}") from None
-    # the default graph becomes the union of the named graphs, every triple once (see module docstring)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return store
-
-
-def _open_prepared(folder: Path, prepare: bool) -> Store | None:
-    """The build folder's prepared on-disk store opened read-only, or None to load into memory
-    (none prepared and `prepare` false, the folder not writable, or no usable oxigraph binary)."""
-    from . import serve  # the store's layout and stamp belong to kg serve
-
-    try:
-        # prepare_store itself returns a current store as it is; current_store only looks
-        if prepare and serve.store_writable(folder):
-            db = serve.prepare_store(folder)
-        else:
-            db = serve.current_store(folder)
-        return Store.read_only(str(db)) if db is not None else None
-    except (KgError, OSError):
-        return None
-
-
 def _value(term):
     if term is None:
         return None
@@ -428,7 +361,7 @@ def _with_values(text: str, substitutions: Mapping) -> str | None:
 
     Oxigraph plans a query before it applies ``substitutions`` (pyoxigraph 0.5), so a pattern
     holding a parameter looks unselective and the co-author query joins every paper's authors
-    first: 8 s instead of 1 ms on the dev corpus (bench/rdf_speed.py). The same values as inline
+    first, orders of magnitude slower on a big graph (bench/rdf_speed.py). The same values as inline
     data let the planner start from them. The terms are written by pyoxigraph's own serialiser
     (escaped RDF literals), and the substitutions stay, so results are those of the bound query.
     """
@@ -576,9 +509,7 @@ def _json_value(value):
 
 def _neutralise(value) -> str:
     text = _cell(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return neutralise(text) if isinstance(value, str) else text  # numbers and booleans are never prefixed
 
 
 def _csv(result: QueryResult) -> str:
@@ -603,7 +534,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     - ``json``: a list of objects, one per row, keyed by column, with JSON numbers, booleans and
       ``null`` for unbound values (not the SPARQL 1.1 JSON results format);
     - ``csv``: RFC 4180 quoting with ``\\n`` line ends and a header row; a text cell starting with
-      ``= + - @``, a tab or a carriage return gets a leading ``'`` so spreadsheets do not run it.
+      ``= + - @``, a tab, a carriage return or ``'`` gets a leading ``'`` so spreadsheets do not run it
+      (kg.util.csvsafe: the rule of every CSV kg writes).
 
     >>> r = QueryResult(("name", "n"), (("=1+2", 3), ("b", None)))
     >>> print(format_result(r, "table"))

@@ -1,4 +1,4 @@
-"""`kg query` and kg.query: every named query on the seeds (exact rows), formats, errors, binding.
+"""`kg query` and kg.sparql.query: every named query on the seeds (exact rows), formats, errors, binding.
 
 The expected rows were read off the seed files and exports/papers.jsonl / corpus.json of a seed
 build, then written down here; they are not recomputed with the code under test.
@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from kg.build import BuildDir
 from kg.cli import cli
 from kg.errors import KgError
-from kg.query import (
-    GraphNotFoundError,
+from kg.sparql.query import (
     NamedQuery,
     ParameterError,
     QueryResult,
@@ -27,13 +28,13 @@ from kg.query import (
     format_result,
     list_queries,
     load_query,
-    open_store,
     parse_params,
     run_query,
     where_group_start,
 )
+from kg.sparql.store import GraphNotFoundError, open_store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 PAPER = "https://example.org/kg/paper/"
 KN = PAPER + "arxiv/2104.08696"  # Knowledge Neurons in Pretrained Transformers
 VITRUVION = PAPER + "arxiv/2109.14124"
@@ -317,47 +318,32 @@ def test_help_text():
     assert result.exit_code == 0 and 'Example: kg query coauthors --param author="D Dai"' in result.output
 
 
-# --- the prepared on-disk store ----------------------------------------------------------------
+# --- the store -------------------------------------------------------------------------------
 
 
-def test_a_big_graph_is_queried_from_the_prepared_store(mini, monkeypatch):
-    import kg.query
-
+def test_a_folder_of_graph_nq_alone_gets_a_store_made_once(mini):
+    """A folder kg build did not write (graph.nq alone) gets the store a build keeps, made once,
+    quietly, and opened read-only; it is made anew when graph.nq changes, and says so."""
     everything = load_query("SELECT ?s ?o WHERE { ?s dcterms:title ?o } ORDER BY ?s ?o")
-    in_memory = run_query(open_store(mini), everything, {})
-    assert not (mini / ".oxigraph-store").exists()  # small graph, nothing asked: loaded into memory
-    monkeypatch.setattr(kg.query, "PREPARED_MIN_BYTES", 0)
-    store = open_store(mini)
-    stamp = mini / ".oxigraph-store" / "source.json"
-    assert stamp.is_file()
-    # same answers, the default graph still the union with each triple once (p2's title is in two graphs)
+    in_memory = run_query(open_store(mini / "graph.nq"), everything, {})  # a file, not a build folder
+    assert not (mini / ".kg").exists()
+    heard = []
+    store = open_store(mini, notify=heard.append)
+    folder = BuildDir(mini)
+    assert folder.store_db.is_dir() and heard == [] and not (mini / ".oxigraph-store").exists()
+    # same answers, the default graph the merge with each triple once (p2's title is in two graphs)
     assert run_query(store, everything, {}) == in_memory
     assert [row[0] for row in in_memory.rows] == ["http://x/p1", "http://x/p2", "http://x/p3"]
     with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
         store.update('INSERT DATA { <http://x/a> <http://x/b> "c" }')
-    # reused while graph.nq is unchanged; reloaded once it changes
-    loaded = stamp.stat().st_mtime_ns
-    del store
-    open_store(mini)
-    assert stamp.stat().st_mtime_ns == loaded
+    made = folder.store.resolve()
+    open_store(mini, notify=heard.append)
+    assert folder.store.resolve() == made and heard == []  # graph.nq unchanged: the same store
     with open(mini / "graph.nq", "a", encoding="utf-8") as handle:
         handle.write('<http://x/p4> <http://purl.org/dc/terms/title> "delta" <http://x/g2> .\n')
-    assert run_query(open_store(mini), everything, {}).rows[-1] == ("http://x/p4", "delta")
-    assert stamp.stat().st_mtime_ns != loaded
-
-
-def test_a_current_prepared_store_is_used_whatever_the_size(mini):
-    from kg.serve import prepare_store
-
-    db = prepare_store(mini)
-    (mini / "graph.nq").unlink()  # open_store must not need graph.nq's content, only its digest
-    (mini / "graph.nq").write_text(MINI_NQ, encoding="utf-8")
-    marker = db / "kg-test-marker"
-    marker.write_text("")
-    store = open_store(mini, prepared=False)
-    assert len(store) > 0 and marker.exists()
-    memory = open_store(mini / "graph.nq")  # a file, not a build folder: always in memory
-    assert len(memory) == len(store)
+    assert run_query(open_store(mini, notify=heard.append), everything, {}).rows[-1] == ("http://x/p4", "delta")
+    assert folder.store.resolve() != made
+    assert len(heard) == 1 and re.fullmatch(rf"{re.escape(str(mini))}/: store of another graph\.nq rebuilt from graph\.nq \(\d+\.\d s\)", heard[0])
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -622,7 +608,7 @@ def test_cli_file_and_stdin_on_seeds(graph_dir, tmp_path):
 
 @pytest.mark.model
 def test_union_default_graph_counts_each_paper_once(seed_build, seeds_dir):
-    from kg.query import load_query, open_store, run_query
+    from kg.sparql import load_query, open_store, run_query
 
     store = open_store(seeds_dir / "exports")
     count = run_query(store, load_query("SELECT (COUNT(*) AS ?n) WHERE { ?p a fabio:Preprint }"), {})
@@ -632,7 +618,7 @@ def test_union_default_graph_counts_each_paper_once(seed_build, seeds_dir):
     assert [r[0].rsplit("/", 1)[-1] for r in graphs.rows] == ["seeds%2F001_2c5e3b2e6839104e.txt", "seeds%2F002_fb597934ba27845b.txt"]
 
 
-# --- parameters as inline data for the planner (kg.query._with_values) --------------------------
+# --- parameters as inline data for the planner (kg.sparql.query._with_values) --------------------------
 
 
 @pytest.mark.parametrize("text, prefix", [
@@ -659,7 +645,7 @@ def _rows_by_substitution(store, q, params):
     """(columns, rows) of Oxigraph's plain variable substitution, converted as run_query converts."""
     from pyoxigraph import Literal, Variable
 
-    from kg.query import PREFIXES, _value
+    from kg.sparql.query import PREFIXES, _value
 
     plain = store.query(q.text, prefixes=PREFIXES, substitutions={Variable(p): Literal(v) for p, v in params.items()})
     names = [v.value for v in plain.variables]

@@ -1,10 +1,11 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a build's graph.nq, served by the Oxigraph server.
+"""A read-only SPARQL 1.1 Protocol endpoint over a build's store, served by the Oxigraph server.
 
 The `oxigraph` binary (PyPI package ``oxigraph``, installed next to the Python interpreter) answers
-queries, with ``oxigraph serve-read-only``; kg's own front (`kg.sparql_front`) listens on the public
+queries, with ``oxigraph serve-read-only``; kg's own front (`kg.sparql.front`) listens on the public
 address and enforces the limits Oxigraph lacks. This module
 
-1. prepares an on-disk Oxigraph store from ``DIR/graph.nq`` (:func:`prepare_store`),
+1. pins the build folder's store (kg.sparql.store; a temporary one from graph.nq where the folder's
+   own cannot be made),
 2. locates the binary (:func:`find_oxigraph`),
 3. starts ``oxigraph serve-read-only --location STORE --bind 127.0.0.1:PRIVATE --timeout-s N``,
    then the front on HOST:PORT (loopback unless ``public``), and waits until both answer
@@ -22,7 +23,7 @@ Endpoints:
 * A query holding ``SERVICE`` — 400 and a one-line text, before it is evaluated: Oxigraph would send
   its inner query to whatever address it names (the endpoint's host probing its network), and has
   no option to turn federation off (``oxigraph serve-read-only --help``, 0.5). See
-  `kg.sparql_front.find_service` for how the keyword is found.
+  `kg.sparql.front.find_service` for how the keyword is found.
 * Updates (``application/sparql-update``, an ``update=`` form or parameter), POSTs to ``/update`` or
   ``/store``, and any PUT, DELETE or PATCH — 403; a POST of another media type — 415; any other
   path — 404 (``GET /store`` too: a dump of the whole store would pass every limit). The private
@@ -50,33 +51,16 @@ Limits
 The dataset
 -----------
 Each source document's facts stay in its named graph, and corpus-level facts in
-``<base>graph/derived``, so ``GRAPH ?g { … }`` gives provenance. The default graph, which queries
-without ``GRAPH`` see, is the RDF merge of all of them, stored once: every triple once, however
-many documents state it (the triples of graph.ttl). Oxigraph's ``--union-default-graph`` is not
-used on purpose: it matches the default graph against every named graph in turn, so a triple
-stated in k documents answers k times — duplicate rows and COUNTs counting documents — and joins
-multiply: on the 1.46M-triple dev corpus the co-author pattern of "Y Zhang" went through 3.4M
-intermediate rows for 734 answers (1.7 s per query) instead of 734 (13 ms). The protocol's
-``default-graph-uri`` / ``named-graph-uri`` parameters still select graphs per request.
-
-The store
----------
-Kept in ``DIR/.oxigraph-store/db``, with ``DIR/.oxigraph-store/source.json`` recording the SHA-256
-of the graph.nq it was loaded from, the Oxigraph version that wrote it and the store layout. It is
-reused while all match, and rebuilt (into a fresh folder, swapped in, stamp written last) when
-``kg build`` changed graph.nq or Oxigraph was upgraded; a lock file serialises concurrent
-preparations. Loading the 1.73M quads of the dev corpus took 23–45 s and 420 MB, then compacting it 4 s; the seeds, a
-fraction of a second. When DIR is not writable the store goes to a temporary folder removed by
-:meth:`SparqlServer.stop`. A server still running on a store that a later ``kg serve`` rebuilds is
-serving the old graph and should be restarted.
+``<base>graph/derived``, so ``GRAPH ?g { … }`` gives provenance. Queries without ``GRAPH`` see the
+default graph, the merge of all of them with each triple once (kg.sparql says why); the protocol's
+``default-graph-uri`` / ``named-graph-uri`` parameters still select graphs per request. The server
+serves the store as it was when it started: restart it after a build to serve the new graph.
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
 import ipaddress
-import json
 import os
 import shutil
 import socket
@@ -88,11 +72,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
-from .errors import KgError
-from .sparql_front import FrontLimits, QueryFront
+from ..build.folder import BuildDir, StorePin
+from ..build.store import build_store
+from ..errors import KgError
+from .front import FrontLimits, QueryFront
+from .store import pinned_store
 
 __all__ = [
     "DEFAULT_HOST",
@@ -103,7 +90,6 @@ __all__ = [
     "find_oxigraph",
     "free_port",
     "is_loopback",
-    "prepare_store",
     "start_server",
 ]
 
@@ -111,9 +97,6 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30  # seconds per query (Oxigraph's --timeout-s, whole seconds)
 DEFAULT_MAX_RESULTS = 10_000  # solutions or triples per answer; more is refused (422)
-STORE_DIR = ".oxigraph-store"
-GRAPH_FILE = "graph.nq"
-STORE_LAYOUT = "named graphs + merged default graph, compacted"  # changing it invalidates existing stores
 _CHILD_ENV = {"RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}
 
 
@@ -143,18 +126,6 @@ def find_oxigraph(binary: str | os.PathLike | None = None) -> str:
     return path
 
 
-def oxigraph_version(binary: str) -> str:
-    """`oxigraph --version` output, e.g. "oxigraph 0.5.13"."""
-    try:
-        done = subprocess.run([binary, "--version"], check=False, capture_output=True, text=True, timeout=30,
-                              env={**os.environ, **_CHILD_ENV})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise KgError(f"cannot run {binary}: {exc}") from None
-    if done.returncode != 0:
-        raise KgError(f"{binary} --version failed: {_first_error(done.stderr)}")
-    return done.stdout.strip()
-
-
 def _first_error(stderr: str) -> str:
     """The informative line of an Oxigraph error output (it may add a stack backtrace)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -162,145 +133,6 @@ def _first_error(stderr: str) -> str:
         if line.startswith(("Error", "error")):
             return line
     return lines[-1] if lines else "no message"
-
-
-# --- the store -----------------------------------------------------------------------------------
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@contextmanager
-def _locked(path: Path):
-    """An exclusive advisory lock on `path` (no-op where fcntl is missing)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _load(binary: str, graph: Path, location: Path) -> None:
-    """Bulk-load graph.nq's quads into a new store at `location`, plus each triple once more in the
-    default graph, which thereby holds the RDF merge of all named graphs.
-
-    One ``oxigraph load`` reads N-Quads from stdin; pyoxigraph streams graph.nq into it with a
-    default-graph copy of every quad (the store keeps a set, so repeats collapse).
-    """
-    from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse, serialize
-
-    def with_merge(quads):
-        for quad in quads:
-            yield quad
-            yield Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())
-
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen([binary, "load", "--location", str(location), "--format", "nq"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-                                   env={**os.environ, **_CHILD_ENV})
-        problem = None
-        try:
-            with open(graph, "rb") as source:  # a handle, not path=: parse(path=…) reads it all into memory
-                serialize(with_merge(parse(source, format=RdfFormat.N_QUADS)), process.stdin, RdfFormat.N_QUADS)
-            process.stdin.close()
-        except (SyntaxError, ValueError, OSError) as exc:  # bad graph.nq, or the loader died (broken pipe)
-            problem = exc
-            process.kill()
-        finally:
-            process.wait()
-        errors.seek(0)
-        stderr = errors.read().decode("utf-8", "replace")
-    if problem is not None and not isinstance(problem, (BrokenPipeError, ConnectionError)):
-        raise KgError(f"{graph}: cannot read: {problem}")
-    # oxigraph load also reports failures on stderr ("Error while loading …", "Failed to save …")
-    if problem is not None or process.returncode != 0 or "Error while loading" in stderr or "Failed to save" in stderr:
-        raise KgError(f"{graph}: cannot load into an Oxigraph store: {_first_error(stderr)}")
-    # Compacted once, as a store only ever read never compacts itself: on the dev corpus (1.5M
-    # triples) the co-author query then took 0.22 ms instead of 0.32 ms (typical author) and 18 ms
-    # instead of 37 ms (busiest); compacting took 4 s.
-    compacted = subprocess.run([binary, "optimize", "--location", str(location)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, **_CHILD_ENV})
-    if compacted.returncode != 0:
-        raise KgError(f"{graph}: cannot compact the Oxigraph store: {_first_error(compacted.stderr)}")
-
-
-def _stamp_of(graph: Path, binary: str) -> dict:
-    return {"graph": str(graph.resolve()), "sha256": _sha256(graph), "oxigraph": oxigraph_version(binary),
-            "layout": STORE_LAYOUT}
-
-
-def _is_current(root: Path, stamp: dict) -> bool:
-    try:
-        current = json.loads((root / "source.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return all(current.get(k) == stamp[k] for k in ("sha256", "oxigraph", "layout")) and (root / "db").is_dir()
-
-
-def current_store(graph_dir, store_dir=None, binary: str | None = None) -> Path | None:
-    """The database folder of `graph_dir`'s prepared store if it holds the present graph.nq, else None.
-
-    Only reads (graph.nq's digest and the stamp): for callers that want the store when it is
-    there and would rather not spend a load on it otherwise (``kg query`` on a small graph).
-    """
-    graph_dir = Path(graph_dir)
-    graph = graph_dir / GRAPH_FILE
-    root = Path(store_dir) if store_dir is not None else graph_dir / STORE_DIR
-    if not graph.is_file() or not (root / "source.json").is_file():
-        return None
-    return root / "db" if _is_current(root, _stamp_of(graph, find_oxigraph(binary))) else None
-
-
-def prepare_store(graph_dir, store_dir=None, binary: str | None = None) -> Path:
-    """The Oxigraph store (a folder) holding `graph_dir`/graph.nq, loading it only when needed.
-
-    `store_dir` defaults to `graph_dir`/.oxigraph-store; the database is its ``db`` subfolder and
-    ``source.json`` records the SHA-256 of graph.nq and the Oxigraph version that loaded it. A
-    matching store is reused as is. Raises KgError when graph.nq is missing or does not load.
-    """
-    graph_dir = Path(graph_dir)
-    graph = graph_dir / GRAPH_FILE
-    if not graph.is_file():
-        raise KgError(f"{graph}: no such file; run `kg build` first (or pass the build's output folder)")
-    binary = find_oxigraph(binary)
-    root = Path(store_dir) if store_dir is not None else graph_dir / STORE_DIR
-    root.mkdir(parents=True, exist_ok=True)
-    db, stamp_path = root / "db", root / "source.json"
-    with _locked(root / ".lock"):
-        stamp = _stamp_of(graph, binary)
-        if _is_current(root, stamp):
-            return db
-        stamp_path.unlink(missing_ok=True)  # a store without a valid stamp is always rebuilt
-        fresh = Path(tempfile.mkdtemp(prefix="db.loading-", dir=root))
-        try:
-            _load(binary, graph, fresh)
-            if db.exists():
-                shutil.rmtree(db)
-            fresh.rename(db)
-            db.chmod(0o755)  # mkdtemp makes it owner-only
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        tmp = stamp_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, stamp_path)
-    return db
-
-
-def store_writable(folder: Path) -> bool:
-    target = folder / STORE_DIR
-    return os.access(target if target.exists() else folder, os.W_OK)
-
 
 
 # --- the server ----------------------------------------------------------------------------------
@@ -418,7 +250,8 @@ class SparqlServer:
     """A running endpoint: the front on HOST:PORT and the Oxigraph server behind it. Use as a
     context manager, or call stop()."""
 
-    def __init__(self, front: QueryFront, backend: _Oxigraph, store: Path, log_path: Path, cleanup: list[Path]):
+    def __init__(self, front: QueryFront, backend: _Oxigraph, store: Path, log_path: Path, cleanup: list[Path],
+                 pin: StorePin | None = None):
         self.front = front
         self.backend = backend
         self.host = front.server_address[0]
@@ -428,6 +261,7 @@ class SparqlServer:
         self.timeout = front.limits.timeout
         self.max_results = front.limits.max_results
         self._cleanup = cleanup
+        self._pin = pin  # the build folder's store, held until stop()
         self._thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.1}, name="kg-serve-front",
                                         daemon=True)
         self._stopped = threading.Event()
@@ -475,6 +309,8 @@ class SparqlServer:
                 self.front.shutdown()
             self.front.server_close()
             self.backend.stop()
+        if self._pin is not None:
+            self._pin.close()
         _remove(self._cleanup)
         self._cleanup = []
         atexit.unregister(self.stop)
@@ -498,15 +334,17 @@ def start_server(
     timeout: int = DEFAULT_TIMEOUT,
     max_results: int = DEFAULT_MAX_RESULTS,
     public: bool = False,
-    store_dir=None,
     binary: str | None = None,
     startup_timeout: float = 60.0,
+    notify: Callable[[str], None] | None = None,
 ) -> SparqlServer:
-    """Serve `graph_dir`/graph.nq read-only at http://HOST:PORT/sparql and return once it answers.
+    """Serve the build folder `graph_dir` read-only at http://HOST:PORT/sparql and return once it
+    answers.
 
     `port` None or 0 picks a free port. A `host` that is not loopback is refused unless `public`.
     `timeout` is the per-query limit in whole seconds and `max_results` the most solutions (or
-    triples) one answer may hold (see the module notes for what happens past either).
+    triples) one answer may hold (see the module notes for what happens past either). `notify`
+    hears one line when the folder's store had to be rebuilt first (kg.sparql.store).
     Raises KgError when graph.nq or the oxigraph binary is missing, or the server does not start.
 
     >>> with start_server("exports", port=0) as server:      # doctest: +SKIP
@@ -522,16 +360,24 @@ def start_server(
     if max_results < 1:
         raise KgError("the result limit must be at least 1")
     binary = find_oxigraph(binary)
-    graph_dir = Path(graph_dir)
+    folder = BuildDir(graph_dir)
+    if not folder.graph_nq.is_file():
+        raise KgError(f"{folder.graph_nq}: no such file; run `kg build` first (or pass the build's output folder)")
     cleanup: list[Path] = []
-    if store_dir is None and graph_dir.is_dir() and not store_writable(graph_dir):
-        store_dir = Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
-        cleanup.append(store_dir)
-    try:
-        store = prepare_store(graph_dir, store_dir, binary)
-    except BaseException:
-        _remove(cleanup)
-        raise
+    pin = pinned_store(folder, notify)
+    if pin is not None:
+        store = pin.db
+    else:  # the folder's own store cannot be made now: a temporary one, removed by stop()
+        temporary = BuildDir(tempfile.mkdtemp(prefix="kg-oxigraph-"))
+        cleanup.append(temporary.path)
+        try:
+            build_store(folder.graph_nq, temporary)
+        except BaseException as exc:
+            _remove(cleanup)
+            if isinstance(exc, (SyntaxError, ValueError, OSError)):
+                raise KgError(f"{folder.graph_nq}: cannot load: {exc}") from None
+            raise
+        store = temporary.store_db
     fd, log_name = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
     os.close(fd)
     log_path = Path(log_name)
@@ -541,8 +387,10 @@ def start_server(
         front = QueryFront((host.strip("[]"), port or 0), backend, FrontLimits(timeout, max_results))
     except OSError as exc:
         _remove(cleanup)
+        if pin is not None:
+            pin.close()
         raise KgError(f"cannot listen on {_authority(host, port or 0)}: {exc.strerror or exc}") from None
-    server = SparqlServer(front, backend, store, log_path, cleanup)
+    server = SparqlServer(front, backend, store, log_path, cleanup, pin)
     try:
         backend.start()
         server._thread.start()

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.build import BuildDir
 from kg.errors import KgError
-from kg.serve import find_oxigraph, is_loopback, prepare_store, start_server
-from kg.sparql_front import GRACE
+from kg.sparql.front import GRACE
+from kg.sparql.serve import find_oxigraph, is_loopback, start_server
 
 pytestmark = pytest.mark.model
 
@@ -46,14 +47,8 @@ def built(seed_build, seeds_dir) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory):
-    # outside the shared exports/ folder, so other tests see the build output unchanged
-    return tmp_path_factory.mktemp("oxigraph-store")
-
-
-@pytest.fixture(scope="module")
-def server(built, store_dir):
-    with start_server(built, port=0, timeout=30, store_dir=store_dir) as running:
+def server(built):
+    with start_server(built, port=0, timeout=30) as running:
         yield running
 
 
@@ -223,8 +218,8 @@ XML, CSV, TSV = "application/sparql-results+xml", "text/csv", "text/tab-separate
 
 
 @pytest.fixture(scope="module")
-def quick(built, store_dir):
-    with start_server(built, port=0, timeout=1, max_results=LIMIT, store_dir=store_dir) as running:
+def quick(built):
+    with start_server(built, port=0, timeout=1, max_results=LIMIT) as running:
         yield running
 
 
@@ -299,22 +294,28 @@ def test_the_front_listens_on_loopback_and_oxigraph_on_a_private_port(quick):
     assert host == "127.0.0.1" and port != quick.port
 
 
-def test_store_is_reused_until_graph_nq_changes(built, tmp_path):
+def test_the_build_store_is_served_as_it_is(server, built):
+    """kg serve reads the store kg build keeps, read-only: no second store beside it."""
+    assert server.store.resolve() == BuildDir(built).store_db.resolve()
+    assert not (built / ".oxigraph-store").exists()
+
+
+def test_a_folder_of_graph_nq_alone_is_served_from_a_store_made_for_it(built, tmp_path):
     graph_dir = tmp_path / "build"
     graph_dir.mkdir()
     shutil.copy(built / "graph.nq", graph_dir / "graph.nq")
-    db = prepare_store(graph_dir)
-    assert db == graph_dir / ".oxigraph-store" / "db"
-    stamp = json.loads((db.parent / "source.json").read_text())
-    marker = db / "kg-test-marker"
-    marker.write_text("")
-    assert prepare_store(graph_dir) == db and marker.exists()  # unchanged graph.nq: same store
-    with open(graph_dir / "graph.nq", "a", encoding="utf-8") as handle:
+    heard = []
+    with start_server(graph_dir, port=0, notify=heard.append) as running:
+        assert names(get(running, COAUTHORS)[2]) == DAI_COAUTHORS
+    folder = BuildDir(graph_dir)
+    made = folder.store.resolve()
+    assert folder.store_db.is_dir() and heard == []  # no store was there: made without a word
+    with open(graph_dir / "graph.nq", "a", encoding="utf-8") as handle:  # a triple of the default graph
         handle.write('<https://example.org/x> <https://example.org/y> "z" .\n')
-    assert prepare_store(graph_dir) == db and not marker.exists()  # changed: reloaded
-    assert json.loads((db.parent / "source.json").read_text())["sha256"] != stamp["sha256"]
-    with start_server(graph_dir, port=0) as running:
+    with start_server(graph_dir, port=0, notify=heard.append) as running:
         assert ask(running, 'ASK { <https://example.org/x> <https://example.org/y> "z" }') is True
+    assert folder.store.resolve() != made and len(heard) == 1
+    assert heard[0].startswith(f"{graph_dir}/: store of another graph.nq rebuilt from graph.nq (")
 
 
 def test_refusals_without_a_server(tmp_path):

@@ -3,6 +3,7 @@ and determinism across --jobs and engines: every path gives the outputs of a ful
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -14,13 +15,12 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
-from kg.build import BuildConfig, build
+from kg.build import BuildConfig, BuildDir, build
+from kg.build import run as build_run, store as kg_store
 from kg.errors import KgError
 from kg.extract import ExtractConfig
 from kg.extract.cache import FindingsCache
-from kg.extract.mentions import Findings
-import kg.store
-from kg.store import STATE_DIR
+from kg.extract.findings import Findings
 from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, output_files
 
 FAST = BuildConfig(targets=(), pages=False)  # the core outputs are enough to compare paths
@@ -43,7 +43,7 @@ def _build(folder: Path, out: str, config: BuildConfig = FAST):
 
 
 def _store_counts(out: Path) -> dict[str, int]:
-    store = Store.read_only(str(out / STATE_DIR / "store"))
+    store = Store.read_only(str(BuildDir(out).store_db))
     return {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
 
 
@@ -57,7 +57,7 @@ def _nquads_counts(path: Path) -> dict[str, int]:
 @pytest.mark.parametrize("chunk", ["default", 1])  # 1: every changed graph loaded on its own
 def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch, chunk):
     if chunk != "default":
-        monkeypatch.setattr(kg.store, "LOAD_CHUNK", chunk)
+        monkeypatch.setattr(kg_store, "LOAD_CHUNK", chunk)
     work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
     first = _build(work, "out")
     assert first.stats == {"texts_extracted": 15, "texts_reused": 0,
@@ -82,7 +82,7 @@ def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch
 
 
 def _store_quads(out: Path) -> list[str]:
-    store = Store.read_only(str(out / STATE_DIR / "store"))
+    store = Store.read_only(str(BuildDir(out).store_db))
     return sorted(str(q) for q in store.quads_for_pattern(None, None, None, None))
 
 
@@ -108,7 +108,7 @@ def test_a_changed_graph_whose_old_block_was_edited_is_reloaded_whole(tmp_path):
 
 
 def test_sorted_difference_of_nquads_lines():
-    from kg.store import _sorted_difference
+    from kg.build.store import _sorted_difference
 
     assert _sorted_difference([b"a", b"c", b"d"], [b"b", b"c", b"e"], 10) == ([b"a", b"d"], [b"b", b"e"])
     assert _sorted_difference([], [b"a"], 10) == ([], [b"a"])
@@ -118,13 +118,39 @@ def test_sorted_difference_of_nquads_lines():
     assert _sorted_difference([b"a", b"b", b"c"], [], 2) == (None, [])  # more gone than the limit
 
 
-def test_update_after_a_store_change_was_interrupted_reloads_the_store(tmp_path):
+@pytest.mark.parametrize("record", ["unreadable", "another layout", "no digests"])
+def test_update_over_a_store_it_cannot_trust_makes_the_store_anew(tmp_path, record):
     work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
     _build(work, "out")
-    record = work / "out" / STATE_DIR / "store.json"
-    record.write_text(record.read_text().replace('"dirty": false', '"dirty": true'))
+    path = BuildDir(work / "out").store_record
+    text = path.read_text()
+    path.write_text({"unreadable": text[:10], "another layout": text.replace('"named graphs', '"old graphs'),
+                     "no digests": text.replace('"graphs": {', '"graphs": null, "was": {')}[record])
     again = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
     assert again.stats["store_changed"] == again.stats["store_graphs"] == 4
+    assert _store_counts(work / "out") == _nquads_counts(work / "out" / "graph.nq")
+
+
+def test_a_build_that_fails_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    """The store changes in the staging folder: a build that dies before its commit leaves the
+    previous store, its record and graph.nq as they were, and the next update starts from them."""
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1)
+    _build(work, "out")
+    out = BuildDir(work / "out")
+    before = (_store_quads(work / "out"), out.store_record.read_bytes(), os.readlink(out.store))
+
+    def dies(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
+    with monkeypatch.context() as patched:
+        patched.setattr(kg_store.StoreUpdate, "finish", dies)
+        with pytest.raises(OSError, match="disk full"):
+            _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    assert (_store_quads(work / "out"), out.store_record.read_bytes(), os.readlink(out.store)) == before
+    assert not out.staging_dir.exists()
+    added = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    assert added.stats["store_patched"] >= 1
     assert _store_counts(work / "out") == _nquads_counts(work / "out" / "graph.nq")
 
 
@@ -145,8 +171,9 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
     import fcntl
 
     work = _seeds(tmp_path, SEED_FEED_1)
-    (work / "out" / STATE_DIR).mkdir(parents=True)
-    with open(work / "out" / STATE_DIR / "lock", "w") as held:
+    lock = BuildDir(work / "out").lock_file
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(KgError, match="another kg build is writing"):
             _build(work, "out")
@@ -161,7 +188,7 @@ def test_killed_build_leaves_the_previous_outputs_intact(tmp_path):
     # a changed input, so the killed build would write different files
     (work / "seeds" / SEED_DIGEST).unlink()
     process = subprocess.Popen([*kg, "build", "seeds", "--out", "out", "-q"], cwd=work)
-    staging = work / "out" / STATE_DIR / "staging"
+    staging = BuildDir(work / "out").staging_dir
     deadline = time.monotonic() + 120
     while not (staging.exists() and any(staging.iterdir())) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -232,7 +259,7 @@ def _dying_side_output(task):
 
 
 def test_a_dead_output_worker_is_a_clear_error(tmp_path, monkeypatch):
-    build_module = sys.modules["kg.build"]
+    build_module = build_run
     monkeypatch.setitem(_SIDE, "caller", os.getpid())
     monkeypatch.setitem(_SIDE, "write", build_module._write_side_output)
     monkeypatch.setattr(build_module, "_write_side_output", _dying_side_output)
@@ -278,7 +305,7 @@ _SIDE = {}  # the real side-output writer and the file its recording wrapper app
 
 
 def _recording_side_output(task):
-    """kg.build._write_side_output, noting which process ran it (module level: the pool pickles it)."""
+    """kg.build.run._write_side_output, noting which process ran it (module level: the pool pickles it)."""
     with open(_SIDE["pids"], "a") as handle:
         handle.write(f"{task[0]} {os.getpid()}\n")
     return _SIDE["write"](task)
@@ -287,7 +314,7 @@ def _recording_side_output(task):
 def test_exports_and_maps_written_beside_the_rdf_are_the_same(tmp_path, monkeypatch):
     """--jobs 2 also writes the export targets and maps in a forked worker while the RDF is written:
     every file, byte for byte, as one process writes them."""
-    build_module = sys.modules["kg.build"]  # the module, not the function kg re-exports
+    build_module = build_run
     pids = tmp_path / "pids"
     monkeypatch.setitem(_SIDE, "pids", pids)
     monkeypatch.setitem(_SIDE, "write", build_module._write_side_output)
@@ -307,9 +334,9 @@ def test_exports_and_maps_written_beside_the_rdf_are_the_same(tmp_path, monkeypa
 
 
 def test_side_outputs_run_in_a_worker_and_the_caller_takes_over_the_rest(tmp_path, monkeypatch):
-    """kg.build._side_outputs with one worker: the first task runs in a forked process; tasks still
+    """kg.build.run._side_outputs with one worker: the first task runs in a forked process; tasks still
     waiting when the caller collects run in the caller, from the last back; results in task order."""
-    build_module = sys.modules["kg.build"]
+    build_module = build_run
     pids = tmp_path / "pids"
     monkeypatch.setitem(_SIDE, "pids", pids)
     caller = os.getpid()
@@ -334,12 +361,14 @@ def test_graphs_in_pieces_give_the_same_files_store_and_record(tmp_path, monkeyp
     work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
     _build(work, "whole")
     monkeypatch.setattr(sys.modules["kg.graph.rdf"], "PIECE_QUADS", 7)
-    monkeypatch.setattr(kg.store, "LOAD_CHUNK", 5000)
+    monkeypatch.setattr(kg_store, "LOAD_CHUNK", 5000)
     monkeypatch.setattr(sys.modules["kg.graph.rdf"], "MERGE_BUFFER", 1)  # the smallest read-ahead
     pieces = _build(work, "pieces")
     assert pieces.stats["store_graphs"] == pieces.stats["store_changed"] == 4
     assert output_files(work / "whole") == output_files(work / "pieces")
-    record = lambda out: (work / out / STATE_DIR / "store.json").read_text()  # noqa: E731
+    def record(out):  # what the store holds; "nquads" names the file (its time) it holds it from
+        return {k: v for k, v in json.loads(BuildDir(work / out).store_record.read_text()).items() if k != "nquads"}
+
     assert record("whole") == record("pieces")
     assert _store_counts(work / "whole") == _store_counts(work / "pieces") == _nquads_counts(work / "pieces" / "graph.nq")
     # the record of whole blocks is the record of pieces: an update of the same files changes nothing
@@ -348,10 +377,10 @@ def test_graphs_in_pieces_give_the_same_files_store_and_record(tmp_path, monkeyp
 
 
 def test_a_graph_given_in_two_runs_is_refused(tmp_path):
-    from kg.store import StoreUpdate
+    from kg.build.store import StoreUpdate
 
     quad = b"<https://example.org/a> <https://example.org/b> <https://example.org/c> <https://example.org/g> .\n"
-    with StoreUpdate(tmp_path, fresh=True) as update:
+    with StoreUpdate(BuildDir(tmp_path)) as update:
         update.add("https://example.org/g", quad)
         update.add("https://example.org/h", quad.replace(b"/g>", b"/h>"))
         with pytest.raises(ValueError, match="quads of graph <https://example.org/g> are not together"):
@@ -361,7 +390,7 @@ def test_a_graph_given_in_two_runs_is_refused(tmp_path):
 def test_table_targets_are_one_task_where_the_first_of_them_is():
     """Neo4j and LadybugDB are written from one set of property tables: one task writes both, so the
     tables are let go as soon as both are written, not held while the other targets are written."""
-    tasks = sys.modules["kg.build"]._export_tasks
+    tasks = build_run._export_tasks
     assert tasks(("graphml", "neo4j", "gexf", "ladybug-db", "vosviewer")) == [
         ("export", ("graphml",)), ("export", ("neo4j", "ladybug-db")), ("export", ("gexf",)), ("export", ("vosviewer",))]
     assert tasks(("neo4j", "ladybug", "graphml")) == [("export", ("neo4j", "ladybug")), ("export", ("graphml",))]

@@ -10,12 +10,31 @@ are most often in (the category is the top concept).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Iterable, Mapping
 
-from .background import topic_key
+from ..model import Corpus
+from ..util.words import topic_key
 
-__all__ = ["broader_topics", "root_categories"]
+__all__ = ["broader_topics", "root_categories", "topic_tree"]
+
+
+def topic_tree(corpus: Corpus) -> tuple[dict[str, str], dict[str, str]]:
+    """The corpus's topic hierarchy: (topic label → its broader label, root label → its category).
+
+    The categories are those of the papers that have each topic (see `root_categories`); topics
+    are taken in the order the papers give them.
+
+    >>> from kg.model import Corpus
+    >>> topic_tree(Corpus((), (), ()))
+    ({}, {})
+    """
+    categories: dict[str, Counter] = defaultdict(Counter)
+    for paper in corpus.papers:
+        for label, _ in paper.topics:
+            categories[label].update([paper.category] if paper.category else [])
+    broader = broader_topics(categories)
+    return broader, root_categories(categories, broader)
 
 
 def broader_topics(labels: Iterable[str]) -> dict[str, str]:

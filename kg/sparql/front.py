@@ -64,7 +64,7 @@ _RESULT_FORMATS = {  # media type → pyoxigraph results format name (CSV cannot
 # hit Python's recursion limit on a 50 kB one (2,000 triple patterns); this lexer reads 1 MB
 # (the front's limit) in under 0.5 s. It errs on the side of refusing where Oxigraph reads the
 # text more loosely than the SPARQL grammar (each case below checked against Oxigraph with a
-# recording listener, tests/test_service.py):
+# recording listener, tests/sparql/test_service.py):
 # * Oxigraph matches keywords without a word boundary: "SERVICESILENT<…>", "trueSERVICE <…>",
 #   "1SERVICE <…>" and "services:x {…}" (SERVICE, then the prefixed name s:x) all fetched. So a
 #   bare word is refused when it contains "service" anywhere, and a prefixed name when its prefix
@@ -468,7 +468,7 @@ class _Handler(BaseHTTPRequestHandler):
             (sd + "endpoint", ox.NamedNode(f"http://{self._authority()}{path}")),
             *((sd + "supportedLanguage", ox.NamedNode(sd + name)) for name in ("SPARQL10Query", "SPARQL11Query")),
             *((sd + "resultFormat", ox.NamedNode(formats + name)) for name in _SERVED_FORMATS),
-            # queries without GRAPH see the merge of the named graphs (kg.serve); no BasicFederatedQuery
+            # queries without GRAPH see the merge of the named graphs (kg.sparql); no BasicFederatedQuery
             (sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
             (sd + "defaultEntailmentRegime", ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
             ("http://www.w3.org/2000/01/rdf-schema#comment", ox.Literal(

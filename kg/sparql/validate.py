@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["ontology_dir", "ValidationResult", "validate_file", "validate_graph"]
 
 
 def ontology_dir() -> Path:
-    """The project's ontology/ folder (vocabulary and shapes, Turtle)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "ontology", here.parent / "ontology"):
+    """The project's ontology/ folder (vocabulary and shapes, Turtle), beside the kg package."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "ontology", package.parent / "ontology"):
         if (candidate / "shapes.ttl").exists():
             return candidate
     raise InputError("ontology/shapes.ttl not found beside the kg package")
@@ -42,7 +42,7 @@ def validate_graph(data_graph) -> ValidationResult:
 
 
 def validate_file(path) -> ValidationResult:
-    """Validate a Turtle file (e.g. exports/graph.ttl)."""
+    """Validate a Turtle file (e.g. BuildDir("exports").graph_ttl)."""
     import rdflib
 
     path = Path(path)

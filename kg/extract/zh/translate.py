@@ -1,4 +1,4 @@
-"""The translation search of kg.extract.zh: a run of jieba words → English topic words.
+"""The translation search of Chinese topic candidates: a run of jieba words → English topic words.
 
 Pieces are glossary entries (several translations each, best first); the search scores each
 segmentation and choice by the log share of the translations and by how English the result reads
@@ -12,10 +12,13 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
-from .zh import _NUMBER_RE, MAX_WORDS, ZH_STOP, Glossary, _latin_label, is_latin
+from ...knowledge.glossary import Glossary
+from ...util.words import is_latin
+from .segment import NUMBER_RE, ZH_STOP, latin_label
 
-__all__ = ["compounds_of", "split_unknown", "translate_run"]
+__all__ = ["compounds_of", "split_unknown", "translate_run", "MAX_WORDS"]
 
+MAX_WORDS = 5  # as for English candidates: the head and its closest modifiers
 # Hypotheses kept per position, and the weight of "reads like English abstracts" against the
 # translation shares; chosen on the dev fold (bench/zh_errors.py), not on the held-out papers.
 BEAM = 8
@@ -85,11 +88,11 @@ def translate_run(words: list[str], glossary: Glossary, known=None, compounds=No
         best = sorted(hyps.items(), key=lambda kv: (-kv[1], kv[0]))[:BEAM]
         for n in range(1, min(max(glossary.max_tokens, 2), len(words) - i) + 1):  # 2: prefix compounds
             zh = "".join(words[i : i + n])
-            if n == 1 and (zh in ZH_STOP or _NUMBER_RE.match(zh)):
+            if n == 1 and (zh in ZH_STOP or NUMBER_RE.match(zh)):
                 continue
             options = glossary.translations(zh) or (compounds or {}).get(zh, ())
             if not options and n == 1 and is_latin(zh):
-                options = ((_latin_label(zh), 1.0),)
+                options = ((latin_label(zh), 1.0),)
             for en, share in options:
                 piece = en.split()
                 cost = math.log(max(share, 1e-3))

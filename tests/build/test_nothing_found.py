@@ -13,7 +13,7 @@ from kg.build import build
 from kg.cli import cli
 from kg.errors import NothingFoundError
 
-from .conftest import ROOT, SEEDS, output_files
+from ..conftest import ROOT, SEEDS, output_files
 
 pytestmark = pytest.mark.model
 
@@ -158,7 +158,7 @@ def test_the_projects_own_source_tree_gives_no_paper(work):
         "kg output: papers.jsonl", "kg output: graph.json", "kg output: corpus.json", "kg output: report.json",
         "kg output: HTML map page", "kg output: VOSviewer map"}
     assert skipped[f"{tree}/graph.nq"] == "RDF or graph data (.nq)"
-    assert skipped[f"{tree}/kg/build.py"] == "source code (.py)"
+    assert skipped[f"{tree}/kg/build/run.py"] == "source code (.py)"
     assert skipped[f"{tree}/pyproject.toml"] == "configuration (.toml)"
     assert skipped[f"{tree}/Makefile"] == "configuration (Makefile)"
     py = sorted(str(p) for p in tree.rglob("*.py") if "__pycache__" not in p.parts)

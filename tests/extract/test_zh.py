@@ -1,41 +1,11 @@
-"""Topic keys, background frequencies, the Chinese glossary path and the topic hierarchy."""
+"""Chinese text → English topic candidates (kg.extract.zh), and the background frequencies that rank them."""
 
-from collections import Counter
+from kg.extract.background import load_background, parse_background
+from kg.extract.zh import segment, zh_candidates
+from kg.knowledge.glossary import parse_glossary
+from kg.util.words import topic_key
 
-import pytest
-
-from kg.extract.background import load_background, parse_background, topic_key
-from kg.extract.hierarchy import broader_topics, root_categories
-from kg.extract.zh import load_glossary, parse_glossary, segment, zh_candidates, zh_label
-
-
-def test_topic_key_merges_case_hyphens_and_spacing():
-    assert topic_key("Meta-Learning framework") == topic_key("meta learning framework") == topic_key("metalearning framework")
-    assert topic_key("semantic segmentation") != topic_key("segmentation")
-
-
-def test_topic_key_merges_variants_of_a_modifier():
-    # the shipped table (from the glossary: 面部 → "facial" and "face", 文本 → "text" and "textual")
-    assert topic_key("facial image") == topic_key("face image") == topic_key("Face-Image")
-    assert topic_key("textual document") == topic_key("text document")
-    assert topic_key("robotic arm") == topic_key("robot arm")
-    # the head is left alone: "face" and "facial" are not one topic
-    assert topic_key("face") != topic_key("facial") and topic_key("image of face") != topic_key("image of facial")
-
-
-def test_variant_table_needs_one_chinese_word_and_a_shared_stem():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "scripts" / "build_topic_variants.py"
-    spec = importlib.util.spec_from_file_location("build_topic_variants", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    rows = ["# header\n", "面部\tfacial\t254\t411\t1\n", "面部\tface\t133\t411\t1\n",
-            "场景\tscene\t775\t775\t1\n", "场景\tscenario\t91\t775\t1\n",  # no shared stem + ending
-            "人脸\tface\t521\t521\t1\n", "部分\tpart\t149\t518\t1\n", "部分\tpartially\t3\t518\t1\n",
-            "&面部\t图像\t5\t9\t0\n"]
-    assert module.derive(rows) == {"facial": "face"}
+from ..knowledge.glossaries import CHOICES, PAIRS, TINY
 
 
 def test_background_table_parses_and_ships():
@@ -46,40 +16,8 @@ def test_background_table_parses_and_ships():
     # a word in most abstracts is far more frequent than a specific topic
     assert shipped.words["model"] > 20 * shipped.labels[topic_key("semantic segmentation")]
 
-
-def test_broader_topics_follow_the_head():
-    labels = ["semantic segmentation", "segmentation", "few-shot semantic segmentation", "segmentation network",
-              "Domain Generalization", "memory-guided domain generalization"]
-    assert broader_topics(labels) == {
-        "semantic segmentation": "segmentation",
-        "few-shot semantic segmentation": "semantic segmentation",
-        "memory-guided domain generalization": "Domain Generalization",
-    }
-    roots = root_categories(
-        {"segmentation": Counter({"cs.CV": 1}), "semantic segmentation": Counter({"cs.CV": 2, "cs.LG": 1}),
-         "segmentation network": Counter({"cs.LG": 1}), "loner": Counter()},
-        {"semantic segmentation": "segmentation"},
-    )
-    assert roots == {"segmentation": "cs.CV", "segmentation network": "cs.LG"}
-
-
-_TINY = parse_glossary(
-    line + "\n"
-    for line in [
-        "语义\tsemantic\t50\t60\t1",
-        "分割\tsegmentation\t40\t50\t1",
-        "语义分割\tsemantic segmentation\t30\t30\t2",
-        "分布\tdistributionally\t5\t20\t1",
-        "鲁棒\trobust\t9\t10\t1",
-        "优化\toptimization\t30\t40\t1",
-        "提出\tproposed\t1\t100\t1",  # seldom aligned: not trusted
-        "新\tnovel\t9\t10\t1",
-    ]
-)
-
-
 def test_zh_candidates_translate_runs_and_keep_latin_anchors():
-    found, aliases = zh_candidates("本文提出一种新的语义分割方法,基于Transformer。分布鲁棒优化(DRO)很有效。", _TINY,
+    found, aliases = zh_candidates("本文提出一种新的语义分割方法,基于Transformer。分布鲁棒优化(DRO)很有效。", TINY,
                                    skip_modifiers=frozenset({"novel"}))
     labels = [label for label, *_ in found]
     assert "semantic segmentation" in labels and "transformer" in labels
@@ -89,71 +27,13 @@ def test_zh_candidates_translate_runs_and_keep_latin_anchors():
     span = {label: zh for label, _, _, zh in found}
     assert span["semantic segmentation"] == "语义分割"
 
-
-def test_zh_label_reverse_lookup():
-    assert zh_label("Semantic  Segmentation", _TINY) == "语义分割"
-    assert zh_label("proposed", _TINY) is None
-
-
 def test_segment_keeps_offsets():
     text = "预训练Transformer的知识神经元"
     assert all(text[start : start + len(word)] == word for word, start in segment(text))
 
-
-@pytest.mark.model
-def test_shipped_glossary_knows_common_terms():
-    glossary = load_glossary()
-    assert glossary.lookup("语义分割") == "semantic segmentation"
-    assert zh_label("semantic segmentation") == "语义分割"
-
-
-@pytest.mark.model
-def test_seed_graph_has_a_topic_hierarchy_under_categories(seed_build):
-    g = seed_build.graph
-    broader = [(u, v) for u, v, k in g.edges(keys=True) if k == "BROADER"]
-    assert broader
-    for u, v in broader:
-        narrow, wide = g.nodes[u]["label"], g.nodes[v]["label"]
-        assert topic_key(narrow).endswith(topic_key(wide)) and narrow.split()[-1] == wide.split()[-1]
-    tops = [(u, v) for u, v, k in g.edges(keys=True) if k == "BROADER_CATEGORY"]
-    assert tops and all(g.nodes[v]["type"] == "Category" for _, v in tops)
-    assert not any(u in {x for x, _ in broader} for u, _ in tops)  # only roots hang under a category
-    assert any("label_zh" in data for _, data in g.nodes(data=True) if data["type"] == "Topic")
-
-
-@pytest.mark.model
-def test_seed_rdf_states_broader_and_chinese_labels(seed_build, seeds_dir):
-    text = (seeds_dir / "exports" / "graph.ttl").read_text(encoding="utf-8")
-    assert "skos:broader" in text and "@zh" in text
-
-
-_CHOICES = parse_glossary(
-    line + "\n"
-    for line in [
-        "时间\ttime\t40\t100\t1",  # rows of one form: its translations, best first
-        "时间\ttemporal\t30\t100\t1",
-        "上下文\tcontext\t50\t60\t1",
-        "复杂\tcomplex\t20\t40\t1",
-        "结构\tstructure\t50\t60\t1",
-        "分析\tanalysis\t50\t60\t1",
-        "无人机\tdrone\t9\t10\t1",
-        "多\tmulti-view\t3\t100\t1",  # a prefix, untrusted alone
-        "视角\tview\t20\t40\t1",
-        "@UAV\tunmanned aerial vehicle\t12\t14\t0",
-    ]
-)
-
-
-def test_glossary_rows_give_translations_and_acronyms():
-    assert _CHOICES.lookup("时间") == "time"
-    assert [en for en, _ in _CHOICES.translations("时间")] == ["time", "temporal"]
-    assert _CHOICES.acronyms == {"UAV": "unmanned aerial vehicle"}
-    assert _CHOICES.lookup("多") is None and _CHOICES.translations("多", trusted=False)
-
-
 def test_translation_is_chosen_by_english_usage():
     def labels(text, known):
-        return [label for label, *_ in zh_candidates(text, _CHOICES, known=known)[0]]
+        return [label for label, *_ in zh_candidates(text, CHOICES, known=known)[0]]
 
     assert labels("时间上下文。", lambda phrase: 0) == ["time context"]
     assert labels("时间上下文。", {"temporal context": 40}.get) == ["temporal context"]
@@ -165,22 +45,20 @@ def test_translation_is_chosen_by_english_usage():
     # a Latin-script head is singular, as English heads are ("Wordnets" → "wordnet")
     assert labels("复杂的Wordnets。", lambda phrase: 0) == ["complex wordnet"]
 
-
 def test_chinese_compounds_and_glued_words():
-    found, _ = zh_candidates("多视角，理论分析表明", _CHOICES, known=lambda phrase: 0)
+    found, _ = zh_candidates("多视角，理论分析表明", CHOICES, known=lambda phrase: 0)
     assert [label for label, *_ in found] == ["multi-view", "analysis"]  # 分析表明 split, 表明 a function word
 
-
 def test_bracketed_acronym_takes_the_english_long_form():
-    found, aliases = zh_candidates("小型无人机（UAV）很轻。", _CHOICES, known=lambda phrase: 0)
+    found, aliases = zh_candidates("小型无人机（UAV）很轻。", CHOICES, known=lambda phrase: 0)
     assert aliases["uav"] == aliases["drone"] == "unmanned aerial vehicle"
     assert [label for label, *_ in found] == ["drone", "uav"]  # "(UAV)" counts for its topic too
 
-
 def test_known_terms_inside_long_runs_only(monkeypatch):
-    from kg.extract import zh as zh_module
     from kg.extract.background import Background
-    from kg.extract.mentions import Findings, _add_chinese
+    from kg.extract.findings import Findings
+    from kg.extract.mentions import _add_chinese
+    from kg.extract.zh import candidates as zh_module
 
     glossary = parse_glossary(
         f"{zh}\t{en}\t40\t50\t1\n"
@@ -202,9 +80,8 @@ def test_known_terms_inside_long_runs_only(monkeypatch):
         "tensor factorization": [1, 0, 2, False, False],
     }
 
-
 def test_glossary_words_are_not_split():
-    from kg.extract.zh_translate import split_unknown
+    from kg.extract.zh.translate import split_unknown
 
     glossary = parse_glossary(
         line + "\n"
@@ -212,7 +89,6 @@ def test_glossary_words_are_not_split():
     )
     # 流行 is known whole (seldom aligned: untrusted), so not "stream line"; 分析表明 is split
     assert split_unknown(segment("流行分析表明"), glossary) == [("流行", 0), ("分析", 2), ("表明", 4)]
-
 
 def test_chinese_latin_names_stay_topics_unless_named():
     from kg.extract import ExtractConfig, extract_entries
@@ -225,34 +101,10 @@ def test_chinese_latin_names_stay_topics_unless_named():
     assert [label for label, _ in x.topics] == ["semantic segmentation", "ransac", "bert"]
     assert [m.name for m in x.methods] == ["GFNet", "RANSAC", "BERT"]
 
-
 def test_hyphenated_latin_words_stay_whole():
     glossary = parse_glossary(["单元\tunit\t40\t50\t1\n"])
     found, _ = zh_candidates("来自Long Short-Term Memory单元的门控。", glossary, known=lambda phrase: 0)
     assert [(label, span) for label, _, _, span in found] == [("long short-term memory unit", "Long Short-Term Memory单元")]
-
-
-_PAIRS = parse_glossary(
-    line + "\n"
-    for line in [
-        "估计\testimation\t40\t60\t1",
-        "相机\tcamera\t50\t60\t1",
-        "运动\tmotion\t50\t60\t1",
-        "缺乏\tlack\t10\t30\t1",
-        "训练\ttraining\t50\t60\t1",
-        "数据\tdata\t50\t60\t1",
-        "&估计\t相机\t1\t6\t0",  # adjacent 6 times, inside one English phrase once: a verb and its object
-        "&缺乏\t训练\t2\t6\t0",  # a third of the time together: too often to cut
-    ]
-)
-
-
-def test_glossary_word_pairs_parse():
-    assert _PAIRS.pairs == {("估计", "相机"): (1, 6), ("缺乏", "训练"): (2, 6)}
-    assert "&估计" not in _PAIRS.entries
-    assert _PAIRS.splits("估计", "相机") and not _PAIRS.splits("缺乏", "训练")
-    assert not _PAIRS.splits("相机", "运动")  # never seen apart: no cut
-
 
 def test_a_pair_seen_too_seldom_is_cut_by_what_its_words_do_with_any_neighbour():
     glossary = parse_glossary(
@@ -271,31 +123,13 @@ def test_a_pair_seen_too_seldom_is_cut_by_what_its_words_do_with_any_neighbour()
     found, _ = zh_candidates("缺乏标签。", glossary, known=lambda phrase: 0)
     assert [label for label, *_ in found] == ["lack", "label"]
 
-
-def test_a_word_heading_longer_entries_is_trusted():
-    glossary = parse_glossary(
-        line + "\n"
-        for line in [
-            "方法\tmethod\t20\t100\t1",  # 20% alone: under MIN_SHARE
-            "方法\tapproach\t10\t100\t1",
-            "学习方法\tlearning method\t8\t20\t2",  # ... and the head of longer entries 10% more
-            "深度学习方法\tdeep learning approach\t2\t4\t3",
-            "增加\tincrease\t20\t100\t1",  # a verb: heads no entry
-            "增加数据\tdata\t9\t10\t2",
-        ]
-    )
-    assert glossary.lookup("方法") == "method" and glossary.head_share["方法"] == 0.1
-    assert glossary.lookup("增加") is None and "增加" not in glossary.head_share
-
-
 def test_runs_are_cut_where_english_keeps_words_apart():
-    found, _ = zh_candidates("估计相机运动。缺乏训练数据。", _PAIRS, known=lambda phrase: 0)
+    found, _ = zh_candidates("估计相机运动。缺乏训练数据。", PAIRS, known=lambda phrase: 0)
     assert [(label, start, span) for label, start, _, span in found] == [
         ("estimation", 0, "估计"),
         ("camera motion", 2, "相机运动"),
         ("lack training data", 7, "缺乏训练数据"),
     ]
-
 
 def test_leading_verb_noun_dropped_before_a_known_phrase():
     glossary = parse_glossary(
@@ -317,10 +151,11 @@ def test_leading_verb_noun_dropped_before_a_known_phrase():
     # only a noun made from a verb is dropped ("deep" is a modifier)
     assert labels("深度语言特征。", {"linguistic feature": 5}) == [("deep linguistic feature", "深度语言特征")]
 
-
-def test_based_on_a_before_de_is_an_a_based_phrase():
-    from kg.extract.mentions import Findings, _add_chinese
+def test_based_on_a_before_de_is_an_a_based_phrase(monkeypatch):
     from kg.extract.background import load_background
+    from kg.extract.findings import Findings
+    from kg.extract.mentions import _add_chinese
+    from kg.extract.zh import candidates as zh_module
 
     glossary = parse_glossary(
         f"{zh}\t{en}\t40\t50\t1\n" for zh, en in [("注意力", "attention"), ("模型", "model"), ("回归", "regression")]
@@ -330,20 +165,14 @@ def test_based_on_a_before_de_is_an_a_based_phrase():
     assert [label for label, *_ in found] == ["attention-based model", "regression", "model"]
     # a hyphenated lead ("attention-based") is no weak participle: English keeps it in the phrase
     raw = Findings()
-    from kg.extract import zh as zh_module
-
-    original = zh_module.load_glossary
-    zh_module.load_glossary = lambda: glossary
-    try:
-        _add_chinese(raw, "基于注意力的模型。", 0, load_background())
-    finally:
-        zh_module.load_glossary = original
+    monkeypatch.setattr(zh_module, "load_glossary", lambda: glossary)
+    _add_chinese(raw, "基于注意力的模型。", 0, load_background())
     assert raw.candidates["attention-based model"][4] is False
-
 
 def test_merged_variants_print_as_english_entries_do():
     from kg.extract import ExtractConfig
-    from kg.extract.mentions import Findings, entry_text_key, rank_entries
+    from kg.extract.findings import Findings
+    from kg.extract.mentions import entry_text_key, rank_entries
     from kg.model import Entry, Source
 
     en = Entry(Source("en.txt", 1), "feed", abstract="textual data", lang="en")

@@ -1,46 +1,41 @@
-"""`kg build` as a library call: ingest → extract → resolve → graph → export."""
+"""`kg build` as a library call: ingest → extract → resolve → graph → export, into a BuildDir."""
 
 from __future__ import annotations
 
-import fcntl
 import gc
-import json
 import multiprocessing
-import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Callable
 
 import networkx as nx
 
-from .export import build_report, export, get_exporter, write_papers_jsonl, write_report
-from .export.atomic import atomic_open
-from .export.ladybug import SUBDIR as LADYBUG_SUBDIR, keep_databases
-from .export.property_graph import tables_memo
-from .errors import KgError, NothingFoundError
-from .gcpause import paused_gc, trim_heap
-from .export.rdf import VoidCounts, generate_void, write_rdf, write_void
-from .graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
-from .records import CORPUS_FILE, write_corpus
-from .store import STATE_DIR, StoreUpdate
-from .viz import write_pages
-from .extract import ExtractConfig, extract_entries
-from .extract.cache import FindingsCache, extractor_fingerprint
-from .extract.engines import can_fork, get_engine
-from .graph.build import build_graph
-from .ingest import Limits, iter_input_files, read_inputs
-from .model import Corpus
-from .resolve import resolve
+from ..errors import KgError, NothingFoundError
+from ..export import build_report, export, get_exporter, write_papers_jsonl, write_report
+from ..export.property_graph import tables_memo
+from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
+from ..extract import ExtractConfig, extract_entries
+from ..extract.cache import FindingsCache, extractor_fingerprint
+from ..extract.engines import can_fork, get_engine
+from ..graph.build import build_graph
+from ..graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
+from ..ingest import Limits, iter_input_files, read_inputs
+from ..model import Corpus
+from ..resolve import resolve
+from ..util.atomic import atomic_open
+from ..util.gcpause import paused_gc, trim_heap
+from ..viz import write_pages
+from .folder import BuildDir
+from .records import write_corpus, write_graph_json
+from .store import StoreUpdate
 
 # Written by every build beside papers.jsonl and the RDF: graph databases and analysis tools.
 DEFAULT_TARGETS = ("neo4j", "ladybug", "graphml", "gexf", "vosviewer")
 
-__all__ = ["DEFAULT_TARGETS", "STAGES", "BuildConfig", "BuildResult", "build", "write_graph_json", "read_graph_json"]
+__all__ = ["DEFAULT_TARGETS", "STAGES", "BuildConfig", "BuildResult", "build"]
 
 # The stages build() reports to its `progress` callback, in the order of a one-process build, with
 # what their (done, total) count; None: the stage has no count (total is None). Stable names: the
@@ -57,7 +52,7 @@ STAGES = {
     "maps": "task",  # the HTML maps: one task
     "writing graph.json": None,
     "report": None,  # void.ttl and report.json
-    "store": "load",  # the persistent store's background bulk loads waited for
+    "store": "load",  # the store's background bulk loads waited for, then its compaction
 }
 
 
@@ -90,45 +85,16 @@ class BuildResult:
         return bool(self.report["rejected"])
 
 
-def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
-    """The graph as node-link JSON (what ``json.dump(nx.node_link_data(graph, edges="edges"),
-    sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
-    node and edge by edge: the whole document as Python objects costs more memory than the graph."""
-    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-    def items(records) -> None:  # a JSON array's items, a thousand per encoder call
-        records, separator = iter(records), ""
-        for batch in iter(lambda: list(islice(records, 1000)), []):
-            handle.write(separator + dumps(batch)[1:-1])  # json's own item separator is ", "
-            separator = ", "
-
-    with atomic_open(path) as handle:
-        handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
-        items({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True))
-        handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
-        items({**data, "id": n} for n, data in graph.nodes(data=True))
-        handle.write("]}\n")
-    return [str(path)]
-
-
-def read_graph_json(path) -> nx.MultiDiGraph:
-    with open(path, encoding="utf-8") as handle:
-        return nx.node_link_graph(json.load(handle), edges="edges", multigraph=True, directed=True)
-
-
-CACHE_FILE = "extract.sqlite"
-_STAGING = "staging"  # inside the state folder: hidden from readers of OUT, same file system
-
-
 def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the graph of every file under `inputs` and write papers.jsonl, graph.json, corpus.json,
-    graph.ttl, graph.nq, void.ttl and report.json to `out`.
+    graph.ttl, graph.nq, void.ttl and report.json to `out` (a folder, or its BuildDir).
 
     Everything is written into a staging folder first and moved into `out` at the end, so a build
-    that fails or is killed leaves the previous outputs as they were. Beside the outputs, `out/.kg/`
-    keeps the extraction cache and the persistent store (kg.store); with ``config.update`` the
-    cache is read, so only texts not seen before go through spaCy. Either way the outputs are those
-    of a full build of `inputs`, byte for byte.
+    that fails or is killed leaves the previous outputs as they were (kg.build.folder). Beside the
+    outputs, `out/.kg/` keeps the extraction cache and the store that kg query and kg serve read
+    (kg.build.store); with ``config.update`` the cache is read, so only texts not seen before go
+    through spaCy, and the store changes only where graphs changed. Either way the outputs are
+    those of a full build of `inputs`, byte for byte.
 
     `progress(stage, done, total)` is called as the build goes: as each stage starts and as it
     advances, with `done` of `total`; `total` is None for a stage that has no count (done is then
@@ -157,18 +123,15 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     for target in config.targets:
         get_exporter(target)  # an unknown target fails before any work
     engine = get_engine(config.engine, config.scheduler)
-    out = Path(out)
+    out = out if isinstance(out, BuildDir) else BuildDir(out)
     step = progress or _no_progress
     # read before `out` is touched: inputs with no entry must not replace a good build
     read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total))
     if not read.entries:
-        raise NothingFoundError(_nothing_found(inputs, out), read.skipped, read.problems)
+        raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
     skipped = {file for file, _ in read.skipped}
     files = [file for file in iter_input_files(inputs) if file not in skipped]  # the files read
-    out.mkdir(parents=True, exist_ok=True)
-    state = out / STATE_DIR
-    state.mkdir(exist_ok=True)
-    with _lock(state / "lock", out):
+    with out.lock():
         entries = list(read.entries)
         done = 0
 
@@ -180,9 +143,9 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
 
         step("extracting", 0, len(entries))
         fingerprint = extractor_fingerprint(config.extract.model)
-        with FindingsCache(state / CACHE_FILE, fingerprint, read=config.update) as cache:
+        with FindingsCache(out.cache, fingerprint, read=config.update) as cache:
             extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
-            # every entry is extracted now, whatever the count of texts reached (the bar used to stay at 93%)
+            # every entry is extracted now, whatever the count of distinct texts reached
             step("extracting", len(entries), len(entries))
             stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
             if not config.update:
@@ -191,7 +154,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         parts = [read, entries, extractions]
         del read, entries, extractions
         with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
-            return _resolve_and_write(inputs, out, config, state, files, parts, stats, step)
+            return _resolve_and_write(inputs, out, config, files, parts, stats, step)
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
@@ -206,8 +169,8 @@ def _nothing_found(inputs, out: Path) -> str:
     return f"no paper entries found in {shown or 'no input'}; {out}/ {kept}"
 
 
-def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, files, parts: list,
-                       stats: dict, step=_no_progress) -> BuildResult:
+def _resolve_and_write(inputs, out: BuildDir, config: BuildConfig, files, parts: list, stats: dict,
+                       step=_no_progress) -> BuildResult:
     """Everything after extraction: resolve, graph, and every output through the staging folder.
     `parts` is [read result, entries, extractions], emptied here; `step` is build()'s progress."""
     read, entries, extractions = parts
@@ -226,20 +189,20 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
     )
     tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
     workers = config.extract.n_process - 1 if can_fork() else 0
-    with _staging(out) as stage, ExitStack() as stack:
+    with out.staging() as stage, ExitStack() as stack:
         step("writing papers.jsonl", 0, None)
-        papers_jsonl = write_papers_jsonl(corpus, stage / "papers.jsonl")
-        corpus_json = write_corpus(corpus, stage / CORPUS_FILE)
+        papers_jsonl = write_papers_jsonl(corpus, stage.papers_jsonl)
+        corpus_json = write_corpus(corpus, stage.corpus_json)
 
-        def open_store() -> StoreUpdate:  # loads in the background until finish(); see kg.store
-            return stack.enter_context(StoreUpdate(state, fresh=not config.update, previous=out / "graph.nq"))
+        def open_store() -> StoreUpdate:  # loads in the background until finish(); see kg.build.store
+            return stack.enter_context(StoreUpdate(stage, previous=out if config.update else None))
 
         if workers:
             # the graph first, for the forked workers; they start before the store opens, so none
             # holds it, and write the exports and maps while this process writes the RDF
             step("graph", 0, None)
             graph = build_graph(corpus)
-            with _side_outputs(tasks, workers, (corpus, stage, config.base, graph), step) as side:
+            with _side_outputs(tasks, workers, (corpus, stage.path, config.base, graph), step) as side:
                 store = open_store()
                 rdf, void = _write_rdf_outputs(corpus, stage, config.base, store, step)
                 side_written = [path for paths in side for path in paths]
@@ -251,40 +214,40 @@ def _resolve_and_write(inputs, out: Path, config: BuildConfig, state: Path, file
             trim_heap()
             step("graph", 0, None)
             graph = build_graph(corpus)
-            with _side_outputs(tasks, 0, (corpus, stage, config.base, graph), step) as side:
+            with _side_outputs(tasks, 0, (corpus, stage.path, config.base, graph), step) as side:
                 side_written = [path for paths in side for path in paths]
         step("writing graph.json", 0, None)
-        graph_json = write_graph_json(graph, stage / "graph.json")
+        graph_json = write_graph_json(graph, stage.graph_json)
         step("report", 0, None)
         report = build_report(corpus, graph, n_entries, files, skipped)
         written = [*papers_jsonl, *graph_json, *corpus_json, *rdf, *side_written]
-        written += write_void(corpus, stage / "void.ttl", config.base, files=written, void=void)
-        written += write_report(report, stage / "report.json")
+        written += write_void(corpus, stage.void_ttl, config.base, files=written, void=void)
+        written += write_report(report, stage.report_json)
         step("store", 0, None)  # the loads' count is known once the last graph is handed over
-        finished = store.finish(progress=lambda done, total: step("store", done, total))
+        finished = store.finish(progress=lambda done, total: step("store", done, total), nquads=stage.graph_nq)
         stats.update(("store_" + k, v) for k, v in finished.items())
-        written = _commit(stage, out, written)
+        written = out.commit(stage, written)
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 
-def _write_rdf_outputs(corpus: Corpus, stage: Path, base: str, store: StoreUpdate,
+def _write_rdf_outputs(corpus: Corpus, stage: BuildDir, base: str, store: StoreUpdate,
                        step=_no_progress) -> tuple[list[str], list]:
     """graph.nq and graph.ttl, and the store's loads started; their paths and the VoID triples."""
     spans: list[tuple[str, int, int]] = []
-    written = _write_nquads(corpus, stage / "graph.nq", base, store, spans,
+    written = _write_nquads(corpus, stage.graph_nq, base, store, spans,
                             progress=lambda done, total: step("writing graph.nq", done, total))
     # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts ride
     # along on the same pass
     step("writing graph.ttl", 0, None)
     counts = VoidCounts()
-    union = counts.counting(union_lines(stage / "graph.nq", spans))
-    written += write_rdf(corpus, stage / "graph.ttl", "turtle", base, triples_from_lines(union))
+    union = counts.counting(union_lines(stage.graph_nq, spans))
+    written += write_rdf(corpus, stage.graph_ttl, "turtle", base, triples_from_lines(union))
     return written, generate_void(corpus, base, counts=counts)
 
 
 def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spans: list,
                   progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
-    """graph.nq and the persistent store from one pass over the quads, graph by graph (the
+    """graph.nq and the store from one pass over the quads, graph by graph (the
     concatenated blocks are exactly what serialising all quads at once gives); appends each
     graph's (IRI, start, end) byte range in the file to `spans`, for union_lines. `progress(done,
     total)`: the graphs written so far, of one per source document plus the derived one."""
@@ -431,45 +394,3 @@ def _collect(tasks: list, futures: list, steps: _TaskSteps | None = None):
             raise KgError("an output worker process died (killed, or out of memory?); try fewer --jobs") from None
         steps.end(i)
         yield paths
-
-
-@contextmanager
-def _lock(path: Path, out: Path):
-    """One build at a time per output folder (an advisory lock, released when the process dies)."""
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KgError(f"{out}: another kg build is writing this folder") from None
-        yield
-
-
-@contextmanager
-def _staging(out: Path):
-    """A fresh staging folder inside `out` (same file system, so moving out of it is a rename);
-    removed afterwards whatever happens, as is one a killed build left behind."""
-    stage = out / STATE_DIR / _STAGING
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-def _commit(stage: Path, out: Path, written: list[str]) -> list[str]:
-    """Move each staged file or folder into `out` by rename; the paths written, as in `out`.
-
-    Files replace their old versions atomically; a folder (neo4j/, ladybug/) replaces the old one
-    by two renames, so it is never a mix of old and new files."""
-    for item in sorted(stage.iterdir()):
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            if item.name == LADYBUG_SUBDIR and item.is_dir():
-                keep_databases(target, item)  # a database the user edited there is kept, and said so
-            os.replace(target, stage / f".old-{item.name}")  # removed with the staging folder
-        elif item.is_dir() and (target.exists() or target.is_symlink()):
-            target.unlink()  # a file where the new build writes a folder
-        os.replace(item, target)
-    prefix = str(stage)
-    return [str(out) + path[len(prefix):] if path.startswith(prefix) else path for path in written]

@@ -1,22 +1,24 @@
-"""Save and load a resolved Corpus as JSON, so query, export and serve work on a finished build."""
+"""What a build keeps of itself for later commands: the resolved corpus (corpus.json, read back by
+export, viz and explain) and the networkx graph (graph.json)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from itertools import islice
 
-from .errors import InputError
-from .model import Author, Authorship, Corpus, Institution, InstitutionRef, Method, Paper, Problem, Source
+import networkx as nx
 
-__all__ = ["write_corpus", "read_corpus", "CORPUS_FILE"]
+from ..errors import InputError
+from ..model import Author, Authorship, Corpus, Institution, InstitutionRef, Method, Paper, Problem, Source
+from ..util.atomic import atomic_open
 
-CORPUS_FILE = "corpus.json"
+__all__ = ["write_corpus", "read_corpus", "write_graph_json", "read_graph_json"]
+
 _VERSION = 1
 
 
 def write_corpus(corpus: Corpus, path) -> list[str]:
-    from .export.atomic import atomic_open
-
     with atomic_open(path) as handle:
         json.dump({"version": _VERSION, "corpus": asdict(corpus)}, handle, ensure_ascii=False, sort_keys=True)
         handle.write("\n")
@@ -56,3 +58,29 @@ def read_corpus(path) -> Corpus:
         problems=tuple(Problem(**p) for p in c["problems"]),
         inputs=tuple(c["inputs"]),
     )
+
+
+def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
+    """The graph as node-link JSON (what ``json.dump(nx.node_link_data(graph, edges="edges"),
+    sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
+    node and edge by edge: the whole document as Python objects costs more memory than the graph."""
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+    def items(records) -> None:  # a JSON array's items, a thousand per encoder call
+        records, separator = iter(records), ""
+        for batch in iter(lambda: list(islice(records, 1000)), []):
+            handle.write(separator + dumps(batch)[1:-1])  # json's own item separator is ", "
+            separator = ", "
+
+    with atomic_open(path) as handle:
+        handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
+        items({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True))
+        handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
+        items({**data, "id": n} for n, data in graph.nodes(data=True))
+        handle.write("]}\n")
+    return [str(path)]
+
+
+def read_graph_json(path) -> nx.MultiDiGraph:
+    with open(path, encoding="utf-8") as handle:
+        return nx.node_link_graph(json.load(handle), edges="edges", multigraph=True, directed=True)

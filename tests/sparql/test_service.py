@@ -22,9 +22,10 @@ from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, Store
 
 from kg.cli import cli
-from kg.query import ServiceError, load_query, open_store, run_query
-from kg.serve import start_server
-from kg.sparql_front import SERVICE_REFUSED, find_service, service_refusal
+from kg.sparql.front import SERVICE_REFUSED, find_service, service_refusal
+from kg.sparql.query import ServiceError, load_query, run_query
+from kg.sparql.serve import start_server
+from kg.sparql.store import open_store
 
 REFUSED_AT_18 = SERVICE_REFUSED + " (line 1, column 18)"
 
@@ -263,9 +264,8 @@ def test_kg_query_refuses_service_and_connects_nowhere(mini, listener, tmp_path)
 # --- kg serve ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(seed_build, seeds_dir, tmp_path_factory):
-    store_dir = tmp_path_factory.mktemp("oxigraph-store-service")
-    with start_server(seeds_dir / "exports", port=0, timeout=30, store_dir=store_dir) as running:
+def server(seed_build, seeds_dir):
+    with start_server(seeds_dir / "exports", port=0, timeout=30) as running:
         yield running
 
 

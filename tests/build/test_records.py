@@ -1,6 +1,6 @@
 import pytest
 
-from kg.records import read_corpus, write_corpus
+from kg.build import read_corpus, write_corpus
 
 
 @pytest.mark.model
