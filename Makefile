@@ -1,7 +1,8 @@
 # The two set-up commands of the README:
 #   make build   — create .venv, install the project (runtime dependencies only), build exports/ from seeds/
 #   make test    — create .venv, install the project with test extras, install Debian's chromium and
-#                  Virtuoso through apt-get (the map and bulk-load tests), run the whole test suite
+#                  Virtuoso through apt-get (the map and bulk-load tests), check the code with ruff, run
+#                  the whole test suite (`.venv/bin/pytest -m 'not slow'` is the fast lane: docs/contributing.md)
 # Where apt-get is unavailable (no root, not Debian): `make test APT=no` skips that step and the
 # browser and Virtuoso tests skip themselves (CI sets KG_REQUIRE_BROWSER/KG_REQUIRE_VIRTUOSO instead,
 # which makes a missing browser or Virtuoso an error).
@@ -10,7 +11,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 APT    ?= yes
 
-.PHONY: build test install install-test bench clean browser virtuoso
+.PHONY: build test lint install install-test bench clean browser virtuoso
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,11 @@ build: $(VENV)/.installed-build
 	$(BIN)/kg build seeds --out exports
 
 test: $(VENV)/.installed-test browser virtuoso
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
 
 # Debian chromium + chromedriver for the map tests (tests then skip where it is missing), unless
 # KG_REQUIRE_BROWSER is set (CI), which makes a missing browser an error.

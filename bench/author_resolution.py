@@ -34,24 +34,30 @@ import pickle
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from corpus_quality import b_cubed, pairwise  # noqa: E402
+
+import kg.resolve.corpus  # noqa: E402,F401
 from kg.ingest import read_inputs  # noqa: E402
 from kg.knowledge.institutions import load_lexicon  # noqa: E402
 from kg.model import Extraction  # noqa: E402
-import kg.resolve.corpus  # noqa: E402,F401
 from kg.resolve import resolve_institution  # noqa: E402
 from kg.resolve.authors import (  # noqa: E402
-    FEATURES, WEIGHTS, AuthorEvidence, _cluster_block, baseline_same_name, resolve_authors, weights_from,
+    FEATURES,
+    WEIGHTS,
+    AuthorEvidence,
+    _cluster_block,
+    baseline_same_name,
+    resolve_authors,
+    weights_from,
 )
 from kg.util.textnorm import fold  # noqa: E402
-
-from corpus_quality import b_cubed, pairwise  # noqa: E402
 
 RESOLVE = sys.modules["kg.resolve.corpus"]  # resolve() calls resolve_authors from here
 
@@ -140,7 +146,7 @@ def evidence_ceiling(mentions, gold: dict) -> dict:
     for person, members in by_person.items():
         parent = {i: i for i in members}
 
-        def find(i):
+        def find(i, parent=parent):  # this person's forest (bound now: B023)
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]

@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.extract import ExtractConfig, code_urls, extract_entries  # noqa: E402
-from kg.model import Extraction  # noqa: E402
 from kg.graph.build import build_graph  # noqa: E402
 from kg.ingest import read_inputs  # noqa: E402
 from kg.knowledge.institutions import load_lexicon  # noqa: E402
+from kg.model import Extraction  # noqa: E402
 from kg.resolve import resolve, resolve_institution  # noqa: E402
 from kg.resolve.authors import normalise_person_name  # noqa: E402
 

@@ -196,7 +196,8 @@ def prepare(corpus: Path, out: Path, every: int, seed: int = 7):
     for k, g in enumerate(rng.sample(gold_b, min(40, len(gold_b)))):
         path = out / "generated" / "blog" / f"20{g['arxiv_id'][:2]}-{g['arxiv_id'][2:4]}-01-post-{k:03d}.md"
         text = parallel.get(g["arxiv_id"], {})
-        body = (f"##### Abstract\n{text.get('en', '')}\n\n" if k % 2 == 0 else "") + f"##### Abstract (translated by Google)\n{text.get('zh', '')}\n\n"
+        body = ((f"##### Abstract\n{text.get('en', '')}\n\n" if k % 2 == 0 else "")
+                + f"##### Abstract (translated by Google)\n{text.get('zh', '')}\n\n")
         title = g["title"].replace('"', "'")
         path.write_text(f"---\nlayout: post\ntitle: \"{title}\"\ndate: 20{g['arxiv_id'][:2]}-{g['arxiv_id'][2:4]}-01 00:00:00\n"
                         f"categories: {g.get('category') or 'arXiv_LG'}\nauthor: {', '.join(a['full'] for a in g['authors'])}\n---\n\n"

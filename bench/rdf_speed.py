@@ -230,7 +230,7 @@ def main() -> int:
             ox[label, "memory"] = best_of(args.repeat, run_query, memory, named, {"author": name})
             assert sorted(ox[label, "memory"][1].rows) == sorted(ox[label, "named"][1].rows)
         subs = {Variable("author"): Literal(typical[0])}  # minutes for the busiest author
-        plain, _ = timed(lambda: list(memory.query(named.text, prefixes=PREFIXES, substitutions=subs)))
+        plain, _ = timed(lambda: list(memory.query(named.text, prefixes=PREFIXES, substitutions=subs)))  # noqa: F821 (run before the del)
         del memory, store
         rl_load, graph = timed(lambda: rdflib.Graph().parse(str(nt), format="nt"))
 

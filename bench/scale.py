@@ -122,7 +122,7 @@ def replicate(corpus: Path, dest: Path, n_files: int) -> None:
         if k:
             marker = f" (copy {k})"
             for i, line in enumerate(lines):
-                line = _ARXIV.sub(lambda m: f"{m.group(1)}.{k}{m.group(2)[1:]}{k}", line)
+                line = _ARXIV.sub(lambda m, k=k: f"{m.group(1)}.{k}{m.group(2)[1:]}{k}", line)
                 if _TITLE.match(line) or (len(line) >= 100 and not line.startswith(("[", "http"))
                                           and not _is_author_line(line)):
                     line += marker

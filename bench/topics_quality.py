@@ -55,7 +55,6 @@ class Matcher:
 
     def __init__(self):
         from nltk.stem.porter import PorterStemmer
-
         from spacy.lang.en.stop_words import STOP_WORDS
 
         self.stemmer = PorterStemmer()
@@ -106,8 +105,8 @@ def run_project(docs, nlp, max_topics: int = 10) -> dict[str, list[str]]:
 
 
 def run_pytextrank(docs, algo: str, model: str | None) -> dict[str, list[str]]:
-    import spacy
     import pytextrank  # noqa: F401  (registers the factories)
+    import spacy
 
     from kg.extract.pipeline import MODEL_CANDIDATES
 
@@ -205,8 +204,8 @@ def crosslingual(args) -> None:
         for r, a, b in list(zip(rows, x_en, x_zh))[: args.show]:
             keys_zh = {topic_key(label) for label, _ in b.topics}
             print("\n#", r["arxiv_id"], r["zh"][:200])
-            print("  en:", [("+" if topic_key(l) in keys_zh else "") + l for l, _ in a.topics])
-            print("  zh:", [l for l, _ in b.topics])
+            print("  en:", [("+" if topic_key(label) in keys_zh else "") + label for label, _ in a.topics])
+            print("  zh:", [label for label, _ in b.topics])
 
 
 _SPEED_SNIPPET = """

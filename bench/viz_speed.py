@@ -91,7 +91,7 @@ def measure_pyvis(driver, shown, out: Path, timeout: float) -> dict:
             if key not in ("label",):
                 del d[key]
         d["title"] = g.nodes[n]["label"]
-    for u, v, d in g.edges(data=True):
+    for _u, _v, d in g.edges(data=True):
         for key in list(d):
             if key != "weight":
                 del d[key]

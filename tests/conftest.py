@@ -1,7 +1,15 @@
-"""Shared fixtures: the seeds, a once-per-session build of them, and paths to ../shared."""
+"""Shared fixtures: the seeds, a once-per-session build of them, the fixture corpus (plain
+dataclasses, tests/fixtures/corpus.py), paths to ../shared; and the `slow` marker's rule.
+
+Slow (left out of the fast lane, `pytest -m "not slow"`): every test that runs a build. Tests that
+use the seed build's fixtures are marked here; modules that build, start kg serve, drive a browser,
+Virtuoso or Dask mark themselves (`pytestmark = pytest.mark.slow`); any other test that runs a build
+fails with a message saying to mark it.
+"""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -13,6 +21,27 @@ SHARED = ROOT.parent / "shared"
 SEED_DIGEST = "000_25fba04581528bc5.txt"
 SEED_FEED_1 = "001_2c5e3b2e6839104e.txt"
 SEED_FEED_2 = "002_fb597934ba27845b.txt"
+# a test that uses one of these fixtures waits on a build of the seeds (spaCy over every entry)
+BUILD_FIXTURES = {"seeds_dir", "seed_build", "seed_papers"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _builds_are_slow(request, monkeypatch):
+    """A test not marked slow that runs a build (kg.build.build past reading its inputs, in this
+    process) fails: the fast lane stays fast as tests are added."""
+    if request.node.get_closest_marker("slow") is None:
+        def refuse(*args, **kwargs):
+            pytest.fail(f"{request.node.nodeid} runs a build: mark it @pytest.mark.slow", pytrace=False)
+
+        # by module object: `kg.build` is also the name of the build function kg/__init__ exports
+        monkeypatch.setattr(importlib.import_module("kg.build.run"), "extract_entries", refuse)
+    yield
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +71,33 @@ def seed_build(seeds_dir):
 @pytest.fixture(scope="session")
 def seed_papers(seed_build):
     return {p.title or p.id: p for p in seed_build.corpus.papers}
+
+
+@pytest.fixture(scope="session")
+def fixture_corpus():
+    """The fixture corpus (tests/fixtures/corpus.py): four papers as plain dataclasses, no build."""
+    from .fixtures.corpus import CORPUS
+
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def fixture_folder(fixture_corpus, tmp_path_factory) -> Path:
+    """A build folder holding only the fixture corpus's corpus.json: what `kg export --graph` reads."""
+    from kg.build import BuildDir, write_corpus
+
+    folder = BuildDir(tmp_path_factory.mktemp("fixture") / "exports")
+    folder.path.mkdir()
+    write_corpus(fixture_corpus, folder.corpus_json)
+    return folder.path
+
+
+@pytest.fixture
+def fixture_graph(fixture_corpus):
+    """The knowledge graph of the fixture corpus, made anew for each test (a test may change it)."""
+    from kg.graph.build import build_graph
+
+    return build_graph(fixture_corpus)
 
 
 def output_files(folder: Path) -> dict[str, bytes]:

@@ -8,9 +8,15 @@ read back (kg.build.records).
 True
 """
 
-from .folder import BuildDir
-from .records import read_corpus, read_graph_json, write_corpus, write_graph_json
-from .run import DEFAULT_TARGETS, STAGES, BuildConfig, BuildResult, build
+from ..util.lazy import lazy_exports
 
 __all__ = ["BuildDir", "BuildConfig", "BuildResult", "DEFAULT_TARGETS", "STAGES", "build", "read_corpus",
            "read_graph_json", "write_corpus", "write_graph_json"]
+
+# imported when first used (PEP 562): opening a BuildDir (kg query) loads no pipeline stage
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".folder": ["BuildDir"],
+    ".records": ["read_corpus", "read_graph_json", "write_corpus", "write_graph_json"],
+    ".run": ["STAGES", "BuildConfig", "BuildResult", "build"],
+    "..export": ["DEFAULT_TARGETS"],
+})

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import KgError
-from ..export.ladybug import SUBDIR as LADYBUG_SUBDIR, keep_databases
 
 __all__ = ["BuildDir", "StorePin"]
 
@@ -223,6 +222,8 @@ class BuildDir:
         Files replace their old versions atomically; a folder (neo4j/, ladybug/) replaces the old
         one by two renames, so it is never a mix of old and new files. The outputs go first: a
         store whose record names another graph.nq than the one here is rebuilt by its next reader."""
+        from ..export.ladybug import SUBDIR as LADYBUG_SUBDIR, keep_databases  # here: readers of a folder need neither
+
         for item in sorted(stage.path.iterdir()):
             if item.name == STATE_DIR:
                 continue

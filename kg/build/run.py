@@ -14,7 +14,7 @@ from typing import Callable
 import networkx as nx
 
 from ..errors import KgError, NothingFoundError
-from ..export import build_report, export, get_exporter, write_papers_jsonl, write_report
+from ..export import DEFAULT_TARGETS, build_report, export, get_exporter, write_papers_jsonl, write_report
 from ..export.property_graph import tables_memo
 from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
 from ..extract import ExtractConfig, extract_entries
@@ -31,9 +31,6 @@ from ..viz import write_pages
 from .folder import BuildDir
 from .records import write_corpus, write_graph_json
 from .store import StoreUpdate
-
-# Written by every build beside papers.jsonl and the RDF: graph databases and analysis tools.
-DEFAULT_TARGETS = ("neo4j", "ladybug", "graphml", "gexf", "vosviewer")
 
 __all__ = ["DEFAULT_TARGETS", "STAGES", "BuildConfig", "BuildResult", "build"]
 
@@ -133,20 +130,20 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     files = [file for file in iter_input_files(inputs) if file not in skipped]  # the files read
     with out.lock():
         entries = list(read.entries)
-        done = 0
+        total, done = len(entries), 0
 
         def tick(n: int) -> None:
             nonlocal done
             done += n
             # the extractor counts distinct texts, fewer than the entries when some share one
-            step("extracting", min(done, len(entries)), len(entries))
+            step("extracting", min(done, total), total)
 
-        step("extracting", 0, len(entries))
+        step("extracting", 0, total)
         fingerprint = extractor_fingerprint(config.extract.model)
         with FindingsCache(out.cache, fingerprint, read=config.update) as cache:
             extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
             # every entry is extracted now, whatever the count of distinct texts reached
-            step("extracting", len(entries), len(entries))
+            step("extracting", total, total)
             stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
             if not config.update:
                 cache.prune()

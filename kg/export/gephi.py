@@ -32,10 +32,9 @@ from networkx.readwrite.graphml import GraphML
 from ..graph.build import build_graph
 from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
-from . import register_exporter
 from ..util.atomic import atomic_open
 
-__all__ = ["generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
+__all__ = ["export_graphml", "export_gexf", "generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
            "read_gephi", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "; "
@@ -558,11 +557,11 @@ def write_gexf(graph: nx.MultiDiGraph, path) -> list[str]:
     return _write(generate_gexf(graph), path)
 
 
-@register_exporter("graphml", "GraphML for Gephi, yEd, Cytoscape (typed attributes) → graph.graphml")
-def _write_graphml(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_graphml(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `graphml` target (kg.export.ExportFunction): out_dir/graph.graphml."""
     return write_graphml(graph if graph is not None else build_graph(corpus), Path(out_dir) / "graph.graphml")
 
 
-@register_exporter("gexf", "GEXF 1.2 for Gephi (typed attributes) → graph.gexf")
-def _write_gexf(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_gexf(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `gexf` target (kg.export.ExportFunction): out_dir/graph.gexf."""
     return write_gexf(graph if graph is not None else build_graph(corpus), Path(out_dir) / "graph.gexf")

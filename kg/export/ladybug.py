@@ -23,7 +23,6 @@ from ..errors import KgError
 from ..graph.build import build_graph
 from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
-from . import register_exporter
 from ..util.atomic import atomic_open
 from .property_graph import (
     CYPHER_QUERIES,
@@ -36,8 +35,8 @@ from .property_graph import (
     write_texts,
 )
 
-__all__ = ["write_ladybug", "create_ladybug_database", "keep_databases", "database_state", "generate_schema_cypher",
-           "generate_copy_cypher", "LADYBUG_TYPES", "DATABASE_FILE", "STAMP_SUFFIX"]
+__all__ = ["export_ladybug", "export_ladybug_db", "write_ladybug", "create_ladybug_database", "keep_databases",
+           "database_state", "generate_schema_cypher", "generate_copy_cypher", "LADYBUG_TYPES", "DATABASE_FILE", "STAMP_SUFFIX"]
 
 LADYBUG_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "string[]": "STRING[]"}
 DATABASE_FILE = "graph.lbdb"  # LadybugDB keeps a database in one file (plus a .wal while it is open)
@@ -464,13 +463,13 @@ def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
     return str(db_path)
 
 
-@register_exporter("ladybug", "LadybugDB (Kùzu fork): schema.cypher, COPY CSVs, copy.cypher, README → ladybug/", reads_tables=True)
-def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_ladybug(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `ladybug` target (kg.export.ExportFunction): write_ladybug into out_dir/ladybug/."""
     return write_ladybug(corpus, out_dir, graph)
 
 
-@register_exporter("ladybug-db", f"LadybugDB files as `ladybug`, plus the database itself → ladybug/{DATABASE_FILE}", reads_tables=True)
-def _write_db(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_ladybug_db(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `ladybug-db` target: the `ladybug` files, then the database made from them and its stamp."""
     written = write_ladybug(corpus, out_dir, graph)
     folder = Path(out_dir) / SUBDIR
     database = create_ladybug_database(folder, folder / DATABASE_FILE)

@@ -13,7 +13,6 @@ from pathlib import Path
 from ..graph.build import build_graph
 from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
-from . import register_exporter
 from .property_graph import (
     CYPHER_QUERIES,
     Column,
@@ -25,7 +24,7 @@ from .property_graph import (
     write_texts,
 )
 
-__all__ = ["write_neo4j", "header_field", "generate_load_cypher", "generate_constraints_cypher", "NEO4J_TYPES"]
+__all__ = ["export_neo4j", "write_neo4j", "header_field", "generate_load_cypher", "generate_constraints_cypher", "NEO4J_TYPES"]
 
 NEO4J_TYPES = {"string": "", "int": "int", "float": "double", "bool": "boolean", "string[]": "string[]"}
 # indexes beyond the unique id of every label: the properties the example queries look up
@@ -279,6 +278,6 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
     return written + write_texts(folder, texts)
 
 
-@register_exporter("neo4j", "Neo4j: neo4j-admin import CSVs, load.cypher (LOAD CSV), constraints, README → neo4j/", reads_tables=True)
-def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_neo4j(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `neo4j` target (kg.export.ExportFunction): write_neo4j into out_dir/neo4j/."""
     return write_neo4j(corpus, out_dir, graph)

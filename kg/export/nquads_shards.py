@@ -21,10 +21,9 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from ..graph.rdf import DEFAULT_BASE, Minter, generate_quads
 from ..model import Corpus
-from . import register_exporter
 from ..util.atomic import atomic_open
 
-__all__ = ["DEFAULT_MAX_QUADS", "MANIFEST", "SHARD_DIR", "Shard", "write_shards", "write_manifest",
+__all__ = ["export_nquads_shards", "DEFAULT_MAX_QUADS", "MANIFEST", "SHARD_DIR", "Shard", "write_shards", "write_manifest",
            "read_manifest", "write_nquads_shards"]
 
 DEFAULT_MAX_QUADS = 1_000_000
@@ -216,6 +215,6 @@ def write_nquads_shards(corpus: Corpus, out_dir, base: str = DEFAULT_BASE,
     return write_manifest(shard_dir, shards, max_quads, source_graph_prefix=minter.iri("source", "").value)
 
 
-@register_exporter("nquads-shards", "gzip N-Quads shards (a source's graph never split) + manifest.json → nquads/")
-def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_nquads_shards(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `nquads-shards` target (kg.export.ExportFunction): write_nquads_shards into out_dir."""
     return write_nquads_shards(corpus, out_dir, base)

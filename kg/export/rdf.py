@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from hashlib import blake2b
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from pyoxigraph import RdfFormat, serialize
 
+from .. import registry
 from ..graph.rdf import DEFAULT_BASE, PREFIXES, Minter, generate_quads, generate_triples, triple_line
 from ..model import Corpus
 from ..util.atomic import atomic_open
 
-__all__ = ["RDF_FORMATS", "ALIASES", "VoidCounts", "generate_void", "write_rdf", "write_void"]
+__all__ = ["RDF_FORMATS", "VoidCounts", "generate_void", "write_rdf", "write_void", "export_turtle", "export_ntriples",
+           "export_nquads", "export_jsonld", "export_trig"]
 
 # name → (pyoxigraph format, file suffix, quads?)
 RDF_FORMATS = {
@@ -26,16 +29,15 @@ RDF_FORMATS = {
     "jsonld": (RdfFormat.JSON_LD, ".jsonld", False),
     "trig": (RdfFormat.TRIG, ".trig", True),
 }
-# other names of a format (kg export ttl, write_rdf(..., "nt")): an alias → the format's name
-ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
 def write_rdf(corpus: Corpus, path, format: str = "turtle", base: str = DEFAULT_BASE, triples=None) -> list[str]:
-    """Write the corpus as RDF in `format` to `path` (atomically); returns the paths written.
+    """Write the corpus as RDF in `format` (a name of RDF_FORMATS, or its export target's alias:
+    "ttl", "nt"…) to `path` (atomically); returns the paths written.
 
     `triples`: the corpus's sorted unique triples when the caller has them already (a build makes
     them while writing graph.nq), for a triple format."""
-    name = ALIASES.get(format, format)
+    name = format if format in RDF_FORMATS else registry.plugin("exporter", format).name
     rdf_format, _, quads = RDF_FORMATS[name]
     minter = Minter(base)
     if quads:
@@ -85,6 +87,25 @@ def _write_compact_jsonld(triples, path, prefixes: dict) -> list[str]:
         json.dump(doc, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
     return [str(path)]
+
+
+def _rdf_target(name: str):
+    """The export target of the RDF format `name`: graph<suffix> in the folder given."""
+    suffix = RDF_FORMATS[name][1]
+
+    def export(corpus: Corpus, out_dir, base: str = DEFAULT_BASE, graph=None) -> list[str]:
+        return write_rdf(corpus, Path(out_dir) / f"graph{suffix}", name, base)
+
+    export.__name__ = export.__qualname__ = f"export_{name}"
+    export.__doc__ = f"The `{name}` target (kg.export.ExportFunction): out_dir/graph{suffix}."
+    return export
+
+
+export_turtle = _rdf_target("turtle")
+export_ntriples = _rdf_target("ntriples")
+export_nquads = _rdf_target("nquads")
+export_jsonld = _rdf_target("jsonld")
+export_trig = _rdf_target("trig")
 
 
 class VoidCounts:

@@ -19,10 +19,9 @@ import networkx as nx
 from ..graph.build import build_graph
 from ..graph.communities import leiden_partition
 from ..model import Corpus
-from . import register_exporter
 from ..util.atomic import atomic_open
 
-__all__ = ["generate_vosviewer", "write_vosviewer", "NETWORKS", "SEED", "MAX_CLUSTERS"]
+__all__ = ["export_vosviewer", "generate_vosviewer", "write_vosviewer", "NETWORKS", "SEED", "MAX_CLUSTERS"]
 
 SEED = 42
 MAX_CLUSTERS = 1000  # VOSviewer numbers clusters 1..1000; communities past the 999th share cluster 1000
@@ -223,6 +222,6 @@ def write_vosviewer(graph: nx.MultiDiGraph, out_dir) -> list[str]:
     return written
 
 
-@register_exporter("vosviewer", "VOSviewer maps: author co-authorship and topic co-occurrence → *.vosviewer.json")
-def _write(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+def export_vosviewer(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:
+    """The `vosviewer` target (kg.export.ExportFunction): write_vosviewer into out_dir."""
     return write_vosviewer(graph if graph is not None else build_graph(corpus), out_dir)

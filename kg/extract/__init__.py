@@ -1,8 +1,6 @@
 """Extract: topics, methods, datasets and code links from each entry's text (spaCy components)."""
 
-from ..knowledge.code_hosts import code_urls
-from .mentions import extract_entries, latin_names
-from .pipeline import ExtractConfig, load_pipeline
+from ..util.lazy import lazy_exports
 
 __all__ = [
     "ExtractConfig",
@@ -11,3 +9,9 @@ __all__ = [
     "code_urls",
     "latin_names",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "..knowledge.code_hosts": ["code_urls"],
+    ".mentions": ["extract_entries", "latin_names"],
+    ".pipeline": ["ExtractConfig", "load_pipeline"],
+})

@@ -2,9 +2,9 @@
 Dask cluster. An engine maps {key: (English text, title length)} to {key: Findings}; everything
 after it (Chinese text, ranking) is cheap and runs locally.
 
-Engines are registered by name (`kg build --engine NAME`), so another distributed engine is one
-class away. Results never depend on the engine or on the number of workers: each text's findings
-depend on that text alone.
+Engines are registered by name in kg.registry (`kg build --engine NAME`), so another distributed
+engine is one class away. Results never depend on the engine or on the number of workers: each
+text's findings depend on that text alone.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
+from .. import registry
 from ..errors import KgError
 from .columns import release
 from .findings import Findings, findings_from_doc
@@ -74,6 +75,7 @@ class LocalEngine:
     becomes the bottleneck."""
 
     name = "local"
+    distributed = False
     partition_size = PARTITION_SIZE
 
     def __init__(self, nlp=None):
@@ -157,6 +159,7 @@ class DaskEngine:
     """
 
     name = "dask"
+    distributed = True
     partition_size = PARTITION_SIZE
 
     def __init__(self, address: str | None = None):
@@ -190,19 +193,17 @@ class DaskEngine:
         return out
 
 
-_ENGINES = {"local": LocalEngine, "dask": DaskEngine}
-
-
 def engine_names() -> list[str]:
-    return sorted(_ENGINES)
+    return registry.names("engine")
 
 
 def get_engine(name: str, address: str | None = None):
-    """An engine by name; `address` is the scheduler of a distributed engine."""
-    if name not in _ENGINES:
-        raise KgError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
-    if name == "local":
+    """An engine by name (kg.registry's "engine" kind); `address` is the scheduler of a distributed
+    engine (one whose class has ``distributed = True``). Raises KgError for an unknown name (listing
+    the names there are) or an address given to an engine that takes none."""
+    engine = registry.get("engine", name)
+    if not engine.distributed:
         if address:
             raise KgError("--scheduler only applies to a distributed engine (--engine dask)")
-        return LocalEngine()
-    return _ENGINES[name](address)
+        return engine()
+    return engine(address)

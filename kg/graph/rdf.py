@@ -15,8 +15,8 @@ import hashlib
 import heapq
 import os
 import re
-from functools import lru_cache
 from collections import defaultdict
+from functools import lru_cache
 from itertools import combinations, islice
 from typing import Iterable, Iterator
 from urllib.parse import quote

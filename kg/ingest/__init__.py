@@ -18,18 +18,17 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import Problem, ReadResult
-from . import digest, feed  # noqa: F401  (registers the built-in readers)
-from . import arxiv_json  # noqa: F401  (arXiv metadata JSON lines)
-from . import bibtex  # noqa: F401  (BibTeX)
-from . import oneline  # noqa: F401  (one-line paper posts)
-from . import readinglist  # noqa: F401  (markdown reading lists)
-from . import frontmatter  # noqa: F401  (blog posts with YAML front matter)
-from . import paperpost  # noqa: F401  (single-paper posts with a glued header)
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
-from .skip import (detection_text, skipped_binary, skipped_by_content, skipped_by_name, skipped_folder,
-                   unclaimed_documentation)
+from .skip import (
+    detection_text,
+    skipped_binary,
+    skipped_by_content,
+    skipped_by_name,
+    skipped_folder,
+    unclaimed_documentation,
+)
 from .surrogates import clean_result
 
 __all__ = ["read_inputs", "read_file", "iter_input_files", "scan_inputs", "register_reader", "get_reader",

@@ -15,7 +15,6 @@ from typing import Iterable, Iterator
 
 from ..model import Entry, Problem, ReadResult, Source
 from .fields import full_names, latex_to_text, normalise_arxiv_id, split_name_list
-from .registry import register_reader
 from .text import detect_lang, find_urls, normalise_space
 
 __all__ = ["parse_arxiv_json", "detect_arxiv_json", "iter_lines", "read_arxiv_lines", "entry_from_record"]
@@ -205,11 +204,6 @@ def read_arxiv_lines(lines: Iterable[tuple[int, str]], file: str) -> Iterator[En
             yield entry
 
 
-@register_reader(
-    "arxiv",
-    description="arXiv metadata JSON lines (public snapshot layout: id, title, authors_parsed, categories, abstract, versions)",
-    detect=detect_arxiv_json,
-)
 def parse_arxiv_json(text: str, file: str) -> ReadResult:
     """Parse arXiv metadata JSON lines; each bad line is reported and skipped."""
     entries: list[Entry] = []

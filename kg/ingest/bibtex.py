@@ -2,8 +2,9 @@
 
 Parsing is bibtexparser v2's (string macros resolved; co-authors separated and names split into
 first/von/last/jr by its BibTeX name rules, after accent macros became letters, so that braces still
-protect what they protect); the rest of the LaTeX is then decoded to Unicode. ``author = {Adams, Ryan P. and Seff, Ari}`` gives "Ryan P. Adams", "Ari Seff" in
-order. The arXiv id comes from ``eprint`` (with ``archivePrefix = arXiv``), ``arxivId``, ``url``,
+protect what they protect); the rest of the LaTeX is then decoded to Unicode.
+``author = {Adams, Ryan P. and Seff, Ari}`` gives "Ryan P. Adams", "Ari Seff" in order.
+The arXiv id comes from ``eprint`` (with ``archivePrefix = arXiv``), ``arxivId``, ``url``,
 ``journal`` ("arXiv preprint arXiv:…"), ``doi`` (10.48550/arXiv.…) or ``note``; ``primaryClass`` gives
 the category. A block bibtexparser cannot parse is a Problem with its line; the others are still read.
 """
@@ -15,7 +16,6 @@ import re
 
 from ..model import Entry, Problem, ReadResult, Source
 from .fields import arxiv_id_from_text, excerpt, full_names, latex_to_text, normalise_arxiv_id, year_from_text
-from .registry import register_reader
 from .text import detect_lang, find_urls, normalise_space, split_lines
 
 __all__ = ["parse_bibtex", "detect_bibtex"]
@@ -131,11 +131,6 @@ def _arxiv_id(fields: dict) -> str | None:
     return None
 
 
-@register_reader(
-    "bibtex",
-    description="BibTeX from reference managers: @article/@inproceedings/@misc…, LaTeX accents decoded, arXiv ids from eprint/url/journal",
-    detect=detect_bibtex,
-)
 def parse_bibtex(text: str, file: str) -> ReadResult:
     """Parse a BibTeX file into entries, in file order."""
     import bibtexparser
@@ -171,7 +166,8 @@ def parse_bibtex(text: str, file: str) -> ReadResult:
     bibs.sort(key=lambda pair: pair[0].start_line)
     for number, (bib, first) in enumerate(bibs, start=1):
         if first is not None:
-            problems.append(Problem(file, bib.start_line + 1, f"duplicate BibTeX key {bib.key!r} (first at line {first.start_line + 1}): kept", "warning"))
+            reason = f"duplicate BibTeX key {bib.key!r} (first at line {first.start_line + 1}): kept"
+            problems.append(Problem(file, bib.start_line + 1, reason, "warning"))
         entry, found = _entry(bib, file, number)
         problems.extend(found)
         if entry is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .registry import register_reader
 from .fields import split_authors, split_institutions
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
@@ -117,11 +116,6 @@ def _parse_entry(lines: list[tuple[int, str]], file: str, number: int, tag, titl
     return entry, problems
 
 
-@register_reader(
-    "digest",
-    description="numbered bilingual digest: 'N、[TAG] Title', authors, [institutions], summary, abstract, link",
-    detect=detect_digest,
-)
 def parse_digest(text: str, file: str) -> ReadResult:
     """Parse a numbered digest into entries, in file order."""
     lines = split_lines(text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
 
 __all__ = ["parse_feed", "detect_feed"]
@@ -23,11 +22,6 @@ def detect_feed(text: str) -> float:
     return 0.95 if separators >= 1 else 0.0
 
 
-@register_reader(
-    "feed",
-    description="abstract feed: one abstract per entry, each closed by 'translated by 谷歌翻译'",
-    detect=detect_feed,
-)
 def parse_feed(text: str, file: str) -> ReadResult:
     """Parse an abstract feed into entries, in file order."""
     entries: list[Entry] = []

@@ -35,8 +35,16 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .fields import arxiv_id_from_text, excerpt, full_names, normalise_arxiv_id, split_institutions, split_name_list, unlink_markdown, year_from_text
-from .registry import register_reader
+from .fields import (
+    arxiv_id_from_text,
+    excerpt,
+    full_names,
+    normalise_arxiv_id,
+    split_institutions,
+    split_name_list,
+    unlink_markdown,
+    year_from_text,
+)
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
 __all__ = ["parse_frontmatter", "detect_frontmatter", "split_front_matter"]
@@ -205,11 +213,6 @@ class _Rejected(Exception):
         self.problem = problem
 
 
-@register_reader(
-    "frontmatter",
-    description="blog post with YAML front matter (title, author, categories) and Abstract / 摘要 sections",
-    detect=detect_frontmatter,
-)
 def parse_frontmatter(text: str, file: str) -> ReadResult:
     """Parse one blog post into one entry."""
     split = split_front_matter(text)

@@ -12,8 +12,15 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata, split_authors, split_institutions, year_from_text
-from .registry import register_reader
+from .fields import (
+    arxiv_id_from_text,
+    excerpt,
+    full_names,
+    is_post_metadata,
+    split_authors,
+    split_institutions,
+    year_from_text,
+)
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
 
 __all__ = ["parse_oneline", "detect_oneline", "match_post"]
@@ -106,11 +113,6 @@ def _post_header_lines(lines: list[str]) -> set[int]:
     return found
 
 
-@register_reader(
-    "oneline",
-    description="one-line paper posts: '《Title》A Author, B Author [Inst & Inst] (2020) http://…' among other posts",
-    detect=detect_oneline,
-)
 def parse_oneline(text: str, file: str) -> ReadResult:
     """Parse one-line posts; unrelated lines become warnings, post metadata is skipped."""
     lines = split_lines(text)

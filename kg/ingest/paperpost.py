@@ -19,8 +19,15 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
-from .fields import arxiv_id_from_text, excerpt, full_names, is_post_metadata, looks_like_name, split_authors, split_institutions
-from .registry import register_reader
+from .fields import (
+    arxiv_id_from_text,
+    excerpt,
+    full_names,
+    is_post_metadata,
+    looks_like_name,
+    split_authors,
+    split_institutions,
+)
 from .text import arxiv_id_from_urls, detect_lang, find_urls, is_url_line, normalise_space, split_lines
 
 __all__ = ["parse_paperpost", "detect_paperpost", "split_glued_header"]
@@ -148,11 +155,6 @@ def detect_paperpost(text: str) -> float:
     return 0.0
 
 
-@register_reader(
-    "paperpost",
-    description="single-paper posts: '[TAG]Title Authors[Institution]' glued on one line, Chinese notes, English abstract",
-    detect=detect_paperpost,
-)
 def parse_paperpost(text: str, file: str) -> ReadResult:
     """Parse one or more single-paper posts."""
     lines = split_lines(text)

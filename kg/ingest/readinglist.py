@@ -3,7 +3,7 @@
 One paper per list item, under section headings::
 
     ## Knowledge in Language Models
-    - **Knowledge Neurons in Pretrained Transformers**. D Dai, L Dong, Y Hao [Peking University & Microsoft Research] (2021) [arXiv:2104.08696](https://arxiv.org/abs/2104.08696) [[code](https://github.com/Hunter-DDM/knowledge-neurons)]
+    - **Knowledge Neurons in Pretrained Transformers**. D Dai, L Dong [Peking University] (2021) [arXiv:2104.08696](https://arxiv.org/abs/2104.08696)
       > Large-scale pretrained language models are surprisingly good at recalling factual knowledge …
 
 The bullet may be ``-``, ``*``, ``+`` or ``1.``; the title may itself be a link (``**[Title](url)**``);
@@ -18,9 +18,16 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Entry, Problem, ReadResult, Source
-from .fields import arxiv_id_from_text, excerpt, full_names, split_institutions, split_name_list, unlink_markdown, year_from_text
+from .fields import (
+    arxiv_id_from_text,
+    excerpt,
+    full_names,
+    split_institutions,
+    split_name_list,
+    unlink_markdown,
+    year_from_text,
+)
 from .frontmatter import split_front_matter
-from .registry import register_reader
 from .text import arxiv_id_from_urls, detect_lang, find_urls, normalise_space, split_lines
 
 __all__ = ["parse_readinglist", "detect_readinglist", "match_item", "ListItem"]
@@ -136,11 +143,6 @@ def _is_layout(line: str) -> bool:
     return any(regex.match(line) for regex in _LAYOUT_RES)
 
 
-@register_reader(
-    "readinglist",
-    description="markdown reading list: '- **Title**. A Author, B Author [Inst & Inst] (2019) [arXiv:ID](url)' under headings",
-    detect=detect_readinglist,
-)
 def parse_readinglist(text: str, file: str) -> ReadResult:
     """Parse a markdown reading list; notes under an item attach to it, stray prose is reported."""
     front = split_front_matter(text)  # a list page of a static site: its YAML header is layout

@@ -1,11 +1,11 @@
-"""The table of input readers: one per format, registered by name where it is defined."""
+"""The input readers, one per format: kg.registry's "reader" kind, seen as Reader records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import FormatError
+from .. import registry
 from ..model import ReadResult
 
 __all__ = ["Reader", "register_reader", "get_reader", "reader_names", "detect_format", "MIN_CONFIDENCE"]
@@ -28,37 +28,35 @@ class Reader:
     parse: Callable[[str, str], ReadResult]
 
 
-_READERS: dict[str, Reader] = {}
-
-
 def register_reader(name: str, *, description: str, detect: Callable[[str], float]):
-    """Decorator registering a parse function as the reader `name` (also the `--format` value)."""
+    """Decorator registering a parse function as the reader `name` (also the `--format` value).
+
+    kg's own readers are registered in kg.registry (lazily, by module path); this is for others."""
 
     def decorate(parse: Callable[[str, str], ReadResult]):
-        if name in _READERS:
-            raise FormatError(f"reader {name!r} is registered twice")
-        _READERS[name] = Reader(name=name, description=description, detect=detect, parse=parse)
+        registry.register("reader", name, parse, description, detect=detect)
         return parse
 
     return decorate
 
 
 def reader_names() -> list[str]:
-    return sorted(_READERS)
+    return registry.names("reader")
 
 
 def get_reader(name: str) -> Reader:
-    try:
-        return _READERS[name]
-    except KeyError:
-        raise FormatError(f"unknown input format {name!r}; available: {', '.join(reader_names())}") from None
+    """The reader `name`, its module imported on first use. Raises FormatError (PluginNotFoundError)
+    for an unknown name, listing the names there are."""
+    plugin = registry.plugin("reader", name)
+    return Reader(name=plugin.name, description=plugin.description, detect=registry.load(plugin.options["detect"]),
+                  parse=plugin.load())
 
 
 def detect_format(text: str) -> tuple[str | None, float]:
     """The best-scoring reader's name and its confidence; (None, best) when nothing is confident enough."""
     best_name, best = None, 0.0
     for name in reader_names():
-        score = _READERS[name].detect(text)
+        score = get_reader(name).detect(text)
         if score > best:
             best_name, best = name, score
     if best < MIN_CONFIDENCE:

@@ -4,7 +4,11 @@
 >>> corpus = resolve(entries, extractions)              # doctest: +SKIP
 """
 
-from .categories import category_for_tag
-from .corpus import resolve, resolve_institution
+from ..util.lazy import lazy_exports
 
 __all__ = ["resolve", "resolve_institution", "category_for_tag"]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".categories": ["category_for_tag"],
+    ".corpus": ["resolve", "resolve_institution"],
+})

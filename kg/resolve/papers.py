@@ -138,8 +138,8 @@ def group_entries(entries: list[Entry], problems: list[Problem] | None = None) -
         if not level:
             continue
 
-        def level_keys(root: int) -> set[str]:
-            return {k for m in members[root] for k, _ in labelled[m] if k in level}
+        def level_keys(root: int) -> set[str]:  # called in this iteration only
+            return {k for m in members[root] for k, _ in labelled[m] if k in level}  # noqa: B023
 
         waiting = sorted({find(j) for holders in level.values() for j in holders})
         # id-less groups join a paper with an id: nearest first, each round deciding on the state it

@@ -34,10 +34,14 @@ writable, or a build holds it, kg query reads graph.nq into memory and kg serve 
 store instead.
 """
 
-from .query import format_result, list_queries, load_query, run_query
-from .serve import SparqlServer, start_server
-from .store import GraphNotFoundError, open_store
-from .validate import validate_file, validate_graph
+from ..util.lazy import lazy_exports
 
 __all__ = ["GraphNotFoundError", "SparqlServer", "format_result", "list_queries", "load_query", "open_store",
            "run_query", "start_server", "validate_file", "validate_graph"]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".query": ["format_result", "list_queries", "load_query", "run_query"],
+    ".serve": ["SparqlServer", "start_server"],
+    ".store": ["GraphNotFoundError", "open_store"],
+    ".validate": ["validate_file", "validate_graph"],
+})

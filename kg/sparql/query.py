@@ -70,8 +70,8 @@ from pyoxigraph import (
 
 from ..errors import FormatError, KgError
 from ..graph.rdf import PREFIXES
-from .front import service_refusal
 from ..util.csvsafe import neutralise
+from .front import service_refusal
 
 __all__ = [
     "FORMATS",

@@ -1,19 +1,32 @@
 """Interactive HTML maps of a resolved corpus: co-authorship, institution collaboration and topic
-co-occurrence, one self-contained page each (no network access needed to open them).
+co-occurrence, one self-contained page each (no network access needed to open them); and the same
+maps as pyvis networks for notebooks (`to_pyvis`).
 
 >>> from kg.viz import write_pages                     # doctest: +SKIP
 >>> write_pages(corpus, "exports")                     # doctest: +SKIP
 ['exports/collaboration.html', 'exports/institutions.html', 'exports/topics.html']
 """
 
-from .graphs import association_strength, collaboration_graph, institution_graph, select_top, topic_graph, topic_threshold
+# imported eagerly, unlike the other packages: `layout` is both a module here and the function
+# re-exported from it, and only an import in this file binds the name to the function for good
+# (every user of kg.viz needs networkx anyway, and pyvis is imported by to_pyvis when called)
+from .graphs import (
+    association_strength,
+    collaboration_graph,
+    institution_graph,
+    select_top,
+    topic_graph,
+    topic_threshold,
+)
 from .layout import clusters, layout
+from .notebook import to_pyvis
 from .page import (
     DEFAULT_MAX_EDGES,
     DEFAULT_MAX_NODES,
     PAGE_FILES,
     PHYSICS_LIMIT,
     VIEWS,
+    MapView,
     page_data,
     render_page,
     view_graph,
@@ -27,11 +40,13 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES",
     "PHYSICS_LIMIT",
+    "MapView",
     "write_page",
     "write_pages",
     "render_page",
     "page_data",
     "view_graph",
+    "to_pyvis",
     "collaboration_graph",
     "institution_graph",
     "topic_graph",

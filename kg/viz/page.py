@@ -25,9 +25,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..util.gcpause import paused_gc
+from .. import registry
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
+from ..util.gcpause import paused_gc
 from .graphs import (
     _threshold,
     _topic_graph,
@@ -40,6 +41,7 @@ from .layout import clusters, footprints, label_sizes, layout
 
 __all__ = [
     "VIEWS",
+    "MapView",
     "PAGE_FILES",
     "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES",
@@ -64,7 +66,9 @@ OTHER_COLOUR = "#a0a0a0"
 
 
 @dataclass(frozen=True)
-class _View:
+class MapView:
+    """What a map view's page says about it (kg.registry's "view" kind)."""
+
     title: str
     node_type: str
     nouns: tuple[str, str]  # (one node, many nodes)
@@ -75,23 +79,22 @@ class _View:
     search_placeholder: str
 
 
-_VIEWS = {
-    "collaboration": _View("Co-authorship network", "Author", ("author", "authors"),
-                           ("co-authorship link", "co-authorship links"), "papers written together",
-                           ("paper together", "papers together"), "papers", "Find an author…"),
-    "institutions": _View("Institution collaboration", "Institution", ("institution", "institutions"),
-                          ("link", "links"), "shared papers",
-                          ("shared paper", "shared papers"), "papers", "Find an institution…"),
-    "topics": _View("Topic co-occurrence map", "Topic", ("topic", "topics"),
-                    ("co-occurrence link", "co-occurrence links"), "papers in which both are top topics",
-                    ("paper with both", "papers with both"), "occurrences (papers)", "Find a topic…"),
-}
+COLLABORATION = MapView("Co-authorship network", "Author", ("author", "authors"),
+                        ("co-authorship link", "co-authorship links"), "papers written together",
+                        ("paper together", "papers together"), "papers", "Find an author…")
+INSTITUTIONS = MapView("Institution collaboration", "Institution", ("institution", "institutions"),
+                       ("link", "links"), "shared papers",
+                       ("shared paper", "shared papers"), "papers", "Find an institution…")
+TOPICS = MapView("Topic co-occurrence map", "Topic", ("topic", "topics"),
+                 ("co-occurrence link", "co-occurrence links"), "papers in which both are top topics",
+                 ("paper with both", "papers with both"), "occurrences (papers)", "Find a topic…")
 
 
-def _check_view(view: str) -> _View:
-    if view not in _VIEWS:
+def _check_view(view: str) -> MapView:
+    """The view's spec, through kg.registry (which names these three); ValueError for another name."""
+    if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
-    return _VIEWS[view]
+    return registry.get("view", view)
 
 
 def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
@@ -144,7 +147,7 @@ def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
         return _page_data(spec, view, corpus, max_nodes, max_edges, min_weight, min_occurrences)
 
 
-def _page_data(spec: _View, view: str, corpus: Corpus, max_nodes: int, max_edges: int, min_weight: int,
+def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edges: int, min_weight: int,
                min_occurrences: int | None) -> dict:
     total_nodes, total_edges, g = _shown_graph(view, corpus, min_occurrences, max_nodes)
     shown = select_top(g, max_nodes, max_edges, min_weight)
@@ -287,8 +290,8 @@ def render_page(view: str, corpus: Corpus, **options) -> str:
     return template.render(
         view=view,
         title=data["title"],
-        views=[(v, PAGE_FILES[v], _VIEWS[v].title) for v in VIEWS],
-        search_placeholder=_VIEWS[view].search_placeholder,
+        views=[(v, PAGE_FILES[v], _check_view(v).title) for v in VIEWS],
+        search_placeholder=_check_view(view).search_placeholder,
         nouns=data["nouns"],
         notes=data["notes"],
         csp=csp,

@@ -8,7 +8,7 @@ import pytest
 from kg.build import BuildConfig, build, read_graph_json
 from tests.conftest import output_files
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # builds
 
 
 def records(seeds_dir):

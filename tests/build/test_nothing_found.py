@@ -15,7 +15,7 @@ from kg.errors import NothingFoundError
 
 from ..conftest import ROOT, SEEDS, output_files
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # builds
 
 PDF_REASON = "PDF document (.pdf): kg reads text files; extract the text first"
 UNRECOGNISED = "no reader recognises this file (formats: arxiv, bibtex, digest, feed, frontmatter, oneline, paperpost, readinglist)"

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
-from kg.build import BuildConfig, BuildDir, build
-from kg.build import run as build_run, store as kg_store
+from kg.build import BuildConfig, BuildDir, build, run as build_run, store as kg_store
 from kg.errors import KgError
 from kg.extract import ExtractConfig
 from kg.extract.cache import FindingsCache
 from kg.extract.findings import Findings
 from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, output_files
 
+pytestmark = pytest.mark.slow  # builds (~27 of them), Dask
 FAST = BuildConfig(targets=(), pages=False)  # the core outputs are enough to compare paths
 
 

@@ -23,6 +23,7 @@ from kg.export.ladybug import (
 )
 from kg.export.property_graph import CYPHER_QUERIES
 
+from ..fixtures.corpus import BYLINE, DAI, EDGE_COUNTS, FSS, KN, NODE_COUNTS
 from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
 
 POOL = 256 * 1024 * 1024  # keep test databases small
@@ -41,65 +42,62 @@ def open_db(path):
 
 
 @pytest.fixture(scope="module")
-def seed_db(seed_build, tmp_path_factory):
+def fixture_db(fixture_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("ladybug")
-    written = export("ladybug-db", seed_build.corpus, out)
+    written = export("ladybug-db", fixture_corpus, out)
     db = out / "ladybug" / DATABASE_FILE
     assert str(db) in written and db.is_file()
     return out, open_db(db)
 
 
-@pytest.mark.model
-def test_node_and_relationship_counts_equal_the_graph(seed_build, seed_db):
-    _, conn = seed_db
-    for label in ("Paper", "Author", "Institution", "Topic"):
-        assert rows(conn, f"MATCH (n:{label}) RETURN count(n)") == [[seed_build.report["nodes"][label]]]
-    for label, count in seed_build.report["nodes"].items():
+def test_node_and_relationship_counts_equal_the_graph(fixture_db):
+    _, conn = fixture_db
+    for label, count in NODE_COUNTS.items():
         assert rows(conn, f"MATCH (n:{label}) RETURN count(n)") == [[count]]
-    for rel, count in seed_build.report["edges"].items():
+    for rel, count in EDGE_COUNTS.items():
         assert rows(conn, f"MATCH ()-[r:{rel}]->() RETURN count(r)") == [[count]]
 
 
-@pytest.mark.model
-def test_coauthors_of_d_dai_with_the_documented_query(seed_build, seed_db, tmp_path):
-    out, conn = seed_db
+def test_coauthors_of_d_dai_with_the_documented_query(fixture_corpus, fixture_db, tmp_path):
+    out, conn = fixture_db
     query = next(q for q in CYPHER_QUERIES if q.name == "coauthors")
     # the very text documented for Neo4j (README.md, queries.cypher) runs unchanged on LadybugDB
-    export("neo4j", seed_build.corpus, tmp_path)
+    export("neo4j", fixture_corpus, tmp_path)
     for doc in (tmp_path / "neo4j" / "README.md", tmp_path / "neo4j" / "queries.cypher",
                 out / "ladybug" / "README.md", out / "ladybug" / "queries.cypher"):
         assert query.text in doc.read_text(encoding="utf-8"), doc
     result = rows(conn, query.text, {"author": "D Dai"})
-    assert [name for name, _ in result] == ["B Chang", "F Wei", "L Dong", "Y Hao", "Z Sui"]
-    assert all(papers == 1 for _, papers in result)
+    assert result == [["L Dong", 1], ["W Wang", 1], ["Y Hao", 1]]
 
 
-@pytest.mark.model
-def test_every_documented_query_runs(seed_db):
-    _, conn = seed_db
+def test_every_documented_query_runs(fixture_db):
+    """Each query with its documented example parameters (D Dai, knowledge neuron, Peking University)."""
+    _, conn = fixture_db
     answers = {q.name: rows(conn, q.text, q.params) for q in CYPHER_QUERIES}
-    assert answers["author-papers"] == [["arxiv:2104.08696", "Knowledge Neurons in Pretrained Transformers", 2021, 1]]
-    assert answers["institution-collaborators"] == [["Microsoft", 1]]
-    assert len(answers["top-topics"]) == 20 and answers["related-topics"]
-    assert ["arxiv:2104.08696", "Knowledge Neurons in Pretrained Transformers",
-            "https://github.com/Hunter-DDM/knowledge-neurons"] in answers["papers-with-code"]
+    assert answers["author-papers"] == [[FSS, "Few-shot semantic segmentation with a cross-modal transformer", 2022, 2],
+                                        [KN, "Knowledge neurons in pretrained transformers", 2021, 1]]
+    assert answers["institution-collaborators"] == [["Microsoft", 1], ["NAVER AI Lab", 1]]
+    assert answers["top-topics"][:2] == [["segmentation", 2], ["transformer", 2]] and len(answers["top-topics"]) == 7
+    assert answers["related-topics"] == [["language model", 1], ["transformer", 1]]
+    assert answers["papers-with-code"] == [
+        [KN, "Knowledge neurons in pretrained transformers", "https://github.com/example/knowledge-neurons"],
+        [FSS, "Few-shot semantic segmentation with a cross-modal transformer", "https://github.com/example/cmt/tree/main/src"]]
 
 
-@pytest.mark.model
-def test_positions_count_from_1(seed_db):
-    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai first, position 1."""
-    _, conn = seed_db
-    byline = rows(conn, "MATCH (p:Paper {id: 'arxiv:2104.08696'})-[r:HAS_AUTHOR]->(a:Author) "
-                        "RETURN r.position, a.name ORDER BY r.position")
-    assert byline == [[1, "D Dai"], [2, "L Dong"], [3, "Y Hao"], [4, "Z Sui"], [5, "B Chang"], [6, "F Wei"]]
+def test_positions_count_from_1(fixture_db):
+    """Fixture paper KN: D Dai first, position 1."""
+    _, conn = fixture_db
+    byline = rows(conn, f"MATCH (p:Paper {{id: '{KN}'}})-[r:HAS_AUTHOR]->(a:Author) RETURN r.position, a.name ORDER BY r.position")
+    assert byline == [[k, name] for k, name in enumerate(BYLINE[KN], 1)]
+    assert rows(conn, f"MATCH (p:Paper)-[r:HAS_AUTHOR]->(a:Author {{id: '{DAI}'}}) RETURN p.id, r.position ORDER BY p.id") == [
+        [KN, 1], [FSS, 2]]
     assert rows(conn, "MATCH ()-[r:HAS_AUTHOR]->() RETURN min(r.position)") == [[1]]
 
 
-@pytest.mark.model
-def test_typed_columns_and_arrays(seed_db):
-    _, conn = seed_db
-    [[year, lang, sources]] = rows(conn, "MATCH (p:Paper {id: 'arxiv:2104.08696'}) RETURN p.year, p.lang, p.sources")
-    assert year == 2021 and lang == ["en", "zh"] and sources == ["seeds/000_25fba04581528bc5.txt:14"]
+def test_typed_columns_and_arrays(fixture_db):
+    _, conn = fixture_db
+    [[year, lang, sources]] = rows(conn, f"MATCH (p:Paper {{id: '{KN}'}}) RETURN p.year, p.lang, p.sources")
+    assert year == 2021 and lang == ["en", "zh"] and sources == ["digest.txt:1", "feed.txt:3"]
     weights = rows(conn, "MATCH ()-[r:HAS_TOPIC]->() RETURN r.weight, r.rank")
     assert all(isinstance(w, float) and isinstance(rank, int) for w, rank in weights)
     assert rows(conn, "MATCH (i:Institution {id: 'institution:naver-ai-lab'}) RETURN i.matched, i.ror_id") == [[False, None]]
@@ -135,19 +133,19 @@ def test_database_is_replaced_and_missing_scripts_are_reported(tmp_path, caplog)
         create_ladybug_database(tmp_path / "nowhere", tmp_path / "y.lbdb")
 
 
-def test_tables_memo_shares_one_graphs_tables_and_lets_go_after(seed_build, tmp_path):
+def test_tables_memo_shares_one_graphs_tables_and_lets_go_after(fixture_corpus, fixture_graph, tmp_path):
     """Inside tables_memo, Neo4j and LadybugDB get the same table objects for one graph; the files
     are those each writes alone; outside, every call computes its own."""
     from kg.export.property_graph import graph_tables, tables_memo
     from kg.graph.build import build_graph
 
-    graph = seed_build.graph
-    alone = {t: export(t, seed_build.corpus, tmp_path / "alone", graph=graph) for t in ("neo4j", "ladybug")}
+    graph = fixture_graph
+    alone = {t: export(t, fixture_corpus, tmp_path / "alone", graph=graph) for t in ("neo4j", "ladybug")}
     with tables_memo():
         first = graph_tables(graph)
         assert graph_tables(graph) is first
-        assert graph_tables(build_graph(seed_build.corpus)) is not first  # another graph, its own tables
-        shared = {t: export(t, seed_build.corpus, tmp_path / "shared", graph=graph) for t in ("neo4j", "ladybug")}
+        assert graph_tables(build_graph(fixture_corpus)) is not first  # another graph, its own tables
+        shared = {t: export(t, fixture_corpus, tmp_path / "shared", graph=graph) for t in ("neo4j", "ladybug")}
     assert graph_tables(graph) is not first
     for target, paths in alone.items():
         for a, b in zip(paths, shared[target]):
@@ -270,10 +268,10 @@ def test_build_commit_keeps_an_edited_database(tmp_path, caplog):
     assert "my own" in _topics(out / "ladybug" / "graph.lbdb.bak-1")
 
 
-def test_kg_export_prints_one_line_naming_the_kept_database(seed_build, seeds_dir, tmp_path):
+def test_kg_export_prints_one_line_naming_the_kept_database(fixture_folder, tmp_path):
     """The command as a user runs it: no logging configured, the warning is one plain line on stderr."""
     kg = Path(sys.executable).with_name("kg")
-    command = [str(kg), "export", "ladybug-db", "--graph", str(seeds_dir / "exports"), "--out", str(tmp_path)]
+    command = [str(kg), "export", "ladybug-db", "--graph", str(fixture_folder), "--out", str(tmp_path)]
     db = tmp_path / "ladybug" / DATABASE_FILE
     first = subprocess.run(command, capture_output=True, text=True, check=True)
     assert first.stderr.splitlines()[0].startswith("wrote ")

@@ -11,6 +11,7 @@ from kg.export import export, exporter_names
 from kg.export.neo4j import write_neo4j
 from kg.export.property_graph import CYPHER_QUERIES
 
+from ..fixtures.corpus import EDGE_COUNTS, HOSTILE_NAME, KN, NODE_COUNTS
 from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
 
 # neo4j-admin import header fields: name[:type], :ID(space), :START_ID(space), :END_ID(space), :LABEL, :TYPE
@@ -55,37 +56,36 @@ def validate_export(folder):
     return ids, files
 
 
-@pytest.mark.model
-def test_seed_export_follows_the_admin_import_grammar(seed_build, tmp_path):
-    write_neo4j(seed_build.corpus, tmp_path)
+def test_export_follows_the_admin_import_grammar(fixture_corpus, tmp_path):
+    write_neo4j(fixture_corpus, tmp_path)
     ids, files = validate_export(tmp_path / "neo4j")
-    nodes = seed_build.report["nodes"]
-    assert {space: len(v) for space, v in ids.items() if v} == nodes
+    assert {space: len(v) for space, v in ids.items() if v} == NODE_COUNTS
     edges = {name[5:-4]: len(rows) for name, (_, rows) in files.items() if name.startswith("rels_") and rows}
-    assert edges == seed_build.report["edges"]
+    assert edges == EDGE_COUNTS
     header, papers = files["nodes_Paper.csv"]
     assert header[:3] == ["id:ID(Paper)", ":LABEL", "name"]
     assert {"year:int", "lang:string[]", "sources:string[]"} <= set(header)
     assert all(r[":LABEL"] == "Paper" for r in papers)
-    assert all(int(r["year:int"]) > 2000 for r in papers if r["year:int"])
+    assert sorted(r["year:int"] for r in papers) == ["", "2021", "2022", "2022"]
     header, rows = files["rels_HAS_AUTHOR.csv"]
     assert header[:3] == [":START_ID(Paper)", ":END_ID(Author)", ":TYPE"] and "position:int" in header
     assert {r[":TYPE"] for r in rows} == {"HAS_AUTHOR"}
     assert all(float(r["weight:double"]) > 0 for r in files["rels_HAS_TOPIC.csv"][1])
     assert "weight:int" in files["rels_CO_AUTHOR.csv"][0]
-    assert any(r["lang:string[]"] == "en;zh" for r in papers)
+    assert [r["lang:string[]"] for r in papers if r["id:ID(Paper)"] == KN] == ["en;zh"]
+    _, authors = files["nodes_Author.csv"]
+    assert {a["name"] for a in authors} >= {HOSTILE_NAME, "王伟"}  # no formula to neutralise: as printed
 
 
-@pytest.mark.model
-def test_positions_count_from_1_and_co_authorship_is_documented_undirected(seed_build, tmp_path):
-    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai first, position 1."""
-    write_neo4j(seed_build.corpus, tmp_path)
+def test_positions_count_from_1_and_co_authorship_is_documented_undirected(fixture_corpus, tmp_path):
+    """Fixture paper KN: D Dai first, position 1."""
+    write_neo4j(fixture_corpus, tmp_path)
     folder = tmp_path / "neo4j"
     _, authors = read_csv(folder / "nodes_Author.csv")
     names = {a["id:ID(Author)"]: a["name"] for a in authors}
     _, rows = read_csv(folder / "rels_HAS_AUTHOR.csv")
-    byline = sorted((int(r["position:int"]), names[r[":END_ID(Author)"]]) for r in rows if r[":START_ID(Paper)"] == "arxiv:2104.08696")
-    assert byline == [(1, "D Dai"), (2, "L Dong"), (3, "Y Hao"), (4, "Z Sui"), (5, "B Chang"), (6, "F Wei")]
+    byline = sorted((int(r["position:int"]), names[r[":END_ID(Author)"]]) for r in rows if r[":START_ID(Paper)"] == KN)
+    assert byline == [(1, "D Dai"), (2, "L Dong"), (3, "Y Hao")]
     assert min(int(r["position:int"]) for r in rows) == 1
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "| `rels_CO_AUTHOR.csv` | `(:Author)-[:CO_AUTHOR]-(:Author)` |" in readme
@@ -101,9 +101,8 @@ def test_positions_count_from_1_and_co_authorship_is_documented_undirected(seed_
         assert "[c:CO_AUTHOR]->" not in query.text and "[c:CO_OCCURS]->" not in query.text
 
 
-@pytest.mark.model
-def test_load_cypher_loads_every_file_in_batches(seed_build, tmp_path):
-    written = write_neo4j(seed_build.corpus, tmp_path)
+def test_load_cypher_loads_every_file_in_batches(fixture_corpus, tmp_path):
+    written = write_neo4j(fixture_corpus, tmp_path)
     folder = tmp_path / "neo4j"
     assert {p.split("/")[-1] for p in written} >= {"load.cypher", "constraints.cypher", "README.md", "queries.cypher"}
     load = (folder / "load.cypher").read_text(encoding="utf-8")
@@ -111,7 +110,7 @@ def test_load_cypher_loads_every_file_in_batches(seed_build, tmp_path):
     assert sorted(loaded) == sorted(p.name for p in folder.glob("*.csv"))
     assert load.count("CALL {") == load.count("} IN TRANSACTIONS OF 10000 ROWS;") == len(loaded)
     assert load.count("{") == load.count("}")
-    for label in seed_build.report["nodes"]:
+    for label in NODE_COUNTS:
         assert f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;" in load
     assert "CREATE INDEX author_name IF NOT EXISTS FOR (n:Author) ON (n.name);" in load
     assert "split(row.`lang:string[]`, ';')" in load and "toInteger(row.`year:int`)" in load
@@ -162,17 +161,16 @@ def test_targets_are_registered_and_output_is_deterministic(tmp_path):
         assert Path(a).read_bytes() == Path(b).read_bytes(), a
 
 
-@pytest.mark.model
 @pytest.mark.parametrize("target, expected", [
     ("neo4j", "neo4j/load.cypher"), ("ladybug", "ladybug/copy.cypher"), ("ladybug-db", "ladybug/graph.lbdb"),
     ("graphml", "graph.graphml"), ("gexf", "graph.gexf"), ("vosviewer", "collaboration.vosviewer.json"),
 ])
-def test_kg_export_command_writes_each_target(seed_build, seeds_dir, tmp_path, target, expected):
+def test_kg_export_command_writes_each_target(fixture_folder, tmp_path, target, expected):
     from click.testing import CliRunner
 
     from kg.cli import cli
 
-    result = CliRunner().invoke(cli, ["export", target, "--graph", str(seeds_dir / "exports"), "--out", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["export", target, "--graph", str(fixture_folder), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / expected).is_file()
     assert str(tmp_path / expected) in result.output

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.export import export
 from kg.export.nquads_shards import read_manifest, write_manifest, write_nquads_shards, write_shards
+from kg.export.rdf import write_rdf
 
 S = ox.NamedNode("http://s.example/a")
 
@@ -86,28 +87,35 @@ def test_a_failing_input_leaves_no_temporary_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part-00000.nq.gz", "part-00001.nq.gz"]
 
 
-@pytest.mark.model
-def test_seed_shards_hold_graph_nq_exactly(seed_build, seeds_dir, tmp_path):
-    graph_nq = seeds_dir / "exports" / "graph.nq"
-    expected = Counter(q.graph_name.value for q in ox.parse(path=graph_nq, format=ox.RdfFormat.N_QUADS))
+SOURCE = "https://example.org/kg/source/"
 
-    written = write_nquads_shards(seed_build.corpus, tmp_path, max_quads=700)
+
+def test_shards_hold_graph_nq_exactly(fixture_corpus, tmp_path):
+    graph_nq = tmp_path / "graph.nq"
+    write_rdf(fixture_corpus, graph_nq, "nquads")
+    expected = Counter(q.graph_name.value for q in ox.parse(path=graph_nq, format=ox.RdfFormat.N_QUADS))
+    assert expected == {SOURCE + "digest.txt": 170, SOURCE + "feed.txt": 121,
+                        SOURCE + "notes%2Fit%27s%20a%20%22note%22%20%231.md": 67, "https://example.org/kg/graph/derived": 40}
+
+    written = write_nquads_shards(fixture_corpus, tmp_path, max_quads=200)
 
     folder = tmp_path / "nquads"
     manifest = read_manifest(folder)
     files = [s["file"] for s in manifest["shards"]]
-    # three seed files, each graph below 700 quads but no two together; the derived graph alone
-    assert files == ["derived-00000.nq.gz", "part-00000.nq.gz", "part-00001.nq.gz", "part-00002.nq.gz"]
+    # the derived graph alone; digest.txt's 170 quads leave no room for feed.txt's 121, which
+    # share a shard with the notes' 67
+    assert files == ["derived-00000.nq.gz", "part-00000.nq.gz", "part-00001.nq.gz"]
+    assert [len(s["graphs"]) for s in manifest["shards"]] == [1, 1, 2]
     assert written == [str(folder / "manifest.json")] + [str(folder / f) for f in files]
     assert manifest["quads"] == sum(expected.values()) == len(graph_nq.read_bytes().splitlines())
     assert manifest["graphs"] == len(expected) == 4
-    assert manifest["max_quads"] == 700
+    assert manifest["max_quads"] == 200
     where = Counter()
     loaded = set()
     for shard in manifest["shards"]:
         quads = read_shard(folder / shard["file"])
         loaded.update(quads)
-        assert shard["quads"] == len(quads) <= 700
+        assert shard["quads"] == len(quads) <= 200
         assert shard["graphs"] == dict(Counter(q.graph_name.value for q in quads))
         assert shard["sha256"] == hashlib.sha256((folder / shard["file"]).read_bytes()).hexdigest()
         where.update(shard["graphs"].keys())
@@ -117,10 +125,9 @@ def test_seed_shards_hold_graph_nq_exactly(seed_build, seeds_dir, tmp_path):
     assert manifest["shards"][0]["graphs"] == {derived: expected[derived]}
 
 
-@pytest.mark.model
-def test_rebuild_is_byte_identical_and_drops_stale_shards(seed_build, tmp_path):
-    write_nquads_shards(seed_build.corpus, tmp_path / "one", max_quads=700)
-    write_nquads_shards(seed_build.corpus, tmp_path / "two", max_quads=700)
+def test_rebuild_is_byte_identical_and_drops_stale_shards(fixture_corpus, tmp_path):
+    write_nquads_shards(fixture_corpus, tmp_path / "one", max_quads=200)
+    write_nquads_shards(fixture_corpus, tmp_path / "two", max_quads=200)
     one, two = tmp_path / "one" / "nquads", tmp_path / "two" / "nquads"
     assert sorted(p.name for p in one.iterdir()) == sorted(p.name for p in two.iterdir())
     assert all((one / p.name).read_bytes() == (two / p.name).read_bytes() for p in one.iterdir())
@@ -128,17 +135,16 @@ def test_rebuild_is_byte_identical_and_drops_stale_shards(seed_build, tmp_path):
     assert header[3] == 0 and header[4:8] == b"\0\0\0\0"  # no file name, no time stamp
 
     (one / "notes.txt").write_text("mine", encoding="utf-8")
-    written = export("nquads-shards", seed_build.corpus, tmp_path / "one")  # default bound: fewer shards
+    written = export("nquads-shards", fixture_corpus, tmp_path / "one")  # default bound: fewer shards
 
     assert sorted(p.name for p in one.iterdir()) == ["derived-00000.nq.gz", "manifest.json", "notes.txt", "part-00000.nq.gz"]
     assert [Path(p).name for p in written] == ["manifest.json", "derived-00000.nq.gz", "part-00000.nq.gz"]
     assert json.loads((one / "manifest.json").read_text())["max_quads"] == 1_000_000
 
 
-@pytest.mark.model
-def test_export_command_writes_the_shards(seed_build, seeds_dir, tmp_path):
-    result = CliRunner().invoke(cli, ["export", "nquads-shards", "--graph", str(seeds_dir / "exports"), "--out", str(tmp_path)])
+def test_export_command_writes_the_shards(fixture_folder, tmp_path):
+    result = CliRunner().invoke(cli, ["export", "nquads-shards", "--graph", str(fixture_folder), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     manifest = read_manifest(tmp_path / "nquads")
     assert [s["file"] for s in manifest["shards"]] == ["derived-00000.nq.gz", "part-00000.nq.gz"]
-    assert manifest["quads"] == len((seeds_dir / "exports" / "graph.nq").read_bytes().splitlines())
+    assert manifest["quads"] == 170 + 121 + 67 + 40

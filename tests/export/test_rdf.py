@@ -12,6 +12,8 @@ from kg.model import Entry, Extraction, Method, Source
 from kg.resolve import resolve
 from kg.sparql.validate import validate_graph
 
+from ..fixtures.corpus import BYLINE, HOSTILE_NAME, KN
+
 HOSTILE_TITLE = 'A "quoted" title\nwith a newline, a back\\slash, <b>markup</b> & emoji 😀 𝔘 and a tab\t.'
 HOSTILE_AUTHOR = '"><script>alert(2)</script>'
 
@@ -63,37 +65,47 @@ def test_base_option_changes_every_minted_iri(tmp_path):
     assert "http://one.example/paper/arxiv/2101.00001" in text and "example.org/kg" not in text
 
 
-@pytest.mark.model
-def test_seed_turtle_parses_in_rdflib_and_pyoxigraph_to_same_count(seed_build, seeds_dir):
-    ttl = seeds_dir / "exports" / "graph.ttl"
+@pytest.fixture(scope="module")
+def fixture_rdf(fixture_corpus, tmp_path_factory):
+    """graph.ttl and graph.nq of the fixture corpus, as a build names them."""
+    folder = tmp_path_factory.mktemp("rdf")
+    write_rdf(fixture_corpus, folder / "graph.ttl", "turtle")
+    write_rdf(fixture_corpus, folder / "graph.nq", "nquads")
+    return folder
+
+
+def test_turtle_parses_in_rdflib_and_pyoxigraph_to_same_count(fixture_rdf):
+    ttl = fixture_rdf / "graph.ttl"
     g = rdflib.Graph().parse(ttl, format="turtle")
     store = ox.Store()
     store.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
-    assert len(g) == len(store) > 1000
+    assert len(g) == len(store) == 286
     papers = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://purl.org/spar/fabio/Preprint")))
-    assert len(papers) == 24
+    assert sorted(papers) == [rdflib.URIRef(f"https://example.org/kg/paper/{p}") for p in (
+        "arxiv/2101.00001", "arxiv/2102.00002", "arxiv/2203.00003", "title/5f1d0c3b9a7e2d41")]
+    assert rdflib.Literal(HOSTILE_NAME) in set(g.objects(None, rdflib.FOAF.name))
+    assert rdflib.Literal("语言模型", lang="zh") in set(g.objects(None, rdflib.SKOS.altLabel))
 
 
-@pytest.mark.model
-def test_seed_nquads_has_one_named_graph_per_source(seed_build, seeds_dir):
+def test_nquads_has_one_named_graph_per_source(fixture_rdf):
     store = ox.Store()
-    store.load(path=str(seeds_dir / "exports" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(fixture_rdf / "graph.nq"), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in store.named_graphs())
     assert graphs == [
         "https://example.org/kg/graph/derived",
-        "https://example.org/kg/source/seeds%2F000_25fba04581528bc5.txt",
-        "https://example.org/kg/source/seeds%2F001_2c5e3b2e6839104e.txt",
-        "https://example.org/kg/source/seeds%2F002_fb597934ba27845b.txt",
+        "https://example.org/kg/source/digest.txt",
+        "https://example.org/kg/source/feed.txt",
+        "https://example.org/kg/source/notes%2Fit%27s%20a%20%22note%22%20%231.md",
     ]
-    # the EMO paper was read from two files, so both graphs state it
-    emo = [q for q in store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/kg-digests/ontology#usesMethod"),
-                                              ox.NamedNode("https://example.org/kg/method/emo"), None)]
-    assert len({q.graph_name.value for q in emo}) == 2
+    # paper KN was read from two files, so both graphs state it
+    kn = [q for q in store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/kg-digests/ontology#usesMethod"),
+                                             ox.NamedNode("https://example.org/kg/method/kn"), None)]
+    assert sorted(q.graph_name.value for q in kn) == ["https://example.org/kg/source/digest.txt",
+                                                      "https://example.org/kg/source/feed.txt"]
 
 
-@pytest.mark.model
-def test_seed_graph_conforms_to_shapes_and_a_broken_graph_does_not(seed_build, seeds_dir):
-    g = rdflib.Graph().parse(seeds_dir / "exports" / "graph.ttl", format="turtle")
+def test_graph_conforms_to_shapes_and_a_broken_graph_does_not(fixture_rdf):
+    g = rdflib.Graph().parse(fixture_rdf / "graph.ttl", format="turtle")
     assert validate_graph(g).conforms
     kgo = rdflib.Namespace("https://w3id.org/kg-digests/ontology#")
     authorship = next(g.subjects(rdflib.RDF.type, kgo.Authorship))
@@ -110,13 +122,12 @@ def test_seed_graph_conforms_to_shapes_and_a_broken_graph_does_not(seed_build, s
     assert validate_graph(g).violations == 6
 
 
-@pytest.mark.model
-def test_seed_authorship_positions_and_iris_count_from_1(seed_build, seeds_dir):
-    """Seed paper arXiv 2104.08696 (Knowledge Neurons in Pretrained Transformers): D Dai is the first
-    author, kgo:position 1, authorship <…/paper/arxiv/2104.08696/authorship/1>."""
+def test_authorship_positions_and_iris_count_from_1(fixture_rdf):
+    """Fixture paper KN: D Dai is the first author, kgo:position 1, authorship
+    <…/paper/arxiv/2101.00001/authorship/1>."""
     store = ox.Store()
-    store.load(path=str(seeds_dir / "exports" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-    paper = "https://example.org/kg/paper/arxiv/2104.08696"
+    store.load(path=str(fixture_rdf / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    paper = "https://example.org/kg/paper/arxiv/2101.00001"
     answer = store.query(f"""
         PREFIX kgo: <https://w3id.org/kg-digests/ontology#>
         SELECT DISTINCT ?signature ?position ?printed WHERE {{
@@ -124,23 +135,28 @@ def test_seed_authorship_positions_and_iris_count_from_1(seed_build, seeds_dir):
                      ?signature kgo:position ?position ; kgo:printedName ?printed }}
         }} ORDER BY ?position""")
     got = [(row["signature"].value, row["position"].value, row["position"].datatype.value, row["printed"].value) for row in answer]
-    names = ["D Dai", "L Dong", "Y Hao", "Z Sui", "B Chang", "F Wei"]
+    names = BYLINE[KN]
     assert got == [(f"{paper}/authorship/{k}", str(k), "http://www.w3.org/2001/XMLSchema#integer", name)
                    for k, name in enumerate(names, 1)]
     first = store.query("PREFIX kgo: <https://w3id.org/kg-digests/ontology#> ASK { ?s kgo:position 0 }")
     assert not bool(first)
 
 
-@pytest.mark.model
-def test_void_and_jsonld_context(seed_build, seeds_dir):
-    void = rdflib.Graph().parse(seeds_dir / "exports" / "void.ttl", format="turtle")
-    triples = rdflib.Graph().parse(seeds_dir / "exports" / "graph.ttl", format="turtle")
-    count = void.value(rdflib.URIRef("https://example.org/kg/void/dataset"), rdflib.URIRef("http://rdfs.org/ns/void#triples"))
+def test_void_and_jsonld_context(fixture_corpus, fixture_rdf, tmp_path):
+    from kg.export.rdf import write_void
+
+    write_void(fixture_corpus, tmp_path / "void.ttl", files=[fixture_rdf / "graph.ttl", fixture_rdf / "graph.nq"])
+    void = rdflib.Graph().parse(tmp_path / "void.ttl", format="turtle")
+    triples = rdflib.Graph().parse(fixture_rdf / "graph.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://example.org/kg/void/dataset")
+    count = void.value(dataset, rdflib.URIRef("http://rdfs.org/ns/void#triples"))
     assert int(count) == len(triples)
-    write_rdf(seed_build.corpus, seeds_dir / "g.jsonld", "jsonld")
-    doc = json.loads((seeds_dir / "g.jsonld").read_text(encoding="utf-8"))
+    assert sorted(void.objects(dataset, rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))) == [
+        rdflib.URIRef("https://example.org/kg/dump/graph.nq"), rdflib.URIRef("https://example.org/kg/dump/graph.ttl")]
+    write_rdf(fixture_corpus, tmp_path / "g.jsonld", "jsonld")
+    doc = json.loads((tmp_path / "g.jsonld").read_text(encoding="utf-8"))
     assert doc["@context"]["foaf"] == "http://xmlns.com/foaf/0.1/"
-    assert len(rdflib.Graph().parse(seeds_dir / "g.jsonld", format="json-ld")) == len(triples)
+    assert len(rdflib.Graph().parse(tmp_path / "g.jsonld", format="json-ld")) == len(triples)
 
 
 @pytest.mark.model
@@ -205,16 +221,16 @@ def test_void_counts_long_objects_by_digest_as_distinct_as_the_terms():
 
 
 @pytest.mark.parametrize("max_quads", [None, 1, 3])
-def test_nquads_blocks_are_the_quads_serialised_graph_by_graph(seed_build, max_quads):
+def test_nquads_blocks_are_the_quads_serialised_graph_by_graph(fixture_corpus, max_quads):
     """What kg build writes to graph.nq and the store: generate_quads serialised by pyoxigraph, byte
     for byte (the derived graph's lines are written directly), each block one graph's (or a piece
     of at most `max_quads` quads of one graph), every graph's blocks together."""
     from itertools import groupby
 
-    from kg.graph.rdf import generate_quads, nquads_blocks
     from kg.build.store import graph_blocks
+    from kg.graph.rdf import generate_quads, nquads_blocks
 
-    for corpus in (seed_build.corpus, hostile_corpus()):
+    for corpus in (fixture_corpus, hostile_corpus()):
         blocks = list(nquads_blocks(corpus, max_quads=max_quads))
         assert b"".join(b for _, b in blocks) == ox.serialize(generate_quads(corpus), format=ox.RdfFormat.N_QUADS)
         assert blocks == list(graph_blocks(generate_quads(corpus), max_quads))

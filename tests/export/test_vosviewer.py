@@ -3,12 +3,12 @@
 import json
 
 import networkx as nx
-import pytest
 
 from kg.export import export
 from kg.export.vosviewer import MAX_CLUSTERS, generate_vosviewer
 from kg.graph.build import build_graph
 
+from ..fixtures.corpus import HOSTILE_NAME, NODE_COUNTS
 from .hostile import hostile_corpus
 
 ITEM_KEYS = {"id", "label", "description", "url", "x", "y", "cluster", "weights", "scores"}
@@ -38,48 +38,50 @@ def pairs(graph, relation):
             for u, v, k, d in graph.edges(keys=True, data=True) if k == relation}
 
 
-@pytest.mark.model
-def test_collaboration_map_matches_the_co_author_network(seed_build, tmp_path):
-    written = export("vosviewer", seed_build.corpus, tmp_path)
+def test_collaboration_map_matches_the_co_author_network(fixture_corpus, fixture_graph, tmp_path):
+    written = export("vosviewer", fixture_corpus, tmp_path)
     assert sorted(p.split("/")[-1] for p in written) == ["collaboration.vosviewer.json", "topics.vosviewer.json"]
     doc = json.loads((tmp_path / "collaboration.vosviewer.json").read_text(encoding="utf-8"))
     check_shape(doc)
-    graph = seed_build.graph
+    graph = fixture_graph
     linked = {n for u, v, k in graph.edges(keys=True) if k == "CO_AUTHOR" for n in (u, v)}
     items = doc["network"]["items"]
     # decision: items are the authors with at least one co-author; the author of a single-author
-    # paper would float alone in the map, unconnected
-    assert len(items) == len(linked) == seed_build.report["nodes"]["Author"] - 1
+    # paper (王伟) would float alone in the map, unconnected
+    assert len(items) == len(linked) == NODE_COUNTS["Author"] - 1
+    assert "王伟" not in {i["label"] for i in items}
     by_id = {i["id"]: i["label"] for i in items}
-    strengths = {tuple(sorted((by_id[l["source_id"]], by_id[l["target_id"]]))): l["strength"] for l in doc["network"]["links"]}
+    strengths = {tuple(sorted((by_id[link["source_id"]], by_id[link["target_id"]]))): link["strength"]
+                 for link in doc["network"]["links"]}
     assert strengths == pairs(graph, "CO_AUTHOR")
     dai = next(i for i in items if i["label"] == "D Dai")
-    assert dai["weights"] == {"Documents": 1, "Links": 5, "Total link strength": 5}
-    assert dai["scores"] == {"Avg. pub. year": 2021}
-    # Leiden: one cluster per paper's byline here (the seeds' co-author groups are disjoint)
+    assert dai["weights"] == {"Documents": 2, "Links": 3, "Total link strength": 3}
+    assert dai["scores"] == {"Avg. pub. year": 2021.5}
+    # Leiden: one cluster per connected group of co-authors here
     clusters = {}
     for item in items:
         clusters.setdefault(item["cluster"], set()).add(item["label"])
-    assert {"B Chang", "D Dai", "F Wei", "L Dong", "Y Hao", "Z Sui"} in clusters.values()
-    assert len(clusters) == nx.number_connected_components(
-        nx.Graph([(u, v) for u, v, k in graph.edges(keys=True) if k == "CO_AUTHOR"]))
+    assert sorted(clusters.values(), key=len) == [{HOSTILE_NAME, "R P. Adams"}, {"D Dai", "L Dong", "W Wang", "Y Hao"}]
+    assert doc["network"]["clusters"] == [{"cluster": 1, "label": "D Dai"}, {"cluster": 2, "label": HOSTILE_NAME}]
 
 
-@pytest.mark.model
-def test_topic_map_matches_co_occurrence_and_is_deterministic(seed_build, tmp_path):
-    export("vosviewer", seed_build.corpus, tmp_path / "a")
-    export("vosviewer", seed_build.corpus, tmp_path / "b")
+def test_topic_map_matches_co_occurrence_and_is_deterministic(fixture_corpus, fixture_graph, tmp_path):
+    export("vosviewer", fixture_corpus, tmp_path / "a")
+    export("vosviewer", fixture_corpus, tmp_path / "b")
     for name in ("collaboration.vosviewer.json", "topics.vosviewer.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     doc = json.loads((tmp_path / "a" / "topics.vosviewer.json").read_text(encoding="utf-8"))
     check_shape(doc)
-    graph = seed_build.graph
+    graph = fixture_graph
     linked = {n for u, v, k in graph.edges(keys=True) if k == "CO_OCCURS" for n in (u, v)}
-    assert len(doc["network"]["items"]) == len(linked)
-    assert len(doc["network"]["links"]) == seed_build.report["edges"]["CO_OCCURS"]
-    assert all("Occurrences" in i["weights"] for i in doc["network"]["items"])
+    assert len(doc["network"]["items"]) == len(linked) == NODE_COUNTS["Topic"]
+    assert len(doc["network"]["links"]) == 7
+    occurrences = {i["label"]: i["weights"]["Occurrences"] for i in doc["network"]["items"]}
+    assert occurrences == {"knowledge neuron": 1, "language model": 1, "reinforcement learning": 1, "segmentation": 2,
+                           "semantic segmentation": 1, 'topic with "quotes", <tags> & a/b#c?': 1, "transformer": 2}
     by_id = {i["id"]: i["label"] for i in doc["network"]["items"]}
-    strengths = {tuple(sorted((by_id[l["source_id"]], by_id[l["target_id"]]))): l["strength"] for l in doc["network"]["links"]}
+    strengths = {tuple(sorted((by_id[link["source_id"]], by_id[link["target_id"]]))): link["strength"]
+                 for link in doc["network"]["links"]}
     assert strengths == pairs(graph, "CO_OCCURS")
 
 

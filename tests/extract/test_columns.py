@@ -1,14 +1,14 @@
 """kg.extract.columns reads the same token attributes the kg_ components used to read from Tokens."""
 
-import pytest
-
 import gc
 import weakref
 
+import pytest
+
+from kg.errors import ModelError
 from kg.extract import columns as columns_module
 from kg.extract.columns import Columns, columns_of, release
 from kg.extract.pipeline import load_pipeline
-from kg.errors import ModelError
 
 from .test_attributes import TRICKY, _texts
 

@@ -27,6 +27,7 @@ def _build(tmp_path, monkeypatch, *options):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_good_and_broken_files_exit_3_and_report_the_broken_one(tmp_path, monkeypatch):
     (tmp_path / "in").mkdir()
     shutil.copy(SEEDS / SEED_DIGEST, tmp_path / "in" / SEED_DIGEST)
@@ -46,6 +47,7 @@ def test_good_and_broken_files_exit_3_and_report_the_broken_one(tmp_path, monkey
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_limits_reject_what_exceeds_them(tmp_path, monkeypatch):
     (tmp_path / "in").mkdir()
     shutil.copy(SEEDS / SEED_DIGEST, tmp_path / "in" / SEED_DIGEST)
@@ -60,7 +62,8 @@ def test_limits_reject_what_exceeds_them(tmp_path, monkeypatch):
         ("in/gbk.txt", 24, "entry is 2,233 characters long, over the limit of 2,100: skipped (raise the limit with --max-entry-length)"),
     ]
     assert report["papers"] == 3  # entries 1, 2 and 4 of the GBK file
-    assert {"file": "in/gbk.txt", "line": None, "reason": "not UTF-8: read as GB18030/GBK (a guess; convert the file to UTF-8 to be sure)"} in report["warnings"]
+    assert {"file": "in/gbk.txt", "line": None,
+            "reason": "not UTF-8: read as GB18030/GBK (a guess; convert the file to UTF-8 to be sure)"} in report["warnings"]
 
 
 @pytest.mark.parametrize("options, message", [

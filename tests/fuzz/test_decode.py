@@ -4,8 +4,7 @@ import codecs
 import re
 
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from kg.ingest.encoding import DecodeError, decode_text
 

@@ -23,7 +23,7 @@ import pytest
 import rdflib
 from hypothesis import given, settings
 
-from kg.build import read_graph_json, write_graph_json
+from kg.build import read_corpus, read_graph_json, write_corpus, write_graph_json
 from kg.export import export, exporter_names, get_exporter, write_papers_jsonl
 from kg.export.gephi import read_gephi, write_gexf, write_graphml
 from kg.export.ladybug import create_ladybug_database, write_ladybug
@@ -31,11 +31,10 @@ from kg.export.neo4j import write_neo4j
 from kg.export.papers_jsonl import paper_record
 from kg.export.rdf import RDF_FORMATS, write_rdf, write_void
 from kg.export.vosviewer import NETWORKS, write_vosviewer
-from kg.util.csvsafe import FORMULA_PREFIXES
 from kg.graph.build import build_graph
 from kg.graph.rdf import DEFAULT_BASE, Minter, generate_quads, generate_triples, source_graph
 from kg.model import Corpus
-from kg.build import read_corpus, write_corpus
+from kg.util.csvsafe import FORMULA_PREFIXES
 from kg.viz import VIEWS, page_data, render_page
 
 from ..export.test_ladybug import rows as ladybug_rows
@@ -120,6 +119,8 @@ def _stated_literals(corpus: Corpus) -> set[tuple]:
     return out
 
 
+# slow: rdflib's parsers on every example (tests/export/test_rdf.py round-trips one hostile corpus in the fast lane)
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")  # rdflib's own
 @FEWER
 @given(corpora())
@@ -290,6 +291,8 @@ def test_property_graph_csvs_give_back_every_value_neutralised_and_scripts_hold_
 POOL = 64 * 1024 * 1024
 
 
+# slow: a LadybugDB per example (tests/export/test_ladybug.py loads one hostile corpus in the fast lane)
+@pytest.mark.slow
 @SLOW
 @given(corpora(max_papers=2))
 @recorded("ladybug-db")
@@ -388,7 +391,7 @@ def test_json_outputs_read_back_identical(corpus):
         assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
         assert sorted(back.edges(keys=True, data=True), key=repr) == sorted(graph.edges(keys=True, data=True), key=repr)
         write_vosviewer(graph, out)
-        for stem, (node_type, relation, *_) in NETWORKS.items():
+        for stem, (_node_type, relation, *_) in NETWORKS.items():
             doc = json.loads((out / f"{stem}.vosviewer.json").read_text(encoding="utf-8"))
             linked = {n for u, v, k in graph.edges(keys=True) if k == relation and u != v for n in (u, v)}
             assert sorted(i["label"] for i in doc["network"]["items"]) == sorted(graph.nodes[n]["label"] for n in linked)

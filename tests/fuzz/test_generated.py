@@ -6,8 +6,7 @@ ends; the reader must return exactly the entries that still carry a title or a t
 """
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from kg.ingest.registry import reader_names
 

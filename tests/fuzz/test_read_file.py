@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from kg.ingest import Limits, read_file, read_inputs
 from kg.ingest.limits import entry_chars

@@ -9,8 +9,7 @@ gives every entry twice.
 import dataclasses
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from kg.ingest.registry import get_reader, reader_names
 

@@ -10,8 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from kg.ingest import read_file, read_inputs
 from kg.ingest.surrogates import clean_text
@@ -120,6 +119,7 @@ def test_yaml_escape_beyond_unicode_is_a_problem_not_a_crash(tmp_path):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_build_writes_papers_jsonl_from_surrogate_escapes(tmp_path):
     from kg.build import BuildConfig, build
 

@@ -73,6 +73,7 @@ def test_metadata_category_wins_over_digest_tag_and_unknown_categories_do_not_wa
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_build_writes_full_name_in_papers_jsonl(tmp_path):
     from kg.build import BuildConfig, build
 

@@ -43,7 +43,8 @@ def test_split_glued_header_variants():
 
 
 def test_header_with_line_breaks_kept():
-    text = "[CV] Pin the Memory: Learning to Generalize Semantic Segmentation\nJ Kim, J Lee, J Park, D Min, K Sohn\n[Yonsei University & NAVER AI Lab]\n钉住记忆：语义分割泛化学习。\n"
+    text = ("[CV] Pin the Memory: Learning to Generalize Semantic Segmentation\nJ Kim, J Lee, J Park, D Min, K Sohn\n"
+            "[Yonsei University & NAVER AI Lab]\n钉住记忆：语义分割泛化学习。\n")
     (e,) = parse_paperpost(text, "p.txt").entries
     assert e.title == "Pin the Memory: Learning to Generalize Semantic Segmentation"
     assert e.authors == ("J Kim", "J Lee", "J Park", "D Min", "K Sohn")

@@ -1,5 +1,6 @@
 import pytest
 
+from kg.ingest.encoding import DecodeError, decode_text
 from kg.ingest.text import (
     arxiv_id_from_urls,
     clean_url,
@@ -7,7 +8,6 @@ from kg.ingest.text import (
     find_urls,
     split_lines,
 )
-from kg.ingest.encoding import DecodeError, decode_text
 
 
 def test_clean_url_cuts_at_first_non_ascii_character():

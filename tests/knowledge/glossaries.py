@@ -2,7 +2,6 @@
 
 from kg.knowledge.glossary import parse_glossary
 
-
 TINY = parse_glossary(
     line + "\n"
     for line in [

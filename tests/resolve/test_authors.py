@@ -16,7 +16,14 @@ from kg.ingest import read_inputs
 from kg.model import Extraction
 from kg.resolve import resolve
 from kg.resolve.authors import (
-    FEATURES, WEIGHTS, AuthorEvidence, AuthorMention, baseline_same_name, forms_compatible, normalise_person_name, resolve_authors,
+    FEATURES,
+    WEIGHTS,
+    AuthorEvidence,
+    AuthorMention,
+    baseline_same_name,
+    forms_compatible,
+    normalise_person_name,
+    resolve_authors,
 )
 from kg.resolve.names import block_key, could_be_same_person, name_key
 

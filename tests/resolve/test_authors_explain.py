@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.build import BuildDir, write_corpus
 from kg.cli import cli
 from kg.ingest import read_inputs
 from kg.model import Extraction
-from kg.build import BuildDir, write_corpus
 from kg.resolve import resolve
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "authors"

@@ -7,6 +7,8 @@ authors, X Liu and D F. Wong, are printed with "University of Macau" in digest_0
 import importlib
 import json
 
+import pytest
+
 from kg.build import build
 from kg.knowledge.institutions import load_lexicon
 from kg.model import Entry, Extraction, Source
@@ -77,7 +79,7 @@ def _entry(line, title, authors, institutions):
                  urls=())
 
 
-def test_resolve_and_report_keep_the_evidence(tmp_path):
+def test_resolve_keeps_the_evidence():
     entries = [
         _entry(1, "Understanding and Improving Lexical Choice in Non-Autoregressive Translation",
                ["L Ding", "L Wang", "X Liu", "D F. Wong", "D Tao", "Z Tu"], MACAU_PAPER[0]),
@@ -90,6 +92,10 @@ def test_resolve_and_report_keep_the_evidence(tmp_path):
     macau = next(i for i in corpus.institutions if i.id == "institution:ror-01r4q9n85")
     assert macau.printed == ("UM", "University of Macau")
 
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_report_and_papers_jsonl_keep_the_evidence(tmp_path):
     digest = tmp_path / "in" / "digest.txt"
     digest.parent.mkdir()
     digest.write_text(

@@ -7,6 +7,7 @@ build, then written down here; they are not recomputed with the code under test.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -233,9 +234,18 @@ def store(graph_dir):
 
 
 @pytest.fixture()
-def mini(tmp_path) -> Path:
+def fresh_mini(tmp_path) -> Path:
+    """A graph folder holding MINI_NQ's graph.nq only."""
     (tmp_path / "graph.nq").write_text(MINI_NQ, encoding="utf-8")
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory) -> Path:
+    """The same folder shared by the tests that only read it: its store is made once, by the first."""
+    folder = tmp_path_factory.mktemp("mini")
+    (folder / "graph.nq").write_text(MINI_NQ, encoding="utf-8")
+    return folder
 
 
 def invoke(*args, input=None):
@@ -257,8 +267,8 @@ def test_named_queries_and_their_parameters():
         for param in q.param_names:  # Oxigraph substitutes projected variables only
             select = q.text[q.text.index("SELECT"): q.text.index("WHERE")]
             assert f"?{param}" in select, (q.name, param)
-    with pytest.raises(Exception):
-        queries[0].name = "x"  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        queries[0].name = "x"
 
 
 def test_every_named_query_is_documented():
@@ -321,9 +331,10 @@ def test_help_text():
 # --- the store -------------------------------------------------------------------------------
 
 
-def test_a_folder_of_graph_nq_alone_gets_a_store_made_once(mini):
+def test_a_folder_of_graph_nq_alone_gets_a_store_made_once(fresh_mini):
     """A folder kg build did not write (graph.nq alone) gets the store a build keeps, made once,
     quietly, and opened read-only; it is made anew when graph.nq changes, and says so."""
+    mini = fresh_mini
     everything = load_query("SELECT ?s ?o WHERE { ?s dcterms:title ?o } ORDER BY ?s ?o")
     in_memory = run_query(open_store(mini / "graph.nq"), everything, {})  # a file, not a build folder
     assert not (mini / ".kg").exists()

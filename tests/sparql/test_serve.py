@@ -24,7 +24,7 @@ from kg.errors import KgError
 from kg.sparql.front import GRACE
 from kg.sparql.serve import find_oxigraph, is_loopback, start_server
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # the endpoint: kg serve's processes
 
 PREFIXES = """PREFIX kgo: <https://w3id.org/kg-digests/ontology#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>

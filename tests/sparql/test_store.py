@@ -20,7 +20,7 @@ from kg.sparql import load_query, open_store, run_query
 
 from ..conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # builds, kg serve
 
 FAST = BuildConfig(targets=(), pages=False)
 DAI = ["coauthors", "--param", "author=D Dai", "--format", "csv"]

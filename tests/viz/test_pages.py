@@ -28,6 +28,7 @@ if REASON is not None and os.environ.get("KG_REQUIRE_BROWSER"):
     raise RuntimeError(f"KG_REQUIRE_BROWSER is set but no headless Chromium is usable: {REASON}")
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,  # a browser
     pytest.mark.skipif(REASON is not None, reason=f"no headless Chromium: {REASON}"),
 ]
 NODE_TYPE = {"collaboration": "Author", "institutions": "Institution", "topics": "Topic"}

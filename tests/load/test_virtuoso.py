@@ -36,6 +36,7 @@ if REASON is not None and os.environ.get("KG_REQUIRE_VIRTUOSO"):
     # CI sets this so a missing Virtuoso fails the run instead of skipping the load tests quietly
     raise RuntimeError(f"KG_REQUIRE_VIRTUOSO is set but Virtuoso is not installed: {REASON}")
 needs_virtuoso = pytest.mark.skipif(REASON is not None, reason=str(REASON))
+pytestmark = pytest.mark.slow  # Virtuoso, and the seed build's shards
 BASE = "https://example.org/kg/"
 
 INI = """\
