@@ -24,6 +24,7 @@ __all__ = [
     "singular_short_form",
     "singular",
     "singular_head",
+    "trim_edges",
 ]
 
 for _name in ("kg_candidates", "kg_acronyms", "kg_named", "kg_datasets"):
@@ -194,18 +195,75 @@ def _candidate_token(c: Columns, i: int) -> bool:
     return False
 
 
-_DATA_WORDS = {"datum": "data", "data": "data", "media": "media", "criteria": "criteria"}
+# Head words that are the same in singular and plural, or have no singular a topic would use:
+# mass and plural-only nouns ("social media", "time series", "news", "species", "k-means"), kept as
+# written (a lemmatiser turns "media" into "medium", "series" into "serie"). Words in "-ics"
+# (physics, statistics, analytics, graphics, robotics, semantics, ...) and in "-media"/"-data"
+# (multimedia, metadata) are kept by rule. Real Latin/Greek plurals with a singular in use
+# (criteria, phenomena, corpora) are lemmatised like any plural ("criterion").
+INVARIANT_NOUNS = frozenset(
+    """
+    data media news series species means diabetes measles rabies herpes lens
+    """.split()
+)
+_DATA_WORDS = {"datum": "data"}
+# Words a topic phrase never starts or ends with: articles and other determiners, pronouns, numbers.
+EDGE_WORDS = frozenset(
+    """
+    a an the this that these those each every some any such no all both either neither another
+    it its we our ours us they their theirs them he his him she her i my me you your one ones
+    which who whom whose what
+    two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
+    hundreds thousand thousands million millions billion billions dozen dozens
+    """.split()
+)
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*%?|\d*\.\d+%?)$")
+
+
+def is_edge_word(word: str) -> bool:
+    """True for a word a topic phrase must not start or end with: a determiner, a pronoun, a number.
+
+    >>> [is_edge_word(w) for w in ("the", "our", "3", "1.5", "ten", "3d", "gpt-3")]
+    [True, True, True, True, True, False, False]
+    """
+    word = word.lower()
+    return word in EDGE_WORDS or bool(_NUMBER_RE.match(word))
+
+
+def trim_edges(label: str) -> str:
+    """A label without determiners, pronouns and numbers at either edge ("" when nothing is left).
+
+    >>> trim_edges("a new evaluation metric"), trim_edges("the 3 stages"), trim_edges("stage 2")
+    ('new evaluation metric', 'stages', 'stage')
+    """
+    words = label.split()
+    while words and is_edge_word(words[0]):
+        words.pop(0)
+    while words and is_edge_word(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def is_invariant(word: str) -> bool:
+    """True for a lowercase head word with no plural to strip: physics, analytics, media, data, series.
+
+    >>> [is_invariant(w) for w in ("media", "series", "robotics", "metadata", "networks", "criteria")]
+    [True, True, True, True, False, False]
+    """
+    return word in INVARIANT_NOUNS or word.endswith(("ics", "media", "data"))
 
 
 def singular(word: str) -> str:
     """A plain English singular for a lowercase plural head ("networks" → "network").
 
     Used for heads the tagger marks as proper nouns (title-case titles), where its lemmatiser does
-    not apply; common nouns use the lemmatiser itself.
+    not apply; common nouns use the lemmatiser itself. Invariant nouns (is_invariant) stay.
     """
-    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous", "as", "ens", "ws")):
+    if len(word) <= 3 or not word.endswith("s") or is_invariant(word):
         return word
-    if word.endswith("ies") and len(word) > 4 and word != "series":
+    if word.endswith(("ss", "us", "is", "ous", "as", "ens", "ws")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes", "zes")):
         return word[:-2]
@@ -213,12 +271,12 @@ def singular(word: str) -> str:
 
 
 def singular_head(word: str) -> str:
-    """The singular of a lowercase head word; words in "-ics" (physics, statistics) have no plural to strip.
+    """The singular of a lowercase head word; invariant nouns (physics, media, series) stay.
 
-    >>> singular_head("networks"), singular_head("dynamics")
-    ('network', 'dynamics')
+    >>> singular_head("networks"), singular_head("dynamics"), singular_head("media")
+    ('network', 'dynamics', 'media')
     """
-    return word if word.endswith("ics") else singular(word)
+    return singular(word)
 
 
 def _head_label(c: Columns, head: int) -> str:
@@ -227,8 +285,8 @@ def _head_label(c: Columns, head: int) -> str:
         return lower  # acronyms and coined names keep their form ("FSIS", "3D")
     if len(text) > 2 and text.endswith("s") and text[:-1].isupper():
         return lower[:-1]  # "GNNs" → "gnn"
-    if lower.endswith("ics"):
-        return lower  # physics, dynamics, statistics: no plural to strip
+    if is_invariant(lower):
+        return lower  # physics, media, series: no plural to strip ("social media", not "social medium")
     if c.pos[head] == "NOUN":
         lemma = c.lemma[head].lower()
         if lemma == lower and c.tag[head] == "NN" and lemma.endswith("s"):
@@ -253,8 +311,12 @@ def _words(c: Columns, run: list[int]) -> list[list[int]]:
 def _strip_leading(c: Columns, word: list[int], previous: int | None) -> bool:
     first = word[0]
     text = "".join(c.text[i] + c.ws[i] for i in word).strip().lower()
-    if text in _SKIP_MODIFIERS or text in _NAMING_WORDS or c.text[first] in _HYPHENS:
+    if text in _SKIP_MODIFIERS or is_edge_word(text) or c.text[first] in _HYPHENS:
         return True
+    if text in _NAMING_WORDS:
+        # "named X": the naming verb, unless it starts a known compound ("named entity recognition"):
+        # kept as a weak lead, which mentions.py drops unless the background table knows the phrase
+        return previous is not None and (c.pos[previous] == "AUX" or c.text[previous] in (",", ";"))
     if c.pos[first] == "VERB" and c.tag[first] == "VBG" and len(word) == 1:
         return True  # "designing efficient models": a gerund here is the verb of the clause
     if c.pos[first] == "VERB" and c.tag[first] == "VBN" and len(word) == 1 and previous is not None:
@@ -314,8 +376,11 @@ def _candidate(c: Columns, run: list[int]) -> tuple[str, int, int, bool] | None:
     while words and _strip_leading(c, words[0], previous):
         previous = words[0][-1]
         words.pop(0)
-    while words and (pos[words[-1][-1]] not in ("NOUN", "PROPN") or text[words[-1][-1]] in _HYPHENS):
-        words.pop()
+    while words and (
+        pos[words[-1][-1]] not in ("NOUN", "PROPN") or text[words[-1][-1]] in _HYPHENS
+        or (len(words[-1]) == 1 and is_edge_word(text[words[-1][0]]))
+    ):
+        words.pop()  # the head is a noun, not a number or a pronoun ("stage 2" → "stage")
     if not words:
         return None
     words = words[-5:]  # the head and its closest modifiers
@@ -330,6 +395,7 @@ def _candidate(c: Columns, run: list[int]) -> tuple[str, int, int, bool] | None:
     first = words[0]
     leading = len(words) > 1 and len(first) == 1 and (
         c.tag[first[0]] in ("VBN", "VBG", "VBD") or lower[first[0]] in _WEAK_MODIFIERS
+        or lower[first[0]] in _NAMING_WORDS
     )
     return label, c.idx[words[0][0]], len(texts), leading
 

@@ -32,6 +32,7 @@ from .components import (
     is_name_shaped,
     singular_head,
     singular_short_form,
+    trim_edges,
 )
 from .engines import LocalEngine
 from .findings import Findings
@@ -201,6 +202,10 @@ def _merged_candidates(raw: Findings, alias: dict[str, str], background: Backgro
     merged: dict[str, list] = {}
     for label, (count, offset, _n_words, in_title, weak) in raw.candidates.items():
         label = alias.get(label, label)
+        trimmed = trim_edges(label)  # long forms and translations too: "a new evaluation metric (ANEM)"
+        if not trimmed:
+            continue
+        weak, label = weak and trimmed == label, trimmed
         if weak and background is not None and background.labels.get(topic_key(label), 0) < _KNOWN_TERM_DF:
             label = label.split(" ", 1)[1]
         key = topic_key(label)
