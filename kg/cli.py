@@ -244,8 +244,7 @@ def _echo_rejected(rejected) -> None:
 def _skipped_summary(skipped) -> str:
     """The summary line, e.g. "skipped 3 files and 1 folder that are not paper documents"."""
     folders = sum(1 for file, _ in skipped if file.endswith("/"))
-    counts = [(len(skipped) - folders, "file"), (folders, "folder")]
-    what = " and ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
+    what = " and ".join(_count(n, word) for n, word in ((len(skipped) - folders, "file"), (folders, "folder")) if n)
     return f"skipped {what} " + ("that is not a paper document" if len(skipped) == 1 else "that are not paper documents")
 
 

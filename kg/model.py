@@ -75,6 +75,8 @@ class ReadResult:
     problems: tuple[Problem, ...] = ()
     # (file, reason) of what was not read because it is not a paper document (kg.ingest.skip)
     skipped: tuple[tuple[str, str], ...] = ()
+    # read_inputs only: the files looked at and not skipped, in the order read
+    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..extract.cache import FindingsCache, extractor_fingerprint
 from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
 from ..graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
-from ..ingest import Limits, iter_input_files, read_inputs
+from ..ingest import Limits, read_inputs
 from ..model import Corpus
 from ..resolve import resolve
 from ..util.atomic import atomic_open
@@ -126,8 +126,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total))
     if not read.entries:
         raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
-    skipped = {file for file, _ in read.skipped}
-    files = [file for file in iter_input_files(inputs) if file not in skipped]  # the files read
+    files = list(read.files)
     with out.lock():
         entries = list(read.entries)
         total, done = len(entries), 0

@@ -13,7 +13,6 @@ a `.wal` beside it), is kept as `graph.lbdb.bak-N` and one warning line names it
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -24,6 +23,7 @@ from ..graph.build import build_graph
 from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
 from ..util.atomic import atomic_open
+from ..util.files import sha256_of
 from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
@@ -285,14 +285,6 @@ def _stamp(db: Path) -> Path:
     return db.with_name(db.name + STAMP_SUFFIX)
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_stamp(db: Path, digest: str) -> str:
     """`db`.sha256 in sha256sum's format (`sha256sum -c graph.lbdb.sha256` checks it)."""
     with atomic_open(_stamp(db)) as handle:
@@ -314,7 +306,7 @@ def database_state(db) -> str:
         return "foreign"
     if db.is_symlink() or not db.is_file():
         return "foreign"
-    if _wal(db).exists() or _digest(db) != recorded:
+    if _wal(db).exists() or sha256_of(db) != recorded:
         return "changed"
     return "kg"
 
@@ -453,7 +445,7 @@ def create_ladybug_database(out_dir, db_path, buffer_pool_size: int = 0) -> str:
         _remove_database(tmp)
         raise
     database.close()
-    digest = _digest(tmp)
+    digest = sha256_of(tmp)
     state = database_state(db_path)
     if state in ("changed", "foreign"):
         _warn(_kept_line(state, db_path, _set_aside(db_path, db_path.parent)))

@@ -10,10 +10,10 @@ text itself is not shipped, only the counts). Labels are compared by their topic
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from ..util.files import open_shipped
 
 __all__ = ["Background", "load_background", "parse_background", "BACKGROUND_FILE"]
 
@@ -51,8 +51,5 @@ def parse_background(lines) -> Background:
 @lru_cache(maxsize=1)
 def load_background() -> Background:
     """The shipped background table (empty when the file is absent)."""
-    path = resources.files("kg").joinpath(BACKGROUND_FILE)
-    if not path.is_file():
-        return Background()
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        return parse_background(handle)
+    with open_shipped(BACKGROUND_FILE) as handle:
+        return Background() if handle is None else parse_background(handle)

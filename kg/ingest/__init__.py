@@ -201,13 +201,14 @@ def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
     """Read every file under `inputs`; entries in file then position order, problems collected.
 
     `limits` caps the size of a file and the length of an entry (see Limits); what exceeds them is
-    reported as a Problem, never raised. What is not a paper document is in `skipped`, sorted.
+    reported as a Problem, never raised. What is not a paper document is in `skipped`, sorted; the
+    other files looked at are in `files`.
     `progress(done, total)` is called with the files looked at so far (skipped ones included) out
     of every file found: once before the first, then after each.
     """
     if format is not None:
         get_reader(format)  # fail early on an unknown name
-    entries, problems = [], []
+    entries, problems, read = [], [], []
     files, skipped = scan_inputs(inputs)
     if progress:
         progress(0, len(files))
@@ -216,6 +217,8 @@ def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
         entries.extend(result.entries)
         problems.extend(result.problems)
         skipped.extend(result.skipped)
+        if not result.skipped:
+            read.append(path)
         if progress:
             progress(done, len(files))
-    return ReadResult(tuple(entries), tuple(problems), tuple(sorted(skipped)))
+    return ReadResult(tuple(entries), tuple(problems), tuple(sorted(skipped)), tuple(read))

@@ -12,12 +12,11 @@ and the acronym definitions of the English side. Extraction reads it to translat
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from ..util.files import open_shipped
 from ..util.words import is_latin, topic_key
 
 __all__ = [
@@ -166,11 +165,8 @@ def _head_shares(entries: dict, options: dict) -> dict:
 @lru_cache(maxsize=1)
 def load_glossary() -> Glossary:
     """The shipped glossary (empty when the file is absent)."""
-    path = resources.files("kg").joinpath(GLOSSARY_FILE)
-    if not path.is_file():
-        return Glossary()
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        return parse_glossary(handle)
+    with open_shipped(GLOSSARY_FILE) as handle:
+        return Glossary() if handle is None else parse_glossary(handle)
 
 
 def zh_label(label: str, glossary: Glossary | None = None) -> str | None:

@@ -9,7 +9,6 @@ the status of every file. The server reads the files itself, so their folder mus
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError, KgError
 from ..export.nquads_shards import MANIFEST, SHARD_DIR, read_manifest
+from ..util.files import sha256_of
 
 __all__ = ["FileStatus", "LoadResult", "VirtuosoError", "load_virtuoso", "run_isql"]
 
@@ -120,11 +120,7 @@ def _check_files(folder: Path, manifest: dict) -> None:
         path = folder / shard["file"]
         if not path.is_file():
             raise InputError(f"{path} is listed in {MANIFEST} but missing")
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != shard["sha256"]:
+        if sha256_of(path) != shard["sha256"]:
             raise InputError(f"{path} differs from {MANIFEST} (sha256): export the shards again")
 
 

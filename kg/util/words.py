@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .files import open_shipped
 
 __all__ = ["topic_key", "load_variants", "is_latin", "VARIANTS_FILE", "VARIANT_ENDINGS"]
 
@@ -25,10 +26,9 @@ _LATIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*$")
 @lru_cache(maxsize=1)
 def load_variants() -> dict:
     """Modifier word -> the word its variants share a key under (empty when the file is absent)."""
-    path = resources.files("kg").joinpath(VARIANTS_FILE)
-    if not path.is_file():
-        return {}
-    with path.open("r", encoding="utf-8") as handle:
+    with open_shipped(VARIANTS_FILE) as handle:
+        if handle is None:
+            return {}
         return dict(line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#"))
 
 
