@@ -100,7 +100,7 @@ def run_project(docs, nlp, max_topics: int = 10) -> dict[str, list[str]]:
     for doc_id, text, _ in docs:
         entry = Entry(source=Source(doc_id, 1), format="eval", abstract=text, lang="en")
         (x,) = extract_entries([entry], config, nlp=nlp)
-        out[doc_id] = [label for label, _ in x.topics]
+        out[doc_id] = [label for label, _ in x.keyphrases]
     return out
 
 
@@ -184,12 +184,19 @@ def crosslingual(args) -> None:
     elapsed = time.perf_counter() - t
     x_en, x_zh, wide_zh = out[: len(rows)], out[len(rows) :], wide[len(rows) :]
     shares, wide_shares, hit, total = [], [], 0, 0
+    from kg.knowledge.entity_names import entity_key
+
+    def key(label: str) -> str:
+        # as the graph's nodes meet: topics by topic key, typed entities by entity key (resolution
+        # makes "Graph Neural Networks" and "graph neural network" one method)
+        return entity_key(topic_key(label))
+
     for a, b, c in zip(x_en, x_zh, wide_zh):
-        keys_en = [topic_key(label) for label, _ in a.topics]
+        keys_en = [key(label) for label, _ in a.keyphrases]
         if not keys_en:
             continue
-        keys_zh = {topic_key(label) for label, _ in b.topics}
-        keys_wide = {topic_key(label) for label, _ in c.topics}
+        keys_zh = {key(label) for label, _ in b.keyphrases}
+        keys_wide = {key(label) for label, _ in c.keyphrases}
         common = sum(1 for k in keys_en if k in keys_zh)
         shares.append(common / len(keys_en))
         wide_shares.append(sum(1 for k in keys_en if k in keys_wide) / len(keys_en))
@@ -198,14 +205,24 @@ def crosslingual(args) -> None:
     print(f"\nCross-lingual ({len(rows)} held-out papers of {path.name}, glossary learned on the others):")
     print(f"  share of the English top-10 topics the Chinese version yields in its top 10: "
           f"{sum(shares) / max(1, len(shares)):.3f} (macro), {hit / max(1, total):.3f} (micro)")
+    # typed entities (issue 23, item 5): the same task/method/dataset/metric nodes from both versions,
+    # names compared as resolution keys them (kg.knowledge.entity_names)
+    for kind in ("tasks", "methods", "datasets", "metrics"):
+        found = common_typed = 0
+        for a, b in zip(x_en, x_zh):
+            keys_zh = {entity_key(n) for e in getattr(b, kind) for n in (e.name, *e.aliases)}
+            for e in getattr(a, kind):
+                found += 1
+                common_typed += any(entity_key(n) in keys_zh for n in (e.name, *e.aliases))
+        print(f"  English {kind:<8} the Chinese version also yields: {common_typed / max(1, found):.3f} of {found}")
     print(f"  ... anywhere in its top 100: {sum(wide_shares) / max(1, len(wide_shares)):.3f}   "
           f"({2 * len(rows) / elapsed * 2:.0f} texts/s, both runs)")
     if args.show:
         for r, a, b in list(zip(rows, x_en, x_zh))[: args.show]:
-            keys_zh = {topic_key(label) for label, _ in b.topics}
+            keys_zh = {topic_key(label) for label, _ in b.keyphrases}
             print("\n#", r["arxiv_id"], r["zh"][:200])
-            print("  en:", [("+" if topic_key(label) in keys_zh else "") + label for label, _ in a.topics])
-            print("  zh:", [label for label, _ in b.topics])
+            print("  en:", [("+" if topic_key(label) in keys_zh else "") + label for label, _ in a.keyphrases])
+            print("  zh:", [label for label, _ in b.keyphrases])
 
 
 _SPEED_SNIPPET = """

@@ -12,7 +12,8 @@ __all__ = [
     "Problem",
     "Entry",
     "ReadResult",
-    "Method",
+    "Entity",
+    "VIA",
     "Extraction",
     "Authorship",
     "InstitutionRef",
@@ -79,12 +80,23 @@ class ReadResult:
     files: tuple[str, ...] = ()
 
 
+# How a paper's link to a typed entity was found, strongest first: named in the title; defined in
+# the abstract (an acronym definition "long form (SHORT)", or the paper naming its own method); mentioned.
+VIA = ("title", "defined", "mentioned")
+
+
 @dataclass(frozen=True)
-class Method:
-    """A named method: its short name and, when defined in the text, its long form."""
+class Entity:
+    """A typed scientific entity one paper names (a task, method, dataset or metric).
+
+    `name` is the canonical name (after resolution, the same for every paper of the corpus),
+    `aliases` the other names the text gave it (an acronym, a long form, another spelling), `via`
+    how the paper's link to it was found (one of VIA).
+    """
 
     name: str
-    long_form: str | None = None
+    aliases: tuple[str, ...] = ()
+    via: str = "mentioned"
 
 
 @dataclass(frozen=True)
@@ -92,9 +104,13 @@ class Extraction:
     """What extraction found in one entry's text."""
 
     topics: tuple[tuple[str, float], ...] = ()  # (canonical label, score), best first
-    methods: tuple[Method, ...] = ()
-    datasets: tuple[str, ...] = ()
+    methods: tuple[Entity, ...] = ()  # named methods and models
+    datasets: tuple[Entity, ...] = ()
     code: tuple[str, ...] = ()  # code repository URLs
+    tasks: tuple[Entity, ...] = ()  # problems the paper addresses
+    metrics: tuple[Entity, ...] = ()  # evaluation measures it reports
+    # every label of the text the paper links to (topics and typed phrases), best first, with its score
+    keyphrases: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,12 +148,14 @@ class Paper:
     abstracts: tuple[tuple[str, str], ...]  # (lang, text)
     authorships: tuple[Authorship, ...]
     institutions: tuple[InstitutionRef, ...]
-    topics: tuple[tuple[str, float], ...]
-    methods: tuple[Method, ...]
-    datasets: tuple[str, ...]
+    topics: tuple[tuple[str, float], ...]  # research concepts that are not a typed entity below
+    methods: tuple[Entity, ...]
+    datasets: tuple[Entity, ...]
     code: tuple[str, ...]
     urls: tuple[str, ...]
     sources: tuple[Source, ...]
+    tasks: tuple[Entity, ...] = ()
+    metrics: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def test_export_and_validate_commands(fixture_corpus, tmp_path):
     result = runner.invoke(cli, ["export", "nt", "--graph", graph, "--out", str(tmp_path), "--base", "http://b.example/"])
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(set(lines)) == 286
+    assert len(lines) == len(set(lines)) == 428
     assert all(line.endswith(" .") for line in lines)
     assert any(x.startswith("<http://b.example/paper/arxiv/2101.00001> ") for x in lines)
     assert not any("<https://example.org/kg/" in x for x in lines)  # the default base
@@ -97,8 +97,8 @@ def test_build_summary_of_the_seeds(seed_build):
     from kg.cli import _build_summary
 
     assert _build_summary(seed_build.report) == (
-        "24 papers from 25 entries in 3 files: "
-        "19 Author, 3 Category, 7 Code, 8 Dataset, 11 Institution, 40 Method, 24 Paper, 235 Topic")
+        "24 papers from 25 entries in 3 files: 19 Author, 3 Category, 7 Code, 13 Dataset, 11 Institution, "
+        "85 Method, 7 Metric, 24 Paper, 32 Task, 215 Topic")
 
 
 @pytest.mark.model
@@ -110,7 +110,9 @@ def test_build_of_one_entry_says_one(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "one", "--out", "out"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "1 paper from 1 entry in 1 file: 1 Author, 1 Category, 1 Institution, 1 Paper, 5 Topic"
+    # the method "differentiable sorting network" and the topic "renderer"
+    assert lines[0] == ("1 paper from 1 entry in 1 file: 1 Author, 1 Category, 1 Institution, 1 Method, 1 Paper, "
+                        "1 Topic")
     # the file's graph and the derived graph
     assert lines[1] == "extracted 1 text, reused 0; store: 2 of 2 graphs changed, 0 removed"
     assert re.fullmatch(r"wrote \d+ files in out/ \(report: out/report\.json\)", lines[2])
@@ -186,8 +188,8 @@ def test_build_progress_names_each_stage_on_a_terminal(seeds_dir, tmp_path, monk
     assert re.search(r"\rreading: +0%\| +\| 0/3 \[", text) and re.search(r"\rextracting: +0%\| +\| 0/25 \[", text)
     assert re.search(r"\rresolving: 00:00", text)  # a stage without a count: its name and time
     summary = text.split("\n")[-4:]  # the pseudo-terminal ends lines with \r\n
-    assert summary[0].endswith("\r24 papers from 25 entries in 3 files: 19 Author, 3 Category, 7 Code, 8 Dataset, "
-                               "11 Institution, 40 Method, 24 Paper, 235 Topic\r")
+    assert summary[0].endswith("\r24 papers from 25 entries in 3 files: 19 Author, 3 Category, 7 Code, 13 Dataset, "
+                               "11 Institution, 85 Method, 7 Metric, 24 Paper, 32 Task, 215 Topic\r")
     assert summary[1] == "extracted 24 texts, reused 0; store: 4 of 4 graphs changed, 0 removed\r" and summary[3] == ""
 
 

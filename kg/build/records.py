@@ -10,12 +10,12 @@ from itertools import islice
 import networkx as nx
 
 from ..errors import InputError
-from ..model import Author, Authorship, Corpus, Institution, InstitutionRef, Method, Paper, Problem, Source
+from ..model import Author, Authorship, Corpus, Entity, Institution, InstitutionRef, Paper, Problem, Source
 from ..util.atomic import atomic_open
 
 __all__ = ["write_corpus", "read_corpus", "write_graph_json", "read_graph_json"]
 
-_VERSION = 1
+_VERSION = 2  # 2: typed entities (tasks, metrics; methods and datasets as Entity)
 
 
 def write_corpus(corpus: Corpus, path) -> list[str]:
@@ -25,15 +25,19 @@ def write_corpus(corpus: Corpus, path) -> list[str]:
     return [str(path)]
 
 
+def _entities(items: list[dict]) -> tuple[Entity, ...]:
+    return tuple(Entity(e["name"], tuple(e["aliases"]), e["via"]) for e in items)
+
+
 def _paper(d: dict) -> Paper:
     return Paper(
         id=d["id"], title=d["title"], arxiv_id=d["arxiv_id"], category=d["category"], year=d["year"],
         lang=tuple(d["lang"]), abstracts=tuple(tuple(a) for a in d["abstracts"]),
         authorships=tuple(Authorship(**a) for a in d["authorships"]),
         institutions=tuple(InstitutionRef(**{**i, "context": tuple(i.get("context", ()))}) for i in d["institutions"]),
-        topics=tuple((t, s) for t, s in d["topics"]), methods=tuple(Method(**m) for m in d["methods"]),
-        datasets=tuple(d["datasets"]), code=tuple(d["code"]), urls=tuple(d["urls"]),
-        sources=tuple(Source(**s) for s in d["sources"]),
+        topics=tuple((t, s) for t, s in d["topics"]), methods=_entities(d["methods"]),
+        datasets=_entities(d["datasets"]), code=tuple(d["code"]), urls=tuple(d["urls"]),
+        sources=tuple(Source(**s) for s in d["sources"]), tasks=_entities(d["tasks"]), metrics=_entities(d["metrics"]),
     )
 
 

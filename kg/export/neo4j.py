@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..graph.build import build_graph
-from ..graph.schema import UNDIRECTED_EDGE_TYPES
+from ..graph.schema import ENTITY_KINDS, UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
 from .property_graph import (
     CYPHER_QUERIES,
@@ -28,9 +28,9 @@ __all__ = ["export_neo4j", "write_neo4j", "header_field", "generate_load_cypher"
 
 NEO4J_TYPES = {"string": "", "int": "int", "float": "double", "bool": "boolean", "string[]": "string[]"}
 # indexes beyond the unique id of every label: the properties the example queries look up
-INDEXES = (("Author", "name"), ("Institution", "name"), ("Topic", "name"), ("Method", "name"),
-           ("Dataset", "name"), ("Paper", "title"), ("Paper", "year"), ("Paper", "arxiv_id"),
-           ("Category", "notation"), ("Code", "repository"))
+INDEXES = (("Author", "name"), ("Institution", "name"), ("Topic", "name"),
+           *((k.node, "name") for k in ENTITY_KINDS),  # Task, Method, Dataset, Metric
+           ("Paper", "title"), ("Paper", "year"), ("Paper", "arxiv_id"), ("Category", "notation"), ("Code", "repository"))
 BATCH_ROWS = 10000
 SUBDIR = "neo4j"
 

@@ -24,7 +24,9 @@ def paper_record(paper: Paper) -> dict:
         "institutions": [{"name": i.name, "printed": i.printed, "id": i.institution_id} for i in paper.institutions],
         "topics": [label for label, _ in paper.topics],
         "methods": [m.name for m in paper.methods],
-        "datasets": list(paper.datasets),
+        "datasets": [d.name for d in paper.datasets],
+        "tasks": [t.name for t in paper.tasks],
+        "metrics": [m.name for m in paper.metrics],
         "code": list(paper.code),
         "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
     }

@@ -15,7 +15,7 @@ from itertools import chain, islice
 
 import networkx as nx
 
-from ..graph.schema import EDGE_TYPES, NODE_TYPES
+from ..graph.schema import EDGE_TYPES, ENTITY_KINDS, NODE_TYPES
 from ..util.atomic import atomic_open
 from ..util.csvsafe import neutralise
 
@@ -46,8 +46,9 @@ NODE_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "Institution": (("name", "string"), ("ror_id", "string"), ("matched", "bool"), ("printed", "string[]"),
                     ("paper_count", "int"), ("sources", "string[]")),
     "Topic": (("name", "string"), ("paper_count", "int"), ("sources", "string[]")),
-    "Method": (("name", "string"), ("long_form", "string"), ("paper_count", "int"), ("sources", "string[]")),
-    "Dataset": (("name", "string"), ("paper_count", "int"), ("sources", "string[]")),
+    # Task, Method, Dataset, Metric (kg.graph.schema.ENTITY_KINDS)
+    **{k.node: (("name", "string"), ("aliases", "string[]"), ("paper_count", "int"), ("sources", "string[]"))
+       for k in ENTITY_KINDS},
     "Code": (("name", "string"), ("url", "string"), ("repository", "string"), ("paper_count", "int"),
              ("sources", "string[]")),
     "Category": (("name", "string"), ("notation", "string"), ("paper_count", "int"), ("sources", "string[]")),
@@ -57,8 +58,8 @@ REL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "HAS_INSTITUTION": (("printed", "string"), ("sources", "string[]")),
     "AFFILIATED_WITH": (("weight", "int"), ("papers", "string[]"), ("via", "string"), ("sources", "string[]")),
     "HAS_TOPIC": (("weight", "float"), ("rank", "int"), ("sources", "string[]")),
-    "USES_METHOD": (("sources", "string[]"),),
-    "USES_DATASET": (("sources", "string[]"),),
+    # ADDRESSES_TASK, USES_METHOD, USES_DATASET, USES_METRIC: how the paper's link was found
+    **{k.edge: (("via", "string"), ("sources", "string[]")) for k in ENTITY_KINDS},
     "HAS_CODE": (("sources", "string[]"),),
     "IN_CATEGORY": (("sources", "string[]"),),
     "CO_AUTHOR": (("weight", "int"), ("papers", "string[]"), ("sources", "string[]")),
@@ -376,6 +377,13 @@ CYPHER_QUERIES: tuple[CypherQuery, ...] = (
         "RETURN j.name AS institution, count(DISTINCT p) AS papers\n"
         "ORDER BY papers DESC, institution",
         {"institution": "Peking University"},
+    ),
+    CypherQuery(
+        "methods-for-task", "Methods used by the papers addressing a task, with the number of such papers.",
+        "MATCH (t:Task {name: $task})<-[:ADDRESSES_TASK]-(p:Paper)-[:USES_METHOD]->(m:Method)\n"
+        "RETURN m.name AS method, count(DISTINCT p) AS papers\n"
+        "ORDER BY papers DESC, method",
+        {"task": "semantic segmentation"},
     ),
     CypherQuery(
         "papers-with-code", "Papers that link a code repository.",

@@ -22,18 +22,25 @@ BACKGROUND_FILE = "data/topic_df.tsv.gz"
 
 @dataclass(frozen=True)
 class Background:
-    """Document frequencies of a background corpus: `labels` by topic key, `words` by lowercase word."""
+    """Document frequencies of a background corpus: `labels` by topic key, `words` by lowercase word;
+    `spread` by lowercase word: how evenly the abstracts holding it spread over the corpus's arXiv
+    categories (normalised entropy, 1.0 = as evenly as all abstracts; kg.extract.specificity)."""
 
     n_docs: int = 0
     labels: dict = field(default_factory=dict)
     words: dict = field(default_factory=dict)
+    spread: dict = field(default_factory=dict)
+    word_spread: dict = field(default_factory=dict)  # the same for words inside candidates
 
 
 def parse_background(lines) -> Background:
-    """Read the table: a header ``#docs<TAB>N``, then ``label|word<TAB>key<TAB>df`` rows."""
+    """Read the table: a header ``#docs<TAB>N``, then ``label|word<TAB>key<TAB>df`` rows and
+    ``spread<TAB>key<TAB>ratio`` and ``wspread<TAB>word<TAB>ratio`` rows."""
     n_docs = 0
     labels: dict[str, int] = {}
     words: dict[str, int] = {}
+    spread: dict[str, float] = {}
+    word_spread: dict[str, float] = {}
     for line in lines:
         line = line.rstrip("\n")
         if not line:
@@ -43,9 +50,14 @@ def parse_background(lines) -> Background:
             if name == "docs":
                 n_docs = int(value)
             continue
-        kind, key, df = line.split("\t")
-        (labels if kind == "label" else words)[key] = int(df)
-    return Background(n_docs, labels, words)
+        kind, key, value = line.split("\t")
+        if kind == "spread":
+            spread[key] = float(value)
+        elif kind == "wspread":
+            word_spread[key] = float(value)
+        else:
+            (labels if kind == "label" else words)[key] = int(value)
+    return Background(n_docs, labels, words, spread, word_spread)
 
 
 @lru_cache(maxsize=1)

@@ -165,14 +165,17 @@ def _valid_short_form(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def dataset_gazetteer() -> dict[tuple[str, ...], str]:
-    """Known dataset names keyed by their lowercased token sequence (as spaCy splits hyphens)."""
+    """Known dataset names keyed by their lowercased token sequence (as spaCy splits hyphens): every
+    spelling of a line (``COCO | MS COCO | MSCOCO``) maps to its canonical first name."""
     table: dict[tuple[str, ...], str] = {}
     text = resources.files("kg").joinpath("data/datasets.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            key = tuple(t.lower() for t in re.findall(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]", line))
-            table[key] = line
+            names = [n.strip() for n in line.split("|") if n.strip()]
+            for name in names:
+                key = tuple(t.lower() for t in re.findall(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]", name))
+                table.setdefault(key, names[0])
     return table
 
 
@@ -599,4 +602,10 @@ def _plausible_dataset(name: str) -> bool:
         return False
     if len(words) == 1 and not is_name_shaped(words[0]) and not (words[0].isupper() and len(words[0]) >= 2):
         return False  # a lone capitalised word ("Moreover", "Large") is not a name
+    if len(words) == 1 and words[0].upper() in _TASK_ACRONYMS:
+        return False  # "QA datasets": a task, not a dataset's name
     return words[0].lower() not in _SKIP_MODIFIERS and words[0].lower() not in ("the", "a", "an", "our", "this", "we")
+
+
+# Acronyms of tasks that stand before "dataset(s)"/"benchmark(s)" without naming one
+_TASK_ACRONYMS = frozenset("QA NLI NER MT ASR OCR TTS RE IE VQA? SRL POS NLP CV RL".replace("VQA? ", "").split())

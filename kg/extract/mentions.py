@@ -19,7 +19,7 @@ from collections import Counter
 from typing import Callable, Iterable
 
 from ..knowledge.code_hosts import code_urls
-from ..model import Entry, Extraction, Method
+from ..model import Entity, Entry, Extraction
 from ..util.words import topic_key
 from .background import Background, load_background
 from .clean import clean_text
@@ -36,7 +36,9 @@ from .components import (
 )
 from .engines import LocalEngine
 from .findings import Findings
+from .kinds import entity_kind, load_lexicon
 from .pipeline import ExtractConfig
+from .selection import Ranked, select
 from .zh import zh_candidates, zh_named
 
 __all__ = [
@@ -80,8 +82,13 @@ def latin_names(text: str) -> tuple[list[str], list[str]]:
     gazetteer = dataset_gazetteer()
     methods: list[str] = []
     datasets: list[str] = []
+    listed = _listed_datasets(text)
     for match in _LATIN_RE.finditer(text):
         word = match.group(0).rstrip(".")
+        if match.start() in listed:
+            if len(word) > 2 and word not in datasets:  # not "V2" of "Something-V1&V2"
+                datasets.append(word)
+            continue
         key = tuple(t.lower() for t in re.findall(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]", word))
         if key in gazetteer:
             if gazetteer[key] not in datasets:
@@ -94,6 +101,24 @@ def latin_names(text: str) -> tuple[list[str], list[str]]:
             if name.lower() not in {m.lower() for m in methods}:
                 methods.append(name)
     return methods, datasets
+
+
+# "六个基准数据集(即,ActivityNet,FCVID,...)": names in brackets right after a dataset word, or in a
+# list right before one ("在ImageNet和COCO数据集上")
+_ZH_DATASET_WORDS = "(?:数据集|基准测试|基准|语料库)"
+_ZH_LIST_AFTER = re.compile(_ZH_DATASET_WORDS + r"\s*[（(]([^）)]{1,200})[）)]")
+# a run of Latin names and list separators (no nested repetition: linear time)
+_ZH_LIST_BEFORE = re.compile(r"([A-Za-z0-9\-.&+,，、和及与\s]{2,200})" + _ZH_DATASET_WORDS)
+
+
+def _listed_datasets(text: str) -> set[int]:
+    """Start offsets of the Latin names a Chinese text lists as datasets."""
+    starts: set[int] = set()
+    for pattern in (_ZH_LIST_AFTER, _ZH_LIST_BEFORE):
+        for match in pattern.finditer(text):
+            for name in _LATIN_RE.finditer(match.group(1)):
+                starts.add(match.start(1) + name.start())
+    return starts
 
 
 def english_text(entry: Entry) -> tuple[str, int]:
@@ -159,14 +184,23 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
 
 
 def _is_method(short: str, long: str, proposed: bool) -> bool:
-    head = long.split()[-1].lower().rstrip(")")
-    return proposed or head in METHOD_HEADS or any(c.islower() for c in short[1:]) and any(c.isupper() for c in short)
+    """Whether an acronym definition names a method: the paper proposes it, its head is a method's,
+    or the short form is a coined mixed-case name ("GFNet"); not when the lexicon types the long
+    form as a task, a metric or a field ("word sense disambiguation (WSD)")."""
+    words = long.lower().split()
+    label = " ".join(words[:-1] + [singular_head(words[-1].rstrip(")"))])
+    kind = entity_kind(label)
+    if kind is not None or label in load_lexicon().phrases:  # typed, or a field ("natural language processing")
+        return kind == "method"
+    short = singular_short_form(short)
+    return proposed or words[-1].rstrip(")") in METHOD_HEADS or (
+        any(c.islower() for c in short[1:]) and any(c.isupper() for c in short))
 
 
-def _method_and_aliases(raw: Findings) -> tuple[list[Method], set[str], dict[str, str]]:
+def _method_and_aliases(raw: Findings) -> tuple[list[Entity], set[str], dict[str, str]]:
     """Methods named by acronym definitions and naming phrases, and short form → long-form label."""
     dataset_keys = {d.lower() for d in raw.datasets}
-    methods: list[Method] = []
+    methods: list[Entity] = []
     method_keys: set[str] = set()
     alias: dict[str, str] = {}  # short-form label -> long-form label, so "CMT" counts for its topic
     for short, long_label in raw.zh_aliases.items():
@@ -181,12 +215,12 @@ def _method_and_aliases(raw: Findings) -> tuple[list[Method], set[str], dict[str
         if name.lower() in dataset_keys or short.lower() in dataset_keys:
             continue
         if _is_method(short, long, proposed) and name.lower() not in method_keys:
-            methods.append(Method(name, long))
+            methods.append(Entity(long, (name,), "defined"))
             method_keys.add(name.lower())
     for name in raw.named:
         key = singular_short_form(name).lower()
         if key not in method_keys and key not in dataset_keys:
-            methods.append(Method(singular_short_form(name)))
+            methods.append(Entity(singular_short_form(name), (), "defined"))
             method_keys.add(key)
     return methods, method_keys, alias
 
@@ -205,7 +239,8 @@ def _merged_candidates(raw: Findings, alias: dict[str, str], background: Backgro
         trimmed = trim_edges(label)  # long forms and translations too: "a new evaluation metric (ANEM)"
         if not trimmed:
             continue
-        weak, label = weak and trimmed == label, trimmed
+        # "few shot object detection": "few" leads a compound here, not a rating
+        weak, label = weak and trimmed == label and not trimmed.startswith("few shot "), trimmed
         if weak and background is not None and background.labels.get(topic_key(label), 0) < _KNOWN_TERM_DF:
             label = label.split(" ", 1)[1]
         key = topic_key(label)
@@ -248,15 +283,18 @@ def _finish(
         chinese = " ".join(filter(None, [entry.title, _chinese_text(entry)]))
         names, datasets = latin_names(chinese)
         raw.datasets = datasets
-        methods = [Method(m) for m in names]
+        methods = [Entity(m) for m in names]
         _, _, alias = _method_and_aliases(raw)
         # as in English, only the names the paper gives its own method are not topics ("RANSAC",
         # "WordNet" used by the paper stay topics, as their English originals do)
         method_keys = {singular_short_form(m).lower() for m in zh_named(chinese)} - set(alias)
     else:
         methods, method_keys, alias = _method_and_aliases(raw)
-    defined = {topic_key(long_label) for long_label in alias.values()}  # "Cross Modal Transformer (CMT)"
-    scored = []
+    # "Cross Modal Transformer (CMT)": keyed as the candidates are, without "a"/"the" at the edges
+    defined = {topic_key(trim_edges(long_label)) for long_label in alias.values()}
+    shorts = {topic_key(trim_edges(long_label)): singular_short_form(short.upper() if raw.zh else short)
+              for short, long_label in _defined_shorts(raw)}
+    ranked = []
     for key, (count, offset, n_words, in_title, label) in _merged_candidates(raw, alias, background).items():
         if label in method_keys:
             continue  # a bare method name is a method node, not a topic
@@ -264,10 +302,21 @@ def _finish(
         score = _score(count, offset, n_words, in_title, _idf(key, df, n_docs, background), head_idf)
         if (n_words > 1 and background.labels.get(key, 0) >= _KNOWN_TERM_DF) or key in defined:
             score *= _KNOWN_TERM_BONUS
-        scored.append((round(score, 4), display.get(key, label)))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    topics = tuple((label, score) for score, label in scored[: config.max_topics])
-    return Extraction(topics=topics, methods=tuple(methods), datasets=tuple(raw.datasets), code=code)
+        ranked.append(Ranked(display.get(key, label), key, round(score, 4), in_title, key in defined))
+    ranked.sort(key=lambda r: (-r.score, r.label))
+    topics, typed, keyphrases = select(ranked, methods, raw.datasets, shorts, entry.title or "", background,
+                                       config.max_topics, entry.urls)
+    return Extraction(topics=topics, methods=typed["method"], datasets=typed["dataset"], code=code,
+                      tasks=typed["task"], metrics=typed["metric"], keyphrases=keyphrases)
+
+
+def _defined_shorts(raw: Findings):
+    """(short form, long-form label) of every acronym the text defines."""
+    for short, long_label in raw.zh_aliases.items():
+        yield short, long_label
+    for short, long, _proposed in raw.acronyms:
+        words = long.lower().split()
+        yield short, " ".join(words[:-1] + [singular_head(words[-1])])
 
 
 def add_chinese_findings(findings: Findings, entry: Entry, background: Background) -> None:

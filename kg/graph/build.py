@@ -12,26 +12,13 @@ from ..knowledge.glossary import zh_label
 from ..model import Corpus, Paper
 from ..resolve.categories import CATEGORY_LABELS
 from .hierarchy import topic_tree
-from .schema import UNDIRECTED_EDGE_TYPES
+from .schema import ENTITY_KINDS, UNDIRECTED_EDGE_TYPES, node_id, paper_entities
 
-__all__ = ["build_graph", "node_id", "COOCCURRENCE_TOPICS"]
+__all__ = ["build_graph", "node_id", "COOCCURRENCE_TOPICS"]  # node_id is kg.graph.schema's, kept here too
 
 # Topic co-occurrence links count only each paper's strongest topics: weaker ones add noise and
 # grow the edge count quadratically.
 COOCCURRENCE_TOPICS = 5
-
-
-def node_id(kind: str, key: str) -> str:
-    """The node id of a topic, method, dataset, code or category entity.
-
-    >>> node_id("Method", "CMT"), node_id("Category", "cs.LG")
-    ('method:cmt', 'category:cs.LG')
-    """
-    if kind == "Category":
-        return f"category:{key}"
-    if kind == "Code":
-        return f"code:{key}"
-    return f"{kind.lower()}:{key.lower()}"
 
 
 def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
@@ -40,9 +27,12 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     Nodes and edges are typed as kg.graph.schema lists them. Every node has `type`, `label` and
     `sources` (sorted "file:line" strings); every edge has `type` (also its key) and `sources`.
     HAS_AUTHOR's `position` is the place in the byline counted from 1 (the first author is 1), as
-    in every output. Symmetric relations (UNDIRECTED_EDGE_TYPES: CO_AUTHOR, CO_OCCURS) are stored
-    once, from the smaller node id to the larger, with `weight` = number of papers; the graph
-    attribute `undirected_edge_types` names them.
+    in every output. Task, Method, Dataset and Metric nodes (schema.ENTITY_KINDS) carry `aliases`
+    (sorted, unique: every other name any paper gave them; left out when there is none), and the
+    paper's edge to each (ADDRESSES_TASK, USES_METHOD, USES_DATASET, USES_METRIC) its `via` (how
+    the link was found: "title", "defined" or "mentioned", kg.model.VIA). Symmetric relations
+    (UNDIRECTED_EDGE_TYPES: CO_AUTHOR, CO_OCCURS) are stored once, from the smaller node id to the
+    larger, with `weight` = number of papers; the graph attribute `undirected_edge_types` names them.
 
     Examples
     --------
@@ -71,6 +61,7 @@ class _GraphBuilder:
         self.edge_sources: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.edge_papers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.paper_count: dict[str, set[str]] = defaultdict(set)
+        self.aliases: dict[str, set[str]] = defaultdict(set)  # typed entity node id → every alias given
         self.names = {a.id: a.name for a in corpus.authors}
         self.institutions = {i.id: i for i in corpus.institutions}
         # one string object per node id: ids made again for each mention ("topic:" + label) would
@@ -97,10 +88,11 @@ class _GraphBuilder:
         if paper:
             self.edge_papers[key].append(paper)
 
-    def add_mention(self, pid: str, nid: str, kind: str, label: str, rel: str, srcs, **attrs) -> None:
-        """A node that `pid` mentions, and the edge from the paper to it."""
+    def add_mention(self, pid: str, nid: str, kind: str, label: str, rel: str, srcs, edge_attrs=None,
+                    **attrs) -> None:
+        """A node that `pid` mentions (`attrs` its own when new), and the edge from the paper to it."""
         self.add_node(nid, kind, label, srcs, **attrs)
-        self.add_edge(pid, nid, rel, srcs)
+        self.add_edge(pid, nid, rel, srcs, **(edge_attrs or {}))
         self.paper_count[nid].add(pid)
 
     def add_paper(self, paper: Paper) -> None:
@@ -123,18 +115,13 @@ class _GraphBuilder:
             self.add_edge(a, b, "CO_OCCURS", srcs, paper=pid)
 
     def _add_mentions(self, paper: Paper, srcs) -> None:
-        """The methods, datasets, code and category the paper names."""
+        """The tasks, methods, datasets, metrics, code and category the paper names."""
         pid = paper.id
-        for method in paper.methods:
-            mid = node_id("Method", method.name)
-            self.add_node(mid, "Method", method.name, srcs)
-            node = self.g.nodes[mid]
-            if method.long_form and "long_form" not in node:
-                node["long_form"] = method.long_form
-            self.add_edge(pid, mid, "USES_METHOD", srcs)
-            self.paper_count[mid].add(pid)
-        for dataset in paper.datasets:
-            self.add_mention(pid, node_id("Dataset", dataset), "Dataset", dataset, "USES_DATASET", srcs)
+        for kind in ENTITY_KINDS:
+            for nid, entity in paper_entities(paper, kind):
+                self.add_mention(pid, nid, kind.node, entity.name, kind.edge, srcs, edge_attrs={"via": entity.via})
+                if entity.aliases:
+                    self.aliases[self.the(nid)].update(entity.aliases)
         for url in paper.code:
             repo = repository_of(url)
             self.add_mention(pid, node_id("Code", url), "Code", url, "HAS_CODE", srcs, url=url,
@@ -210,6 +197,9 @@ class _GraphBuilder:
         g.add_edges_from(_handed_over(self.edge_attrs))
         for nid, srcs in self.node_sources.items():
             node = g.nodes[nid]
+            aliases = self.aliases.get(nid)
+            if aliases:
+                node["aliases"] = sorted(aliases)
             node["sources"] = _sorted_unique(srcs, shared)
             if node["type"] != "Paper":
                 node["paper_count"] = len(self.paper_count.get(nid, ()))

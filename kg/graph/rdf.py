@@ -1,7 +1,8 @@
 """Resolved corpus → RDF quads on the project ontology (ontology/kg.ttl), with pyoxigraph terms.
 
-Standard terms first (FaBiO, DCTERMS, FOAF, W3C ORG, SKOS, schema.org, PROV, OWL); own terms
-(prefix ``kgo:``) only for authorships, methods, datasets and co-authorship weights.
+Standard terms first (FaBiO, DCTERMS, FOAF, W3C ORG, SKOS, schema.org, PROV, OWL, W3C ML Schema);
+own terms (prefix ``kgo:``) only for authorships, typed scientific entities (tasks, methods, datasets,
+metrics) and the links that say how a paper's link to one was found, and co-authorship weights.
 
 Every fact about a paper is stated in the named graph of each source document the paper came
 from, so a quad store keeps provenance; corpus-level facts (co-authorship counts) live in the
@@ -27,7 +28,7 @@ from ..knowledge.glossary import zh_label
 from ..model import Corpus, Paper
 from ..resolve.categories import CATEGORY_LABELS
 from .hierarchy import topic_tree
-from .schema import EDGES, NODES
+from .schema import EDGES, ENTITY_KINDS, NODES, paper_entities
 
 __all__ = [
     "DEFAULT_BASE",
@@ -58,6 +59,7 @@ _NS = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "void": "http://rdfs.org/ns/void#",
+    "mls": "http://www.w3.org/ns/mls#",
 }
 PREFIXES = dict(_NS)
 
@@ -78,6 +80,13 @@ TOPIC_SCHEME = "scheme/topics"
 _CLASSES = {kind: tuple(map(_t, t.rdf_classes)) for kind, t in NODES.items()}
 _PROPERTY = {rel: _t(t.rdf_property) for rel, t in EDGES.items() if t.rdf_property}
 SKOS_NARROWER = _t("skos:narrower")
+RDFS_LABEL = _t("rdfs:label")
+SKOS_PREFLABEL = _t("skos:prefLabel")
+SKOS_ALTLABEL = _t("skos:altLabel")
+HAS_ENTITY_LINK = _t("kgo:hasEntityLink")
+ENTITY_LINK = _t("kgo:EntityLink")
+LINKED_ENTITY = _t("kgo:linkedEntity")
+KGO_VIA = _t("kgo:via")
 
 
 def _typed(node: NamedNode, kind: str) -> Iterator[Triple]:
@@ -136,7 +145,7 @@ def _lit(value: str, lang: str | None = None) -> Literal:
 
 def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator[Triple]:
     """Everything one source document says about a paper: the paper, its authorships and authors,
-    institutions, topics, methods, datasets, code, category and provenance."""
+    institutions, topics, tasks, methods, datasets, metrics, code, category and provenance."""
     p = minter.entity(paper.id)
     yield from _typed(p, "Paper")
     if paper.title:
@@ -218,19 +227,24 @@ def _topic_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Tripl
 
 
 def _mention_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Triple]:
-    """The methods, datasets and code the paper names."""
-    for method in paper.methods:
-        m = minter.entity(f"method:{method.name.lower()}")
-        yield Triple(p, _PROPERTY["USES_METHOD"], m)
-        yield from _typed(m, "Method")
-        yield Triple(m, _t("rdfs:label"), _lit(method.name))
-        if method.long_form:
-            yield Triple(m, _t("skos:altLabel"), _lit(method.long_form))
-    for dataset in paper.datasets:
-        d = minter.entity(f"dataset:{dataset.lower()}")
-        yield Triple(p, _PROPERTY["USES_DATASET"], d)
-        yield from _typed(d, "Dataset")
-        yield Triple(d, _t("rdfs:label"), _lit(dataset))
+    """The tasks, methods, datasets and metrics the paper names, each with its labels and the
+    paper's kgo:EntityLink to it (<paper>/link/<kind>/<name>, kgo:via how it was found), and code."""
+    for kind in ENTITY_KINDS:
+        for nid, entity in paper_entities(paper, kind):
+            e = minter.entity(nid)
+            yield Triple(p, _PROPERTY[kind.edge], e)
+            yield from _typed(e, kind.node)
+            name = _lit(entity.name)
+            yield Triple(e, RDFS_LABEL, name)
+            yield Triple(e, SKOS_PREFLABEL, name)
+            for alias in entity.aliases:
+                yield Triple(e, SKOS_ALTLABEL, _lit(alias))
+            # qualified as an authorship is: the link's IRI extends the paper's
+            link = minter.iri("paper", *paper.id.split(":", 1), "link", *nid.split(":", 1))
+            yield Triple(p, HAS_ENTITY_LINK, link)
+            yield Triple(link, RDF_TYPE, ENTITY_LINK)
+            yield Triple(link, LINKED_ENTITY, e)
+            yield Triple(link, KGO_VIA, _lit(entity.via))
     for url in paper.code:
         c = minter.entity(f"code:{url}")
         yield Triple(p, _PROPERTY["HAS_CODE"], c)

@@ -9,10 +9,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Authorship, Corpus, Entry, Extraction, Institution, InstitutionRef, Method, Paper, Problem
+from ..model import VIA, Authorship, Corpus, Entity, Entry, Extraction, Institution, InstitutionRef, Paper, Problem
 from ..util.textnorm import fold
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
+from .entities import canonical_entities
 from .institutions import read_in_context
 from .names import full_names_for
 from .papers import canonical_arxiv_id, group_entries, paper_id, paper_keys, year_from_arxiv_id
@@ -53,11 +54,13 @@ class _PaperDraft:
     full_names: tuple[str | None, ...]  # aligned with printed_authors: "D Dai" → "Damai Dai" from arXiv/BibTeX
     printed_institutions: tuple[str, ...]
     topics: tuple[tuple[str, float], ...]
-    methods: tuple[Method, ...]
-    datasets: tuple[str, ...]
+    methods: tuple[Entity, ...]
+    datasets: tuple[Entity, ...]
     code: tuple[str, ...]
     urls: tuple[str, ...]
     sources: tuple
+    tasks: tuple[Entity, ...] = ()
+    metrics: tuple[Entity, ...] = ()
 
     def author_keys(self) -> list[str]:
         return [normalise_person_name(n) for n in self.printed_authors]
@@ -94,6 +97,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
         _draft_paper([entries[i] for i in group], [extractions[i] for i in group], max_topics, problems)
         for group in group_entries(entries, problems)
     ]
+    drafts = canonical_entities(drafts)  # "CIFAR10" and "CIFAR-10" are one dataset on every paper
     author_keys = [d.author_keys() for d in drafts]
     refs, records = _read_institutions(drafts, author_keys, lexicon)
     assignment, authors = resolve_authors(_author_mentions(drafts, author_keys, refs))
@@ -134,8 +138,10 @@ def _draft_paper(members: list[Entry], found: list[Extraction], max_topics: int,
         # placeholders ("Unknown Institution") stay on the entry as printed but make no node
         printed_institutions=tuple(p for p in richest.institutions if fold(p) not in _PLACEHOLDERS),
         topics=_merge_ranked(x.topics for x in found)[:max_topics],
-        methods=_merge_methods(x.methods for x in found),
-        datasets=_union(x.datasets for x in found),
+        methods=merge_entities(x.methods for x in found),
+        datasets=merge_entities(x.datasets for x in found),
+        tasks=merge_entities(x.tasks for x in found),
+        metrics=merge_entities(x.metrics for x in found),
         code=_union(x.code for x in found),
         urls=_union(e.urls for e in members),
         sources=tuple(sorted({e.source for e in members})),
@@ -182,7 +188,9 @@ def _author_mentions(drafts: list[_PaperDraft], author_keys: list[list[str]], re
     for d, names, paper_refs in zip(drafts, author_keys, refs, strict=True):
         inst_ids = tuple(r.institution_id for r in paper_refs)
         text = d.english_text()
-        topics = tuple(label for label, _ in d.topics)
+        # what the paper is about: its topics and the tasks, methods and datasets it names
+        topics = tuple(label for label, _ in d.topics) + tuple(
+            e.name for e in (*d.tasks, *d.methods, *d.datasets))
         for position, (printed, full_name) in enumerate(zip(d.printed_authors, d.full_names, strict=True)):
             others = tuple(n for k, n in enumerate(names) if k != position)
             mentions.append(AuthorMention(d.id, position, printed, others, inst_ids, full_name=full_name,
@@ -198,7 +206,7 @@ def _paper(d: _PaperDraft, refs: tuple[InstitutionRef, ...], assignment: dict) -
     return Paper(
         id=d.id, title=d.title, arxiv_id=d.arxiv_id, category=d.category, year=d.year, lang=d.lang,
         abstracts=d.abstracts, authorships=authorships, institutions=refs, topics=d.topics, methods=d.methods,
-        datasets=d.datasets, code=d.code, urls=d.urls, sources=d.sources,
+        datasets=d.datasets, code=d.code, urls=d.urls, sources=d.sources, tasks=d.tasks, metrics=d.metrics,
     )
 
 
@@ -228,11 +236,18 @@ def _union(lists) -> tuple:
     return tuple(out)
 
 
-def _merge_methods(lists) -> tuple[Method, ...]:
-    out: dict[str, Method] = {}
-    for methods in lists:
-        for method in methods:
-            known = out.get(method.name.lower())
-            if known is None or (known.long_form is None and method.long_form):
-                out[method.name.lower()] = method
+def merge_entities(lists) -> tuple[Entity, ...]:
+    """One entity per name (case-insensitive) over the entries of one paper, in order of first sight:
+    aliases united, the strongest `via` kept (title, then defined, then mentioned)."""
+    out: dict[str, Entity] = {}
+    for entities in lists:
+        for entity in entities:
+            key = entity.name.lower()
+            known = out.get(key)
+            if known is None:
+                out[key] = entity
+                continue
+            aliases = tuple(dict.fromkeys(known.aliases + entity.aliases))
+            via = min(known.via, entity.via, key=VIA.index)
+            out[key] = Entity(known.name, aliases, via)
     return tuple(out.values())

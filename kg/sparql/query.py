@@ -19,7 +19,7 @@ The store's default graph holds the merge of every named graph (the source docum
 ``<base>graph/derived``), each triple once (kg.sparql says why); named graphs stay queryable with
 ``GRAPH ?g { … }`` for provenance. Queries may use the project prefixes (``kgo:``, ``fabio:``, ``dcterms:``,
 ``foaf:``, ``org:``, ``skos:``, ``schema:``, ``prov:``, ``owl:``, ``rdf:``, ``rdfs:``, ``xsd:``,
-``void:``) without declaring them.
+``void:``, ``mls:``) without declaring them.
 
 Results hold plain Python values: IRIs as ``str``, blank nodes as ``"_:id"``, literals as
 ``int`` (xsd:integer and its subtypes, and xsd:gYear such as ``dcterms:issued``: the year),

@@ -1,6 +1,8 @@
 """A one-paper corpus full of values that break naive CSV, XML and Cypher writers (no spaCy needed)."""
 
-from kg.model import Entry, Extraction, Method, Source
+from dataclasses import replace
+
+from kg.model import Entity, Entry, Extraction, Source
 from kg.resolve import resolve
 
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?q=1", "click") ; a "quoted" title,\nwith a newline\r\nand a tab\tand a bell\x07'
@@ -8,6 +10,8 @@ HOSTILE_AUTHOR = '@"><script>alert(2)</script>'
 HOSTILE_INSTITUTION = '+Univ. "X"; <Lab>, \'Dept\''
 HOSTILE_SOURCE = "weird dir/fi;le, #1.txt"
 HOSTILE_TOPIC = "-topic with, comma; semicolon | pipe"
+HOSTILE_TASK = '=SUM(A1) "task", <b>\nline two'
+HOSTILE_ALIAS = "-alias, with; semicolon"
 
 
 def hostile_corpus():
@@ -18,6 +22,10 @@ def hostile_corpus():
         arxiv_id="2101.00001",
     )
     extraction = Extraction(topics=((HOSTILE_TOPIC, 1.0), ("x/y#z?", 0.5)),
-                            methods=(Method("A<B>", "Alpha \"Beta\""),), datasets=("Data set\n2",),
+                            methods=(Entity("A<B>", ("Alpha \"Beta\"",), "defined"),), datasets=(Entity("Data set\n2"),),
                             code=("https://github.com/a/b",))
-    return resolve([entry], [extraction])
+    corpus = resolve([entry], [extraction])
+    # the typed entities as given, whatever entity resolution would make of them: these test the exporters
+    paper = replace(corpus.papers[0], tasks=(Entity(HOSTILE_TASK, (HOSTILE_ALIAS, "@other"), "title"),),
+                    metrics=(Entity("+F1", ("F-score",)),))
+    return replace(corpus, papers=(paper,))

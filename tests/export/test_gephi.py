@@ -11,7 +11,7 @@ from kg.export.gephi import read_gephi, write_gexf, write_graphml
 from kg.graph.build import build_graph
 from kg.graph.schema import UNDIRECTED_EDGE_TYPES
 
-from ..fixtures.corpus import EDGE_COUNTS, HOSTILE_NAME, KN, NODE_COUNTS
+from ..fixtures.corpus import EDGE_COUNTS, FSS, HOSTILE_ALIAS, HOSTILE_NAME, HOSTILE_TASK, KN, NODE_COUNTS, ODD
 from .hostile import HOSTILE_TITLE, hostile_corpus
 
 
@@ -79,6 +79,34 @@ def test_hostile_text_is_valid_xml_and_bytes_are_deterministic(tmp_path):
         [title] = [d["title"] for _, d in back.nodes(data=True) if d["type"] == "Paper"]
         # XML 1.0 cannot hold the bell: dropped; the CR of "\r\n" is written "&#13;", so it survives
         assert title == HOSTILE_TITLE.replace("\x07", "")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_tasks_and_metrics_with_aliases_and_via(fixture_corpus, tmp_path, fmt):
+    [path] = export(fmt, fixture_corpus, tmp_path)
+    text = (tmp_path / path.split("/")[-1]).read_text(encoding="utf-8")
+    # the node types as attribute values: GraphML <data>Task</data>, GEXF <attvalue value="Task" />
+    typed = ">{}<" if fmt == "graphml" else 'value="{}"'
+    assert all(typed.format(t) in text for t in ("Task", "Metric", "ADDRESSES_TASK", "USES_METRIC"))
+    graph = read_back(tmp_path / path.split("/")[-1])
+    assert {k: v for k, v in graph.nodes["task:transfer learning"].items() if k != "id"} == {
+        "type": "Task", "label": "transfer learning", "aliases": "TL; knowledge transfer",
+        "sources": "digest.txt:1; digest.txt:12; feed.txt:3", "paper_count": 2}
+    assert "aliases" not in graph.nodes["task:knowledge attribution"]
+    hostile = graph.nodes["task:" + HOSTILE_TASK]
+    assert (hostile["label"], hostile["aliases"]) == (HOSTILE_TASK, HOSTILE_ALIAS)  # quotes, <>, line breaks intact
+    assert graph.nodes["metric:f1"]["aliases"] == "F-score; " + HOSTILE_ALIAS
+    rel = "type" if fmt == "graphml" else "label"
+    via = sorted((u, v, d[rel], d["via"]) for u, v, d in graph.edges(data=True) if "via" in d and d[rel] != "AFFILIATED_WITH")
+    assert [e for e in via if e[0] == FSS] == [
+        (FSS, "dataset:coco", "USES_DATASET", "mentioned"), (FSS, "dataset:pascal voc", "USES_DATASET", "mentioned"),
+        (FSS, "method:cmt", "USES_METHOD", "defined"), (FSS, "method:transformer", "USES_METHOD", "mentioned"),
+        (FSS, "metric:miou", "USES_METRIC", "mentioned"),
+        (FSS, "task:few-shot semantic segmentation", "ADDRESSES_TASK", "title"),
+        (FSS, "task:semantic segmentation", "ADDRESSES_TASK", "mentioned"),
+        (FSS, "task:transfer learning", "ADDRESSES_TASK", "mentioned")]
+    assert len(via) == sum(EDGE_COUNTS[k] for k in ("ADDRESSES_TASK", "USES_METHOD", "USES_DATASET", "USES_METRIC"))
+    assert (ODD, "task:" + HOSTILE_TASK, "ADDRESSES_TASK", "title") in via
 
 
 def test_graphml_booleans_are_xml_schema_booleans(tmp_path):

@@ -23,8 +23,15 @@ from kg.export.ladybug import (
 )
 from kg.export.property_graph import CYPHER_QUERIES
 
-from ..fixtures.corpus import BYLINE, DAI, EDGE_COUNTS, FSS, KN, NODE_COUNTS
-from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
+from ..fixtures.corpus import BYLINE, DAI, EDGE_COUNTS, FSS, HOSTILE_ALIAS, HOSTILE_TASK, KN, NODE_COUNTS
+from .hostile import (
+    HOSTILE_ALIAS as HOSTILE_CSV_ALIAS,
+    HOSTILE_AUTHOR,
+    HOSTILE_SOURCE,
+    HOSTILE_TASK as HOSTILE_CSV_TASK,
+    HOSTILE_TITLE,
+    hostile_corpus,
+)
 
 POOL = 256 * 1024 * 1024  # keep test databases small
 
@@ -79,6 +86,9 @@ def test_every_documented_query_runs(fixture_db):
     assert answers["institution-collaborators"] == [["Microsoft", 1], ["NAVER AI Lab", 1]]
     assert answers["top-topics"][:2] == [["segmentation", 2], ["transformer", 2]] and len(answers["top-topics"]) == 7
     assert answers["related-topics"] == [["language model", 1], ["transformer", 1]]
+    assert answers["methods-for-task"] == [["CMT", 1], ["Transformer", 1]]  # "semantic segmentation"
+    assert rows(conn, next(q for q in CYPHER_QUERIES if q.name == "methods-for-task").text, {"task": "transfer learning"}) == [
+        ["Transformer", 2], ["CMT", 1], ["KN", 1]]
     assert answers["papers-with-code"] == [
         [KN, "Knowledge neurons in pretrained transformers", "https://github.com/example/knowledge-neurons"],
         [FSS, "Few-shot semantic segmentation with a cross-modal transformer", "https://github.com/example/cmt/tree/main/src"]]
@@ -103,6 +113,20 @@ def test_typed_columns_and_arrays(fixture_db):
     assert rows(conn, "MATCH (i:Institution {id: 'institution:naver-ai-lab'}) RETURN i.matched, i.ror_id") == [[False, None]]
 
 
+def test_typed_entities_load_with_aliases_and_via(fixture_db):
+    _, conn = fixture_db
+    assert rows(conn, "MATCH (t:Task) RETURN t.name, t.aliases, t.paper_count ORDER BY t.id")[:3] == [
+        ["few-shot semantic segmentation", ["FSS"], 1], ["image segmentation", ["图像分割"], 1],
+        ["knowledge attribution", None, 1]]
+    assert rows(conn, "MATCH (t:Task {name: 'transfer learning'}) RETURN t.aliases") == [[["TL", "knowledge transfer"]]]
+    assert rows(conn, "MATCH (p:Paper)-[r:ADDRESSES_TASK]->(t:Task) WHERE r.via = 'title' RETURN p.id, t.name ORDER BY p.id") == [
+        [FSS, "few-shot semantic segmentation"], ["arxiv:2203.00003", HOSTILE_TASK]]
+    assert rows(conn, "MATCH (p:Paper)-[r:USES_METRIC]->(m:Metric) RETURN p.id, m.name, m.aliases, r.via ORDER BY p.id") == [
+        [FSS, "mIoU", ["mean intersection over union"], "mentioned"],
+        ["arxiv:2203.00003", "F1", ["F-score", HOSTILE_ALIAS], "mentioned"]]
+    assert rows(conn, "MATCH ()-[r:USES_METHOD]->() RETURN r.via, count(r) ORDER BY r.via") == [["defined", 3], ["mentioned", 2]]
+
+
 def test_hostile_values_load_into_ladybug(tmp_path):
     written = write_ladybug(hostile_corpus(), tmp_path)
     folder = tmp_path / "ladybug"
@@ -117,6 +141,9 @@ def test_hostile_values_load_into_ladybug(tmp_path):
     names = {name for [name] in rows(conn, "MATCH (a:Author) RETURN a.name")}
     assert names == {"'" + HOSTILE_AUTHOR, "R P. Adams"}
     assert rows(conn, "MATCH (:Paper)-[r:HAS_AUTHOR]->(a:Author) RETURN r.position ORDER BY r.position") == [[1], [2]]
+    # a task name and aliases that start like formulas, hold ";" (the array delimiter is "|") and a line break
+    assert rows(conn, "MATCH (:Paper)-[r:ADDRESSES_TASK]->(t:Task) RETURN t.name, t.aliases, r.via") == [
+        ["'" + HOSTILE_CSV_TASK, ["'" + HOSTILE_CSV_ALIAS, "'@other"], "title"]]
 
 
 def test_database_is_replaced_and_missing_scripts_are_reported(tmp_path, caplog):

@@ -11,8 +11,15 @@ from kg.export import export, exporter_names
 from kg.export.neo4j import write_neo4j
 from kg.export.property_graph import CYPHER_QUERIES
 
-from ..fixtures.corpus import EDGE_COUNTS, HOSTILE_NAME, KN, NODE_COUNTS
-from .hostile import HOSTILE_AUTHOR, HOSTILE_SOURCE, HOSTILE_TITLE, hostile_corpus
+from ..fixtures.corpus import EDGE_COUNTS, FSS, HOSTILE_ALIAS, HOSTILE_NAME, HOSTILE_TASK, KN, NODE_COUNTS, NOTE, ODD
+from .hostile import (
+    HOSTILE_ALIAS as HOSTILE_CSV_ALIAS,
+    HOSTILE_AUTHOR,
+    HOSTILE_SOURCE,
+    HOSTILE_TASK as HOSTILE_CSV_TASK,
+    HOSTILE_TITLE,
+    hostile_corpus,
+)
 
 # neo4j-admin import header fields: name[:type], :ID(space), :START_ID(space), :END_ID(space), :LABEL, :TYPE
 HEADER_FIELD = re.compile(r"^(\w+)?(:(ID|START_ID|END_ID)\(\w+\)|:LABEL|:TYPE|:(int|long|float|double|boolean|string|date)(\[\])?)?$")
@@ -77,6 +84,44 @@ def test_export_follows_the_admin_import_grammar(fixture_corpus, tmp_path):
     assert {a["name"] for a in authors} >= {HOSTILE_NAME, "王伟"}  # no formula to neutralise: as printed
 
 
+def test_typed_entities_have_aliases_and_their_links_via(fixture_corpus, tmp_path):
+    """Task, Method, Dataset, Metric: `aliases:string[]` (sorted, unique over all papers); the four
+    paper→entity relationship types: `via`; lookup indexes on the four names."""
+    write_neo4j(fixture_corpus, tmp_path)
+    folder = tmp_path / "neo4j"
+    header, tasks = read_csv(folder / "nodes_Task.csv")
+    assert header == ["id:ID(Task)", ":LABEL", "name", "aliases:string[]", "paper_count:int", "sources:string[]"]
+    assert [list(r.values()) for r in tasks] == [
+        ["task:few-shot semantic segmentation", "Task", "few-shot semantic segmentation", "FSS", "1", "digest.txt:12"],
+        ["task:image segmentation", "Task", "image segmentation", "图像分割", "1", "feed.txt:10"],
+        ["task:knowledge attribution", "Task", "knowledge attribution", "", "1", "digest.txt:1;feed.txt:3"],
+        ["task:semantic segmentation", "Task", "semantic segmentation", "", "1", "digest.txt:12"],
+        ["task:" + HOSTILE_TASK, "Task", HOSTILE_TASK, HOSTILE_ALIAS, "1", 'notes/it\'s a "note" #1.md:5'],
+        ["task:transfer learning", "Task", "transfer learning", "TL;knowledge transfer", "2",
+         "digest.txt:1;digest.txt:12;feed.txt:3"],
+    ]
+    header, rows = read_csv(folder / "rels_ADDRESSES_TASK.csv")
+    assert header == [":START_ID(Paper)", ":END_ID(Task)", ":TYPE", "via", "sources:string[]"]
+    assert [(r[":START_ID(Paper)"], r[":END_ID(Task)"], r["via"]) for r in rows] == [
+        (KN, "task:knowledge attribution", "defined"), (KN, "task:transfer learning", "mentioned"),
+        (FSS, "task:few-shot semantic segmentation", "title"), (FSS, "task:semantic segmentation", "mentioned"),
+        (FSS, "task:transfer learning", "mentioned"), (ODD, "task:" + HOSTILE_TASK, "title"),
+        (NOTE, "task:image segmentation", "mentioned")]
+    _, metrics = read_csv(folder / "nodes_Metric.csv")
+    assert [(r["name"], r["aliases:string[]"]) for r in metrics] == [
+        ("F1", "F-score;" + HOSTILE_ALIAS), ("mIoU", "mean intersection over union")]
+    for rel in ("USES_METHOD", "USES_DATASET", "USES_METRIC"):
+        assert read_csv(folder / f"rels_{rel}.csv")[0][3] == "via"
+    _, methods = read_csv(folder / "nodes_Method.csv")
+    assert [(r["name"], r["aliases:string[]"]) for r in methods] == [
+        ("A<B>", 'Alpha "Beta"'), ("CMT", "cross-modal transformer"), ("KN", "knowledge neuron"), ("Transformer", "")]
+    load = (folder / "load.cypher").read_text(encoding="utf-8")
+    for label in ("Task", "Method", "Dataset", "Metric"):
+        assert f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name);" in load
+    assert "r.via = CASE WHEN row.`via` <> '' THEN row.`via` END" in load
+    assert "n.aliases = CASE WHEN row.`aliases:string[]` <> '' THEN split(row.`aliases:string[]`, ';') END" in load
+
+
 def test_positions_count_from_1_and_co_authorship_is_documented_undirected(fixture_corpus, tmp_path):
     """Fixture paper KN: D Dai first, position 1."""
     write_neo4j(fixture_corpus, tmp_path)
@@ -139,6 +184,10 @@ def test_hostile_values_survive_the_csv_module_neutralised(tmp_path):
     assert paper["sources:string[]"] == f"{HOSTILE_SOURCE}:3"
     assert paper["lang:string[]"] == "en"
     assert "split(row.`sources:string[]`, '|')" in (folder / "load.cypher").read_text(encoding="utf-8")
+    _, tasks = read_csv(folder / "nodes_Task.csv")
+    assert [(t["name"], t["aliases:string[]"]) for t in tasks] == [("'" + HOSTILE_CSV_TASK, f"'{HOSTILE_CSV_ALIAS}|'@other")]
+    _, metrics = read_csv(folder / "nodes_Metric.csv")
+    assert [(m["name"], m["aliases:string[]"]) for m in metrics] == [("'+F1", "F-score")]
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert '--array-delimiter="|"' in readme and "--multiline-fields=true" in readme
     # no cell a spreadsheet would run

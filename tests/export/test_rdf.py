@@ -1,6 +1,7 @@
 """RDF exports: parse back in rdflib and pyoxigraph, named graphs, SHACL, hostile literals, --base."""
 
 import json
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
@@ -8,14 +9,17 @@ import rdflib
 
 from kg.export.rdf import write_rdf
 from kg.graph.rdf import Minter
-from kg.model import Entry, Extraction, Method, Source
+from kg.model import Entity, Entry, Extraction, Source
 from kg.resolve import resolve
 from kg.sparql.validate import validate_graph
 
+from ..fixtures import corpus as fixture
 from ..fixtures.corpus import BYLINE, HOSTILE_NAME, KN
 
 HOSTILE_TITLE = 'A "quoted" title\nwith a newline, a back\\slash, <b>markup</b> & emoji 😀 𝔘 and a tab\t.'
 HOSTILE_AUTHOR = '"><script>alert(2)</script>'
+HOSTILE_TASK = 'task "quoted" <b>x</b> & a back\\slash\nsecond line'
+HOSTILE_ALIAS = "alias 'one' \"two\" <three>\n"
 
 
 def hostile_corpus():
@@ -26,9 +30,12 @@ def hostile_corpus():
         arxiv_id="2101.00001",
     )
     extraction = Extraction(topics=(('topic with "quotes" > and spaces', 1.0), ("x/y#z?", 0.5)),
-                            methods=(Method("A<B>", "Alpha \"Beta\""),), datasets=("Data set\n2",),
+                            methods=(Entity("A<B>", ("Alpha \"Beta\"",), "defined"),), datasets=(Entity("Data set\n2"),),
                             code=("https://github.com/a/b",))
-    return resolve([entry], [extraction])
+    corpus = resolve([entry], [extraction])
+    # the typed entities as given, whatever entity resolution would make of them: these test the exporters
+    paper = replace(corpus.papers[0], tasks=(Entity(HOSTILE_TASK, (HOSTILE_ALIAS,), "title"),), metrics=(Entity("F1 <&>"),))
+    return replace(corpus, papers=(paper,))
 
 
 @pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("nquads", "nquads"), ("jsonld", "json-ld")])
@@ -49,6 +56,9 @@ def test_hostile_literals_round_trip(tmp_path, fmt, rdflib_format):
     assert 'topic with "quotes" > and spaces' in values("http://www.w3.org/2004/02/skos/core#prefLabel")
     printed = values("https://w3id.org/kg-digests/ontology#printedName")
     assert {'Univ. "X" <Lab>', HOSTILE_AUTHOR} <= printed
+    assert {HOSTILE_TASK, "F1 <&>"} <= values("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert HOSTILE_ALIAS in values("http://www.w3.org/2004/02/skos/core#altLabel")
+    assert {"title", "mentioned"} <= values("https://w3id.org/kg-digests/ontology#via")
 
 
 def test_iris_are_safe_and_follow_the_base():
@@ -79,7 +89,7 @@ def test_turtle_parses_in_rdflib_and_pyoxigraph_to_same_count(fixture_rdf):
     g = rdflib.Graph().parse(ttl, format="turtle")
     store = ox.Store()
     store.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
-    assert len(g) == len(store) == 286
+    assert len(g) == len(store) == 428
     papers = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://purl.org/spar/fabio/Preprint")))
     assert sorted(papers) == [rdflib.URIRef(f"https://example.org/kg/paper/{p}") for p in (
         "arxiv/2101.00001", "arxiv/2102.00002", "arxiv/2203.00003", "title/5f1d0c3b9a7e2d41")]
@@ -239,3 +249,114 @@ def test_nquads_blocks_are_the_quads_serialised_graph_by_graph(fixture_corpus, m
         assert runs[-1] == "https://example.org/kg/graph/derived"
         if max_quads:
             assert all(block.count(b"\n") <= max_quads for _, block in blocks)
+
+
+KGO = "https://w3id.org/kg-digests/ontology#"
+MLS = "http://www.w3.org/ns/mls#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def _statements(store, subject: str, graph=None) -> set[tuple[str, str]]:
+    """(predicate, object) of every triple about `subject` in the store's default graph (or `graph`)."""
+    graph = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+    return {(q.predicate.value, q.object.value) for q in store.quads_for_pattern(ox.NamedNode(subject), None, None, graph)}
+
+
+@pytest.fixture(scope="module")
+def fixture_store(fixture_rdf):
+    store = ox.Store()
+    store.load(path=str(fixture_rdf / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # the union, as kg query has it
+    return store
+
+
+def test_a_task_its_labels_and_the_link_that_says_how_the_paper_found_it(fixture_store):
+    """FSS names "few-shot semantic segmentation" in its title (alias FSS): the task, the direct
+    kgo:addressesTask, and the kgo:EntityLink <paper>/link/task/<name> with kgo:via "title"."""
+    paper = "https://example.org/kg/paper/arxiv/2102.00002"
+    task = "https://example.org/kg/task/few-shot%20semantic%20segmentation"
+    link = paper + "/link/task/few-shot%20semantic%20segmentation"
+    assert _statements(fixture_store, task) == {
+        (RDF_TYPE, KGO + "Task"), (RDF_TYPE, MLS + "Task"), (RDFS_LABEL, "few-shot semantic segmentation"),
+        (SKOS + "prefLabel", "few-shot semantic segmentation"), (SKOS + "altLabel", "FSS")}
+    assert _statements(fixture_store, link) == {
+        (RDF_TYPE, KGO + "EntityLink"), (KGO + "linkedEntity", task), (KGO + "via", "title")}
+    about_paper = _statements(fixture_store, paper)
+    assert (KGO + "addressesTask", task) in about_paper and (KGO + "hasEntityLink", link) in about_paper
+    # stated in the named graph of the document the paper was read from
+    assert _statements(fixture_store, link, "https://example.org/kg/source/digest.txt") == _statements(fixture_store, link)
+    links = {o for p, o in about_paper if p == KGO + "hasEntityLink"}
+    assert sorted(link.removeprefix(paper + "/link/") for link in links) == [
+        "dataset/coco", "dataset/pascal%20voc", "method/cmt", "method/transformer", "metric/miou",
+        "task/few-shot%20semantic%20segmentation", "task/semantic%20segmentation", "task/transfer%20learning"]
+
+
+def test_every_entity_type_with_its_ml_schema_class_and_the_aliases_of_every_paper(fixture_store):
+    method = "https://example.org/kg/method/cmt"
+    assert _statements(fixture_store, method) == {
+        (RDF_TYPE, KGO + "Method"), (RDF_TYPE, MLS + "Algorithm"), (RDFS_LABEL, "CMT"), (SKOS + "prefLabel", "CMT"),
+        (SKOS + "altLabel", "cross-modal transformer")}
+    dataset = "https://example.org/kg/dataset/pascal%20voc"
+    assert _statements(fixture_store, dataset) == {
+        (RDF_TYPE, KGO + "Dataset"), (RDF_TYPE, MLS + "Dataset"), (RDF_TYPE, "https://schema.org/Dataset"),
+        (RDFS_LABEL, "PASCAL VOC"), (SKOS + "prefLabel", "PASCAL VOC"), (SKOS + "altLabel", "VOC")}
+    metric = "https://example.org/kg/metric/f1"
+    assert _statements(fixture_store, metric) == {
+        (RDF_TYPE, KGO + "Metric"), (RDF_TYPE, MLS + "EvaluationMeasure"), (RDFS_LABEL, "F1"), (SKOS + "prefLabel", "F1"),
+        (SKOS + "altLabel", "F-score"), (SKOS + "altLabel", fixture.HOSTILE_ALIAS)}
+    # KN and FSS give "transfer learning" different aliases: each document states its own, the union has both
+    task = "https://example.org/kg/task/transfer%20learning"
+    alt = SKOS + "altLabel"
+    assert {o for p, o in _statements(fixture_store, task) if p == alt} == {"TL", "knowledge transfer"}
+    assert {o for p, o in _statements(fixture_store, task, "https://example.org/kg/source/feed.txt") if p == alt} == {"TL"}
+    # the hostile task: name and alias as given, in a percent-encoded IRI
+    hostile = Minter().entity("task:" + fixture.HOSTILE_TASK.lower()).value
+    assert (SKOS + "prefLabel", fixture.HOSTILE_TASK) in _statements(fixture_store, hostile)
+    assert (SKOS + "altLabel", fixture.HOSTILE_ALIAS) in _statements(fixture_store, hostile)
+
+
+def test_how_each_link_was_found_is_queryable(fixture_store):
+    answer = fixture_store.query(f"""
+        PREFIX kgo: <{KGO}>
+        PREFIX skos: <{SKOS}>
+        SELECT ?paper ?kind ?name ?via WHERE {{
+          ?paper kgo:hasEntityLink ?link .
+          ?link kgo:linkedEntity ?entity ; kgo:via ?via .
+          ?entity a ?class ; skos:prefLabel ?name .
+          VALUES (?class ?kind) {{ (kgo:Task "task") (kgo:Method "method") (kgo:Dataset "dataset") (kgo:Metric "metric") }}
+          FILTER (?via != "mentioned")
+        }} ORDER BY ?paper ?kind ?name""")
+    rows = [(r["paper"].value.rsplit("/", 1)[1], r["kind"].value, r["name"].value, r["via"].value) for r in answer]
+    assert rows == [
+        ("2101.00001", "method", "KN", "defined"), ("2101.00001", "task", "knowledge attribution", "defined"),
+        ("2102.00002", "method", "CMT", "defined"), ("2102.00002", "task", "few-shot semantic segmentation", "title"),
+        ("2203.00003", "method", "A<B>", "defined"), ("2203.00003", "task", fixture.HOSTILE_TASK, "title"),
+    ]
+
+
+def test_typed_entities_and_links_conform_and_broken_ones_do_not(fixture_rdf):
+    original = rdflib.Graph().parse(fixture_rdf / "graph.ttl", format="turtle")
+    assert validate_graph(original).conforms
+    kgo, mls, skos = rdflib.Namespace(KGO), rdflib.Namespace(MLS), rdflib.SKOS
+    link = rdflib.URIRef("https://example.org/kg/paper/arxiv/2102.00002/link/task/few-shot%20semantic%20segmentation")
+    task = rdflib.URIRef("https://example.org/kg/task/few-shot%20semantic%20segmentation")
+    metric = rdflib.URIRef("https://example.org/kg/metric/miou")
+    topic = rdflib.URIRef("https://example.org/kg/topic/segmentation")
+    breakages = {
+        "a via that is not title, defined or mentioned": lambda g: g.set((link, kgo.via, rdflib.Literal("guessed"))),
+        "a second via": lambda g: g.add((link, kgo.via, rdflib.Literal("mentioned"))),
+        "a link to nothing": lambda g: g.remove((link, kgo.linkedEntity, None)),
+        "a link to a topic": lambda g: g.set((link, kgo.linkedEntity, topic)),
+        "a task without its ML Schema class": lambda g: g.remove((task, rdflib.RDF.type, mls.Task)),
+        "two canonical names": lambda g: g.add((task, skos.prefLabel, rdflib.Literal("another name"))),
+        "a link no paper has": lambda g: g.remove((None, kgo.hasEntityLink, link)),
+        "an entity no link points to": lambda g: g.remove((None, kgo.linkedEntity, metric)),
+    }
+    for what, break_it in breakages.items():
+        g = rdflib.Graph()
+        for triple in original:
+            g.add(triple)
+        break_it(g)
+        assert not validate_graph(g).conforms, what

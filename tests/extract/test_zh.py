@@ -92,14 +92,15 @@ def test_glossary_words_are_not_split():
 
 def test_chinese_latin_names_stay_topics_unless_named():
     from kg.extract import ExtractConfig, extract_entries
-    from kg.model import Entry, Source
+    from kg.model import Entity, Entry, Source
 
     entry = Entry(Source("x.txt", 1), "feed", abstract="我们提出了GFNet，并与RANSAC和BERT比较。GFNet的语义分割更好。", lang="zh")
     (x,) = extract_entries([entry], ExtractConfig())
-    # as "we propose GFNet" in English: the paper's own name is a method, not a topic; the methods
-    # it uses stay topics, as in their English originals
-    assert [label for label, _ in x.topics] == ["semantic segmentation", "ransac", "bert"]
+    # as in English: the paper's own name and the known methods it uses are methods, and semantic
+    # segmentation is a task; none of them is also a topic
+    assert x.topics == ()
     assert [m.name for m in x.methods] == ["GFNet", "RANSAC", "BERT"]
+    assert x.tasks == (Entity("semantic segmentation"),)
 
 def test_hyphenated_latin_words_stay_whole():
     glossary = parse_glossary(["单元\tunit\t40\t50\t1\n"])

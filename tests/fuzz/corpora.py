@@ -4,7 +4,8 @@ The corpora keep the invariants that `kg.resolve.resolve` guarantees and exporte
 per kind and prefixed by it ("author:", "institution:", "arxiv:"/"title:"/"text:"), every authorship
 and institution reference pointing at a record of the corpus, languages "en"/"zh", topic labels unique
 per paper, finite scores, years of four digits. Everything else is free: names, titles, abstracts,
-printed forms, topics, methods, datasets, URLs, source file names and the keys inside ids.
+printed forms, topics, tasks, methods, datasets, metrics and their aliases, URLs, source file names and
+the keys inside ids.
 
 Strings are Unicode scalar values: lone surrogates (``"\\ud800"``) are left out because a Corpus
 read from UTF-8 or written to corpus.json cannot hold them.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from kg.model import Author, Authorship, Corpus, Institution, InstitutionRef, Method, Paper, Source
+from kg.model import VIA, Author, Authorship, Corpus, Entity, Institution, InstitutionRef, Paper, Source
 
 __all__ = ["SNIPPETS", "corpora", "hostile_text", "urls"]
 
@@ -68,6 +69,14 @@ def _ids(prefix: str, max_size: int):
     return st.lists(_TEXT, max_size=max_size).map(lambda keys: [f"{prefix}{i}{k}" for i, k in enumerate(keys)])
 
 
+_ENTITY = st.builds(Entity, _TEXT, st.lists(_TEXT, max_size=2).map(tuple), st.sampled_from(VIA))
+
+
+def _entities(draw) -> tuple[Entity, ...]:
+    """Tasks, methods, datasets or metrics: hostile names and aliases, any `via`."""
+    return tuple(draw(st.lists(_ENTITY, max_size=3)))
+
+
 @st.composite
 def _paper(draw, index: int, authors: list[Author], institutions: list[Institution]) -> Paper:
     kind = draw(st.sampled_from(["arxiv", "title", "text"]))
@@ -91,11 +100,13 @@ def _paper(draw, index: int, authors: list[Author], institutions: list[Instituti
         authorships=authorships,
         institutions=refs,
         topics=tuple(topics),
-        methods=tuple(draw(st.lists(st.builds(Method, _TEXT, _OPTIONAL), max_size=3))),
-        datasets=tuple(draw(st.lists(_TEXT, max_size=3))),
+        methods=_entities(draw),
+        datasets=_entities(draw),
         code=tuple(draw(st.lists(urls(), max_size=2))),
         urls=tuple(draw(st.lists(urls(), max_size=2))),
         sources=tuple(draw(st.lists(st.builds(Source, _TEXT, st.integers(1, 10**9)), min_size=1, max_size=3))),
+        tasks=_entities(draw),
+        metrics=_entities(draw),
     )
 
 

@@ -103,6 +103,7 @@ def _stated_literals(corpus: Corpus) -> set[tuple]:
     """(subject IRI, predicate, literal) the corpus must give, worked out from the records alone."""
     minter = Minter(DEFAULT_BASE)
     dc, foaf = "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/"
+    skos = "http://www.w3.org/2004/02/skos/core#"
     names = {a.id: a.name for a in corpus.authors}
     out = set()
     for paper in corpus.papers:
@@ -116,6 +117,15 @@ def _stated_literals(corpus: Corpus) -> set[tuple]:
         for source in paper.sources:
             graph = source_graph(minter, source.file).value
             out.add((graph, dc + "identifier", ("literal", source.file, None, XSD_STRING)))
+        for kind, entities in (("task", paper.tasks), ("method", paper.methods), ("dataset", paper.datasets),
+                               ("metric", paper.metrics)):
+            first = {}  # an entity named twice (names equal but for case) keeps its first name
+            for entity in entities:
+                first.setdefault(entity.name.lower(), entity)
+            for key, entity in first.items():
+                iri = minter.entity(f"{kind}:{key}").value
+                out.add((iri, skos + "prefLabel", ("literal", entity.name, None, XSD_STRING)))
+                out |= {(iri, skos + "altLabel", ("literal", a, None, XSD_STRING)) for a in entity.aliases if a != entity.name}
     return out
 
 

@@ -2,9 +2,23 @@
 
 from collections import Counter
 
-from kg.graph.schema import EDGE_TYPES, NODE_TYPES
+from kg.graph.build import build_graph
+from kg.graph.schema import EDGE_TYPES, ENTITY_EDGE_TYPES, NODE_TYPES
+from kg.model import Corpus, Entity, Paper, Source
 
-from ..fixtures.corpus import DAI, EDGE_COUNTS, FSS, HOSTILE_NAME, HOSTILE_TITLE, KN, NODE_COUNTS, NOTE, ODD
+from ..fixtures.corpus import (
+    DAI,
+    EDGE_COUNTS,
+    FSS,
+    HOSTILE_ALIAS,
+    HOSTILE_NAME,
+    HOSTILE_TASK,
+    HOSTILE_TITLE,
+    KN,
+    NODE_COUNTS,
+    NOTE,
+    ODD,
+)
 
 
 def test_every_node_and_edge_type_with_its_count(fixture_graph):
@@ -40,10 +54,75 @@ def test_authors_institutions_and_mentions(fixture_graph):
     # digests do not say which author belongs where: every author of a paper is affiliated "via" it
     assert sorted(v for _, v, k in g.out_edges(DAI, keys=True) if k == "AFFILIATED_WITH") == [
         "institution:naver-ai-lab", "institution:ror-00d0nc645", "institution:ror-02v51f717"]
-    assert g.nodes["method:cmt"] == {"type": "Method", "label": "CMT", "long_form": "cross-modal transformer",
+    # the long form is an alias now: no `long_form` attribute (issue 23)
+    assert g.nodes["method:cmt"] == {"type": "Method", "label": "CMT", "aliases": ["cross-modal transformer"],
                                      "sources": ["digest.txt:12"], "paper_count": 1}
     code = g.nodes["code:https://github.com/example/cmt/tree/main/src"]
     assert code["repository"] == "https://github.com/example/cmt"
     assert g.nodes["category:cs.CV"]["label"] == "Computer Vision and Pattern Recognition"
     assert g.edges["author:d-dai", "author:l-dong", "CO_AUTHOR"] == {
         "type": "CO_AUTHOR", "sources": ["digest.txt:1", "feed.txt:3"], "papers": [KN], "weight": 1}
+
+
+def test_typed_entities_carry_their_aliases_sorted_and_unique_over_all_papers(fixture_graph):
+    g = fixture_graph
+    # KN gives "TL", FSS "knowledge transfer" and "TL" again
+    assert g.nodes["task:transfer learning"] == {
+        "type": "Task", "label": "transfer learning", "aliases": ["TL", "knowledge transfer"],
+        "sources": ["digest.txt:1", "digest.txt:12", "feed.txt:3"], "paper_count": 2}
+    # no alias on any paper: no `aliases` attribute at all
+    assert g.nodes["method:transformer"] == {
+        "type": "Method", "label": "Transformer", "sources": ["digest.txt:1", "digest.txt:12", "feed.txt:3"],
+        "paper_count": 2}
+    assert g.nodes["task:image segmentation"]["aliases"] == ["图像分割"]
+    assert g.nodes["dataset:pascal voc"] == {"type": "Dataset", "label": "PASCAL VOC", "aliases": ["VOC"],
+                                             "sources": ["digest.txt:12"], "paper_count": 1}
+    assert g.nodes["metric:miou"] == {"type": "Metric", "label": "mIoU", "aliases": ["mean intersection over union"],
+                                      "sources": ["digest.txt:12"], "paper_count": 1}
+    hostile = g.nodes["task:" + HOSTILE_TASK.lower()]
+    assert (hostile["label"], hostile["aliases"]) == (HOSTILE_TASK, [HOSTILE_ALIAS])
+    assert g.nodes["metric:f1"]["aliases"] == ["F-score", HOSTILE_ALIAS]
+    assert {t: sorted(n for n, d in g.nodes(data=True) if d["type"] == t) for t in ("Task", "Metric")} == {
+        "Task": ["task:few-shot semantic segmentation", "task:image segmentation", "task:knowledge attribution",
+                 "task:semantic segmentation", "task:" + HOSTILE_TASK.lower(), "task:transfer learning"],
+        "Metric": ["metric:f1", "metric:miou"]}
+
+
+def test_each_paper_to_entity_edge_says_how_the_link_was_found(fixture_graph):
+    assert ENTITY_EDGE_TYPES == ("ADDRESSES_TASK", "USES_METHOD", "USES_DATASET", "USES_METRIC")
+    g = fixture_graph
+    via = {(u, v, k): d["via"] for u, v, k, d in g.edges(keys=True, data=True)
+           if k in ENTITY_EDGE_TYPES}
+    assert via == {
+        (KN, "task:knowledge attribution", "ADDRESSES_TASK"): "defined",
+        (KN, "task:transfer learning", "ADDRESSES_TASK"): "mentioned",
+        (KN, "method:kn", "USES_METHOD"): "defined",
+        (KN, "method:transformer", "USES_METHOD"): "mentioned",
+        (KN, "dataset:pararel", "USES_DATASET"): "mentioned",
+        (FSS, "task:few-shot semantic segmentation", "ADDRESSES_TASK"): "title",
+        (FSS, "task:semantic segmentation", "ADDRESSES_TASK"): "mentioned",
+        (FSS, "task:transfer learning", "ADDRESSES_TASK"): "mentioned",
+        (FSS, "method:cmt", "USES_METHOD"): "defined",
+        (FSS, "method:transformer", "USES_METHOD"): "mentioned",
+        (FSS, "dataset:coco", "USES_DATASET"): "mentioned",
+        (FSS, "dataset:pascal voc", "USES_DATASET"): "mentioned",
+        (FSS, "metric:miou", "USES_METRIC"): "mentioned",
+        (ODD, "task:" + HOSTILE_TASK.lower(), "ADDRESSES_TASK"): "title",
+        (ODD, "method:a<b>", "USES_METHOD"): "defined",
+        (ODD, 'dataset:data "set"\n2', "USES_DATASET"): "mentioned",
+        (ODD, "metric:f1", "USES_METRIC"): "mentioned",
+        (NOTE, "task:image segmentation", "ADDRESSES_TASK"): "mentioned",
+    }
+    assert g.edges[FSS, "task:few-shot semantic segmentation", "ADDRESSES_TASK"] == {
+        "type": "ADDRESSES_TASK", "via": "title", "sources": ["digest.txt:12"]}
+
+
+def test_an_entity_a_paper_names_twice_is_one_node_and_one_edge_with_the_strongest_via():
+    paper = Paper("arxiv:1", "T", "1", None, None, ("en",), (), (), (), (), (), (), (), (), (Source("a.txt", 1),),
+                  tasks=(Entity("Segmentation", ("seg", "Segmentation")), Entity("segmentation", ("SEG", "seg"), "title"),
+                         Entity("Depth", (), "defined")))
+    g = build_graph(Corpus((paper,), (), ()))
+    assert g.nodes["task:segmentation"] == {"type": "Task", "label": "Segmentation", "aliases": ["SEG", "seg"],
+                                            "sources": ["a.txt:1"], "paper_count": 1}
+    assert [(v, d["via"]) for _, v, d in g.out_edges("arxiv:1", data=True)] == [("task:segmentation", "title"),
+                                                                              ("task:depth", "defined")]

@@ -5,7 +5,7 @@ from pyoxigraph import NamedNode
 from kg.graph.build import build_graph
 from kg.graph.rdf import PREFIXES, Minter, generate_triples
 from kg.graph.schema import EDGE_TYPES, EDGES, NODE_TYPES, NODES, UNDIRECTED_EDGE_TYPES
-from kg.model import Entry, Extraction, Method, Source
+from kg.model import Entity, Entry, Extraction, Source
 from kg.resolve import resolve
 
 
@@ -18,8 +18,10 @@ def _corpus():
               institutions=("Carnegie Mellon University",), arxiv_id="2101.00002"),
     ]
     extractions = [
-        Extraction(topics=(("semantic segmentation", 2.0), ("segmentation", 1.0)), methods=(Method("CMT"),),
-                   datasets=("COCO",), code=("https://github.com/a/b",)),
+        Extraction(topics=(("semantic segmentation", 2.0), ("segmentation", 1.0)),
+                   methods=(Entity("CMT", ("cross-modal transformer",), "defined"),), datasets=(Entity("COCO"),),
+                   code=("https://github.com/a/b",), tasks=(Entity("few-shot segmentation", (), "title"),),
+                   metrics=(Entity("mIoU"),)),
         Extraction(topics=(("segmentation", 1.0),)),
     ]
     return resolve(entries, extractions)

@@ -1,6 +1,6 @@
 """resolve() on hand-made entries: institutions, placeholders, categories, merged papers."""
 
-from kg.model import Entry, Extraction, Method, Source
+from kg.model import Entity, Entry, Extraction, Source
 from kg.resolve import resolve
 
 
@@ -17,8 +17,8 @@ def test_institutions_placeholders_categories_and_merging():
         digest_entry(20, "Paper Two Title", ["D Dai", "Q Zhang"], ["Microsoft"], tag="AS",
                      url="https://example.org/2"),
     ]
-    extractions = [Extraction(topics=(("a topic", 2.0),), methods=(Method("CMT", "Cross Modal Transformer"),)),
-                   Extraction(topics=(("a topic", 3.0), ("b topic", 1.0)), methods=(Method("CMT"),)),
+    extractions = [Extraction(topics=(("a topic", 2.0),), methods=(Entity("Cross Modal Transformer", ("CMT",), "defined"),)),
+                   Extraction(topics=(("a topic", 3.0), ("b topic", 1.0)), methods=(Entity("CMT"),)),
                    Extraction()]
     corpus = resolve(entries, extractions)
     assert len(corpus.papers) == 2
@@ -29,7 +29,8 @@ def test_institutions_placeholders_categories_and_merging():
         ("CMU", "Carnegie Mellon University", "institution:ror-05x2bcf33"),
     ]
     assert one.topics == (("a topic", 3.0), ("b topic", 1.0))
-    assert one.methods == (Method("CMT", "Cross Modal Transformer"),)
+    # the bare acronym of the second entry is the method the first defines: one entity, "defined"
+    assert one.methods == (Entity("Cross Modal Transformer", ("CMT",), "defined"),)
     assert one.category == "cs.LG" and one.year == 2021
     two = next(p for p in corpus.papers if p.id != "arxiv:2104.08696")
     assert two.id.startswith("title:") and two.category == "eess.AS"
