@@ -317,9 +317,10 @@ def _strip_leading(c: Columns, word: list[int], previous: int | None) -> bool:
     if text in _SKIP_MODIFIERS or is_edge_word(text) or c.text[first] in _HYPHENS:
         return True
     if text in _NAMING_WORDS:
-        # "named X": the naming verb, unless it starts a known compound ("named entity recognition"):
-        # kept as a weak lead, which mentions.py drops unless the background table knows the phrase
-        return previous is not None and (c.pos[previous] == "AUX" or c.text[previous] in (",", ";"))
+        # "named X": the naming verb, unless it starts a known compound ("tagging, named entity
+        # recognition"): kept as a weak lead, which mentions.py drops unless the background table
+        # knows the phrase, wherever it stands
+        return False
     if c.pos[first] == "VERB" and c.tag[first] == "VBG" and len(word) == 1:
         return True  # "designing efficient models": a gerund here is the verb of the clause
     if c.pos[first] == "VERB" and c.tag[first] == "VBN" and len(word) == 1 and previous is not None:
