@@ -61,7 +61,7 @@ def test_export_and_validate_commands(fixture_corpus, tmp_path):
     result = runner.invoke(cli, ["export", "nt", "--graph", graph, "--out", str(tmp_path), "--base", "http://b.example/"])
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(set(lines)) == 428
+    assert len(lines) == len(set(lines)) == 380
     assert all(line.endswith(" .") for line in lines)
     assert any(x.startswith("<http://b.example/paper/arxiv/2101.00001> ") for x in lines)
     assert not any("<https://example.org/kg/" in x for x in lines)  # the default base

@@ -227,8 +227,9 @@ def _topic_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Tripl
 
 
 def _mention_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Triple]:
-    """The tasks, methods, datasets and metrics the paper names, each with its labels and the
-    paper's kgo:EntityLink to it (<paper>/link/<kind>/<name>, kgo:via how it was found), and code."""
+    """The tasks, methods, datasets and metrics the paper names, each with its labels and, when the
+    paper names it in its title or defines it, the paper's kgo:EntityLink to it (<paper>/link/<kind>/
+    <name>, kgo:via "title" or "defined"; a link without one was "mentioned"), and code."""
     for kind in ENTITY_KINDS:
         for nid, entity in paper_entities(paper, kind):
             e = minter.entity(nid)
@@ -239,6 +240,8 @@ def _mention_triples(paper: Paper, p: NamedNode, minter: Minter) -> Iterator[Tri
             yield Triple(e, SKOS_PREFLABEL, name)
             for alias in entity.aliases:
                 yield Triple(e, SKOS_ALTLABEL, _lit(alias))
+            if entity.via == "mentioned":
+                continue  # most links: a qualified link for each would add a fifth of the store
             # qualified as an authorship is: the link's IRI extends the paper's
             link = minter.iri("paper", *paper.id.split(":", 1), "link", *nid.split(":", 1))
             yield Triple(p, HAS_ENTITY_LINK, link)

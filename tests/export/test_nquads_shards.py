@@ -94,16 +94,16 @@ def test_shards_hold_graph_nq_exactly(fixture_corpus, tmp_path):
     graph_nq = tmp_path / "graph.nq"
     write_rdf(fixture_corpus, graph_nq, "nquads")
     expected = Counter(q.graph_name.value for q in ox.parse(path=graph_nq, format=ox.RdfFormat.N_QUADS))
-    assert expected == {SOURCE + "digest.txt": 269, SOURCE + "feed.txt": 171,
-                        SOURCE + "notes%2Fit%27s%20a%20%22note%22%20%231.md": 100, "https://example.org/kg/graph/derived": 40}
+    assert expected == {SOURCE + "digest.txt": 233, SOURCE + "feed.txt": 155,
+                        SOURCE + "notes%2Fit%27s%20a%20%22note%22%20%231.md": 92, "https://example.org/kg/graph/derived": 40}
 
     written = write_nquads_shards(fixture_corpus, tmp_path, max_quads=300)
 
     folder = tmp_path / "nquads"
     manifest = read_manifest(folder)
     files = [s["file"] for s in manifest["shards"]]
-    # the derived graph alone; digest.txt's 269 quads leave no room for feed.txt's 171, which
-    # share a shard with the notes' 100
+    # the derived graph alone; digest.txt's 233 quads leave no room for feed.txt's 155, which
+    # share a shard with the notes' 92
     assert files == ["derived-00000.nq.gz", "part-00000.nq.gz", "part-00001.nq.gz"]
     assert [len(s["graphs"]) for s in manifest["shards"]] == [1, 1, 2]
     assert written == [str(folder / "manifest.json")] + [str(folder / f) for f in files]
@@ -147,4 +147,4 @@ def test_export_command_writes_the_shards(fixture_folder, tmp_path):
     assert result.exit_code == 0, result.output
     manifest = read_manifest(tmp_path / "nquads")
     assert [s["file"] for s in manifest["shards"]] == ["derived-00000.nq.gz", "part-00000.nq.gz"]
-    assert manifest["quads"] == 269 + 171 + 100 + 40
+    assert manifest["quads"] == 233 + 155 + 92 + 40
