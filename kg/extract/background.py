@@ -15,9 +15,11 @@ from functools import lru_cache
 
 from ..util.files import open_shipped
 
-__all__ = ["Background", "load_background", "parse_background", "BACKGROUND_FILE"]
+__all__ = ["Background", "load_background", "parse_background", "BACKGROUND_FILE", "KNOWN_TERM_DF"]
 
 BACKGROUND_FILE = "data/topic_df.tsv.gz"
+# A phrase seen in this many background abstracts is a known term
+KNOWN_TERM_DF = 3
 
 
 @dataclass(frozen=True)

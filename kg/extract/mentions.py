@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from ..knowledge.code_hosts import code_urls
 from ..model import Entity, Entry, Extraction
 from ..util.words import topic_key
-from .background import Background, load_background
+from .background import KNOWN_TERM_DF, Background, load_background
 from .clean import clean_text
 from .components import (
     _SKIP_MODIFIERS,
@@ -53,8 +53,6 @@ _SPECIFIC_HEAD_IDF = 8.0  # a head word rarer than this (idf) is specific enough
 ZH_OFFSET_SCALE = 3.5
 # A translated run this long (or longer) also counts the known terms inside it
 _EXPAND_MIN_WORDS = 4
-# A phrase seen in this many background abstracts is a known term (its weak leading word stays)
-_KNOWN_TERM_DF = 3
 # A phrase other abstracts use too is a topic worth a node (it links papers, and a Chinese text can
 # be translated into it); so is a term the paper defines with an acronym, and its title's phrases.
 _KNOWN_TERM_BONUS = 5.0
@@ -162,14 +160,14 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
         # factorization"): known terms inside it are candidates too. Not inside runs of two or
         # three words: those are mostly right as they are ("deep canonical correlation analysis"),
         # and the known part would be one more candidate the English does not have (dev fold)
-        if n_words < _EXPAND_MIN_WORDS or background.labels.get(topic_key(label), 0) >= _KNOWN_TERM_DF:
+        if n_words < _EXPAND_MIN_WORDS or background.labels.get(topic_key(label), 0) >= KNOWN_TERM_DF:
             continue
         parts = [
             " ".join(words[start : start + size])
             for size in range(n_words - 1, 1, -1)
             for start in range(n_words - size, -1, -1)
         ]
-        known = [p for p in parts if background.labels.get(topic_key(p), 0) >= _KNOWN_TERM_DF]
+        known = [p for p in parts if background.labels.get(topic_key(p), 0) >= KNOWN_TERM_DF]
         if known:
             expanded.append((known[0], offset, len(known[0].split())))
     for label, offset, n_words in expanded:
@@ -183,17 +181,23 @@ def _add_chinese(raw: Findings, text: str, base: int, background: Background) ->
             stats[0] += 1
 
 
+def _long_label(long: str) -> str:
+    """The candidate label of an acronym's long form: lowercase, the head singular ("Graph Neural
+    Networks" → "graph neural network")."""
+    words = long.lower().split()
+    return " ".join(words[:-1] + [singular_head(words[-1].rstrip(")"))])
+
+
 def _is_method(short: str, long: str, proposed: bool) -> bool:
     """Whether an acronym definition names a method: the paper proposes it, its head is a method's,
     or the short form is a coined mixed-case name ("GFNet"); not when the lexicon types the long
     form as a task, a metric or a field ("word sense disambiguation (WSD)")."""
-    words = long.lower().split()
-    label = " ".join(words[:-1] + [singular_head(words[-1].rstrip(")"))])
+    label = _long_label(long)
     kind = entity_kind(label)
     if kind is not None or label in load_lexicon().phrases:  # typed, or a field ("natural language processing")
         return kind == "method"
     short = singular_short_form(short)
-    return proposed or words[-1].rstrip(")") in METHOD_HEADS or (
+    return proposed or long.lower().split()[-1].rstrip(")") in METHOD_HEADS or (
         any(c.islower() for c in short[1:]) and any(c.isupper() for c in short))
 
 
@@ -208,8 +212,7 @@ def _method_and_aliases(raw: Findings) -> tuple[list[Entity], set[str], dict[str
         alias[singular_short_form(short.upper()).lower()] = long_label
     for short, long, proposed in raw.acronyms:
         name = singular_short_form(short)
-        words = long.lower().split()
-        long_label = " ".join(words[:-1] + [singular_head(words[-1])])
+        long_label = _long_label(long)
         alias[short.lower()] = long_label
         alias[name.lower()] = long_label
         if name.lower() in dataset_keys or short.lower() in dataset_keys:
@@ -241,7 +244,7 @@ def _merged_candidates(raw: Findings, alias: dict[str, str], background: Backgro
             continue
         # "few shot object detection": "few" leads a compound here, not a rating
         weak, label = weak and trimmed == label and not trimmed.startswith("few shot "), trimmed
-        if weak and background is not None and background.labels.get(topic_key(label), 0) < _KNOWN_TERM_DF:
+        if weak and background is not None and background.labels.get(topic_key(label), 0) < KNOWN_TERM_DF:
             label = label.split(" ", 1)[1]
         key = topic_key(label)
         stats = merged.get(key)
@@ -290,17 +293,18 @@ def _finish(
         method_keys = {singular_short_form(m).lower() for m in zh_named(chinese)} - set(alias)
     else:
         methods, method_keys, alias = _method_and_aliases(raw)
-    # "Cross Modal Transformer (CMT)": keyed as the candidates are, without "a"/"the" at the edges
-    defined = {topic_key(trim_edges(long_label)) for long_label in alias.values()}
+    # "Cross Modal Transformer (CMT)": the acronym of each long form the text defines, keyed as the
+    # candidates are, without "a"/"the" at the edges
     shorts = {topic_key(trim_edges(long_label)): singular_short_form(short.upper() if raw.zh else short)
               for short, long_label in _defined_shorts(raw)}
+    defined = shorts.keys()
     ranked = []
     for key, (count, offset, n_words, in_title, label) in _merged_candidates(raw, alias, background).items():
         if label in method_keys:
             continue  # a bare method name is a method node, not a topic
         head_idf = _idf(topic_key(label.rsplit(" ", 1)[-1]), df, n_docs, background)
         score = _score(count, offset, n_words, in_title, _idf(key, df, n_docs, background), head_idf)
-        if (n_words > 1 and background.labels.get(key, 0) >= _KNOWN_TERM_DF) or key in defined:
+        if (n_words > 1 and background.labels.get(key, 0) >= KNOWN_TERM_DF) or key in defined:
             score *= _KNOWN_TERM_BONUS
         ranked.append(Ranked(display.get(key, label), key, round(score, 4), in_title, key in defined))
     ranked.sort(key=lambda r: (-r.score, r.label))
@@ -315,8 +319,7 @@ def _defined_shorts(raw: Findings):
     for short, long_label in raw.zh_aliases.items():
         yield short, long_label
     for short, long, _proposed in raw.acronyms:
-        words = long.lower().split()
-        yield short, " ".join(words[:-1] + [singular_head(words[-1])])
+        yield short, _long_label(long)
 
 
 def add_chinese_findings(findings: Findings, entry: Entry, background: Background) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Entity
+from ..model import VIA, Entity
 from ..util.words import topic_key
-from .background import Background
+from .background import KNOWN_TERM_DF, Background
+from .components import _DATASET_WORDS
 from .kinds import entity_kind, load_lexicon
 from .specificity import is_boilerplate, is_specific_word, load_boilerplate
 
@@ -31,15 +32,12 @@ _GENERIC_METHOD_HEADS = frozenset(
     """model models method approach technique framework algorithm architecture module mechanism strategy
     scheme procedure network networks system layer heuristic pipeline solution""".split()
 )
-# A phrase in this many background abstracts is a known term
-_KNOWN_DF = 3
 # Modifiers that say where a metric was measured, not which metric it is
 _GENERIC_METRIC_MODIFIERS = frozenset(
     "model final overall average mean test testing training validation prediction classification high".split()
 )
 # A modifier spread this evenly over the venues (kg.extract.specificity) makes no method or task specific
 _GENERAL_MODIFIER_SPREAD = 0.9
-_DATASET_WORDS = ("dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database", "suite")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def _typed_label(label: str, kind: str, background: Background) -> str | None:
         if rest in load_lexicon().phrases:
             return None  # "computer vision task": a field, no task
         if background.n_docs and (
-            background.labels.get(topic_key(rest), 0) < _KNOWN_DF or not _specific_modifiers(words, background)
+            background.labels.get(topic_key(rest), 0) < KNOWN_TERM_DF or not _specific_modifiers(words, background)
         ):
             return None  # "address problem", "complex task": nothing specific names the task
     if kind == "method" and len(words) > 1 and words[-1] in _GENERIC_METHOD_HEADS:
@@ -172,11 +170,9 @@ def select(
         typed[kind][key] = Entity(label, (short,) if short else (), _via(cand.in_title, cand.defined))
         kept.setdefault(label, cand.score)
     entities = {
-        kind: tuple(sorted(found.values(), key=lambda e: _VIA_ORDER[e.via])[: MAX_PER_KIND[kind]])
+        kind: tuple(sorted(found.values(), key=lambda e: VIA.index(e.via))[: MAX_PER_KIND[kind]])
         for kind, found in typed.items()
     }
     keyphrases = tuple(sorted(kept.items(), key=lambda kv: (-kv[1], kv[0]))[:max_topics])
     return tuple(topics), entities, keyphrases
 
-
-_VIA_ORDER = {"title": 0, "defined": 1, "mentioned": 2}

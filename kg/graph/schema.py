@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import VIA, Entity, Paper
+from ..model import Entity, Paper
+from ..resolve.entities import merge_entities
 
 __all__ = ["NodeType", "EdgeType", "EntityKind", "NODES", "EDGES", "NODE_TYPES", "EDGE_TYPES", "UNDIRECTED_EDGE_TYPES",
            "ENTITY_KINDS", "ENTITY_EDGE_TYPES", "node_id", "paper_entities"]
@@ -121,9 +122,6 @@ def node_id(kind: str, key: str) -> str:
     return f"{kind.lower()}:{key.lower()}"
 
 
-_VIA_RANK = {via: rank for rank, via in enumerate(VIA)}  # strongest first; an unknown one ranks last
-
-
 def paper_entities(paper: Paper, kind: EntityKind) -> list[tuple[str, Entity]]:
     """(node id, entity) of each entity of `kind` the paper names, once per node, in order of first
     sight: an entity named twice (names equal but for case) keeps its first name, the aliases of
@@ -136,17 +134,10 @@ def paper_entities(paper: Paper, kind: EntityKind) -> list[tuple[str, Entity]]:
     >>> paper_entities(p, ENTITY_KINDS[1])
     [('method:cmt', Entity(name='CMT', aliases=('cross-modal', 'C.M.T.'), via='defined'))]
     """
-    out: dict[str, Entity] = {}
-    for entity in getattr(paper, kind.field):
-        nid = node_id(kind.node, entity.name)
-        known = out.get(nid)
-        if known is None:
-            out[nid] = entity
-        elif known != entity:
-            via = min(known.via, entity.via, key=lambda v: _VIA_RANK.get(v, len(_VIA_RANK)))
-            out[nid] = Entity(known.name, known.aliases + entity.aliases, via)
-    for nid, entity in out.items():
+    out = []
+    for entity in merge_entities([getattr(paper, kind.field)]):  # node ids fold case as its key does
         aliases = tuple(a for a in dict.fromkeys(entity.aliases) if a != entity.name)
         if aliases != entity.aliases:
-            out[nid] = Entity(entity.name, aliases, entity.via)
-    return list(out.items())
+            entity = Entity(entity.name, aliases, entity.via)
+        out.append((node_id(kind.node, entity.name), entity))
+    return out

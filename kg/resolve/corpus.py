@@ -9,11 +9,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import VIA, Authorship, Corpus, Entity, Entry, Extraction, Institution, InstitutionRef, Paper, Problem
+from ..model import Authorship, Corpus, Entity, Entry, Extraction, Institution, InstitutionRef, Paper, Problem
 from ..util.textnorm import fold
 from .authors import AuthorMention, normalise_person_name, resolve_authors
 from .categories import category_for_tag
-from .entities import canonical_entities
+from .entities import canonical_entities, merge_entities
 from .institutions import read_in_context
 from .names import full_names_for
 from .papers import canonical_arxiv_id, group_entries, paper_id, paper_keys, year_from_arxiv_id
@@ -235,19 +235,3 @@ def _union(lists) -> tuple:
             out.setdefault(item, None)
     return tuple(out)
 
-
-def merge_entities(lists) -> tuple[Entity, ...]:
-    """One entity per name (case-insensitive) over the entries of one paper, in order of first sight:
-    aliases united, the strongest `via` kept (title, then defined, then mentioned)."""
-    out: dict[str, Entity] = {}
-    for entities in lists:
-        for entity in entities:
-            key = entity.name.lower()
-            known = out.get(key)
-            if known is None:
-                out[key] = entity
-                continue
-            aliases = tuple(dict.fromkeys(known.aliases + entity.aliases))
-            via = min(known.via, entity.via, key=VIA.index)
-            out[key] = Entity(known.name, aliases, via)
-    return tuple(out.values())

@@ -18,11 +18,34 @@ from dataclasses import replace
 from ..knowledge.entity_names import entity_key, load_gazetteer
 from ..model import VIA, Entity
 
-__all__ = ["canonical_entities", "KIND_FIELDS"]
+__all__ = ["canonical_entities", "merge_entities", "KIND_FIELDS"]
 
 KIND_FIELDS = {"task": "tasks", "method": "methods", "dataset": "datasets", "metric": "metrics"}
 # An acronym joins its most common long form when that many of the corpus's definitions agree
 _ACRONYM_AGREEMENT = 0.6
+
+
+def _via_rank(via: str) -> int:
+    """Strongest first (kg.model.VIA); a via outside VIA ranks last."""
+    return VIA.index(via) if via in VIA else len(VIA)
+
+
+def merge_entities(lists) -> tuple[Entity, ...]:
+    """One entity per name (case-insensitive) over `lists` of one paper's entities, in order of
+    first sight: the first name, aliases united in order, the strongest `via` kept (title, then
+    defined, then mentioned). Merges a paper's entries (kg.resolve.corpus) and what a paper states
+    twice (kg.graph.schema.paper_entities)."""
+    out: dict[str, Entity] = {}
+    for entities in lists:
+        for entity in entities:
+            key = entity.name.lower()
+            known = out.get(key)
+            if known is None:
+                out[key] = entity
+                continue
+            aliases = tuple(dict.fromkeys(known.aliases + entity.aliases))
+            out[key] = Entity(known.name, aliases, min(known.via, entity.via, key=_via_rank))
+    return tuple(out.values())
 
 
 def _is_acronym(name: str) -> bool:
@@ -103,6 +126,6 @@ def _renamed(entities: tuple[Entity, ...], names: dict) -> tuple[Entity, ...]:
     for e in entities:
         name, aliases = names.get(entity_key(e.name), (e.name, e.aliases))
         known = out.get(name)
-        if known is None or VIA.index(e.via) < VIA.index(known.via):
+        if known is None or _via_rank(e.via) < _via_rank(known.via):
             out[name] = Entity(name, aliases, e.via)
     return tuple(out.values())
