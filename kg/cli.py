@@ -369,11 +369,14 @@ def serve(graph_dir, host, port, timeout, max_results, public):
 @click.argument("view", type=_Registered("view"))
 @graph_option(CORPUS_JSON)
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False), help="Output HTML file (default: GRAPH/VIEW.html).")
-@click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(1), help="Show at most this many nodes (top by degree).")
+@click.option("--max-nodes", default=None, type=click.IntRange(1),
+              help="Show at most this many nodes (top by degree; topics: the most relevant terms). Default: 600 terms "
+                   "on the topics map, 5,000 nodes on the others.")
 @click.option("--max-edges", default=20000, show_default=True, type=click.IntRange(0), help="Show at most this many edges (heaviest).")
 @click.option("--min-weight", default=1, show_default=True, type=click.IntRange(1), help="Hide links lighter than this.")
 @click.option("--min-occurrences", default=None, type=click.IntRange(1),
-              help="Topics map: minimum papers per topic (default: the smallest that keeps the map within --max-nodes).")
+              help="Topics map: minimum papers per term (default: the smallest that leaves --max-nodes terms after "
+                   "the relevance selection).")
 def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences):
     """Write one interactive, self-contained HTML map of a built graph, of one of the map views below.
 

@@ -11,14 +11,18 @@ maps as pyvis networks for notebooks (`to_pyvis`).
 # re-exported from it, and only an import in this file binds the name to the function for good
 # (every user of kg.viz needs networkx anyway, and pyvis is imported by to_pyvis when called)
 from .graphs import (
+    TOPIC_MAX_NODES,
     association_strength,
     collaboration_graph,
     institution_graph,
+    relevance,
+    select_relevant,
     select_top,
     topic_graph,
+    topic_map_graph,
     topic_threshold,
 )
-from .layout import clusters, layout
+from .layout import DETACHED_MAX, clusters, detached, layout
 from .notebook import to_pyvis
 from .page import (
     DEFAULT_MAX_EDGES,
@@ -27,6 +31,7 @@ from .page import (
     PHYSICS_LIMIT,
     VIEWS,
     MapView,
+    default_max_nodes,
     page_data,
     render_page,
     view_graph,
@@ -40,7 +45,10 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES",
     "PHYSICS_LIMIT",
+    "TOPIC_MAX_NODES",
+    "DETACHED_MAX",
     "MapView",
+    "default_max_nodes",
     "write_page",
     "write_pages",
     "render_page",
@@ -52,7 +60,11 @@ __all__ = [
     "topic_graph",
     "association_strength",
     "topic_threshold",
+    "topic_map_graph",
+    "relevance",
+    "select_relevant",
     "select_top",
     "clusters",
+    "detached",
     "layout",
 ]

@@ -1,22 +1,31 @@
-"""The graphs the maps draw: authors by co-authorship, institutions by shared papers, topics by
-co-occurrence. Plain undirected networkx graphs built straight from a resolved Corpus.
+"""The graphs the maps draw: authors by co-authorship, institutions by shared papers, terms (topics,
+tasks, methods, datasets, metrics) by co-occurrence. Plain undirected networkx graphs built straight
+from a resolved Corpus.
 
-Node ids are the knowledge graph's own (author ids, institution ids, ``node_id("Topic", label)``), so a
-node on a map is the node of ``graph.json`` with the same id. Every node has ``type``, ``label``,
-``paper_count`` and ``papers`` (sorted paper ids); every edge has ``weight`` (papers together) and
-``papers``. Nodes and edges are inserted in sorted order, so every algorithm run on these graphs
-(layout, Leiden) sees the same order on every run.
+Node ids are the knowledge graph's own (author ids, institution ids, ``node_id("Topic", label)``,
+``node_id("Method", name)``…), so a node on a map is the node of ``graph.json`` with the same id.
+Every node has ``type``, ``label``, ``paper_count`` and ``papers`` (sorted paper ids); every edge has
+``weight`` (papers together) and ``papers``. Nodes and edges are inserted in sorted order, so every
+algorithm run on these graphs (layout, Leiden) sees the same order on every run.
+
+The topic map follows VOSviewer (van Eck & Waltman 2010, 2011): terms linked by co-occurrence with
+their association strength, an occurrence threshold, then the most relevant share of the terms
+(`relevance`, `select_relevant`, `topic_map_graph`).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 
 import networkx as nx
 
 from ..graph.build import COOCCURRENCE_TOPICS, node_id
+from ..graph.schema import ENTITY_KINDS, paper_entities
 from ..model import Corpus
+from .layout import clusters
 
 __all__ = [
     "collaboration_graph",
@@ -25,16 +34,38 @@ __all__ = [
     "association_strength",
     "topic_threshold",
     "select_top",
+    "relevance",
+    "select_relevant",
+    "topic_map_graph",
+    "TOPIC_MAX_NODES",
+    "TERM_TYPES",
 ]
 
+TOPIC_MAX_NODES = 600
+"""The topic map's default number of terms after the relevance selection: a map whose labels an
+analyst can still read."""
 
-def _graph(kind: str, labels: dict[str, str], node_papers: dict[str, set[str]],
+TERM_TYPES = ("Topic",) + tuple(kind.node for kind in ENTITY_KINDS)
+"""The kinds of node of the topic map: ``Topic``, ``Task``, ``Method``, ``Dataset``, ``Metric``."""
+
+# node id prefix ("method:") → node type, as kg.graph.schema.node_id makes ids
+_TERM_PREFIXES = {node_id(kind, ""): kind for kind in TERM_TYPES}
+
+
+def _term_type(nid: str) -> str:
+    """The node type of a topic map node id, read from its prefix (``"method:bert"`` → ``"Method"``)."""
+    return _TERM_PREFIXES[nid[:nid.index(":") + 1]]
+
+
+def _graph(kind: str | Callable[[str], str], labels: dict[str, str], node_papers: dict[str, set[str]],
            edge_papers: dict[tuple[str, str], set[str]], papers: int | None = None) -> nx.Graph:
-    """The graph of these nodes and edges, sorted; with `papers` (the number of papers with topics)
-    each edge also gets its association ``strength``."""
+    """The graph of these nodes and edges, sorted; `kind` is every node's type, or gives it from the
+    node id. With `papers` (the number of papers with terms) each edge also gets its association
+    ``strength``."""
     g = nx.Graph()
     counts = {nid: len(node_papers[nid]) for nid in node_papers}
-    g.add_nodes_from((nid, {"type": kind, "label": labels[nid], "paper_count": counts[nid],
+    type_of = kind if callable(kind) else (lambda _nid: kind)
+    g.add_nodes_from((nid, {"type": type_of(nid), "label": labels[nid], "paper_count": counts[nid],
                             "papers": sorted(node_papers[nid])}) for nid in sorted(node_papers))
 
     def edge(u, v):
@@ -96,12 +127,17 @@ def _paper_links(corpus: Corpus, kind: str, members) -> nx.Graph:
 
 
 def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
-    """Topics linked by co-occurrence, VOSviewer style.
+    """Terms linked by co-occurrence, VOSviewer style: topics and the typed entities (tasks,
+    methods, datasets, metrics) papers name.
 
-    A topic's occurrences (``paper_count``) are the papers that have it; two topics co-occur on a
-    paper when both are among its ``COOCCURRENCE_TOPICS`` best topics (as the knowledge graph's
-    ``CO_OCCURS`` edges). Topics occurring fewer than `min_occurrences` times are left out. Each edge
-    also has ``strength``, its association strength (see `association_strength`).
+    A paper's terms are its ``COOCCURRENCE_TOPICS`` best topics and every task, method, dataset and
+    metric it names; two terms co-occur on a paper when both are among its terms. A term's
+    occurrences (``paper_count``) are the papers that have it (a topic anywhere in the paper's
+    topics). Node ``type`` is ``Topic``, ``Task``, ``Method``, ``Dataset`` or ``Metric`` and node
+    ids are the knowledge graph's (a Topic "x" and a Method "x" are two nodes). Terms occurring fewer
+    than `min_occurrences` times are left out. Each edge also has ``strength``, its association
+    strength (see `association_strength`); the graph attribute ``papers`` is the number of papers
+    with at least one term.
 
     Examples
     --------
@@ -113,33 +149,40 @@ def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
 
 
 def _topic_parts(corpus: Corpus) -> tuple:
-    """(labels, papers of each topic, papers of each co-occurring pair, papers with topics): what
-    `topic_graph` and `topic_threshold` count, gathered in one pass."""
+    """(labels, papers of each term, papers of each co-occurring pair, papers with terms): what
+    `topic_graph` and `topic_threshold` count, gathered in one pass. Keyed by node id; a node's
+    type is `_term_type` of its id."""
     labels: dict[str, str] = {}
     node_papers: dict[str, set[str]] = defaultdict(set)
     edge_papers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    with_topics = 0
+    with_terms = 0
     for paper in corpus.papers:
-        if paper.topics:
-            with_topics += 1
+        pid = paper.id
         for label, _score in paper.topics:
             tid = node_id("Topic", label)
             labels.setdefault(tid, label)
-            node_papers[tid].add(paper.id)
-        top = sorted({node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]})
-        for u, v in combinations(top, 2):
-            edge_papers[(u, v)].add(paper.id)
-    return labels, node_papers, edge_papers, with_topics
+            node_papers[tid].add(pid)
+        terms = {node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]}
+        for kind in ENTITY_KINDS:
+            for nid, entity in paper_entities(paper, kind):  # the ids and names graph.json has
+                labels.setdefault(nid, entity.name)
+                node_papers[nid].add(pid)
+                terms.add(nid)
+        if terms:
+            with_terms += 1
+        for u, v in combinations(sorted(terms), 2):
+            edge_papers[(u, v)].add(pid)
+    return labels, node_papers, edge_papers, with_terms
 
 
 def _topic_graph(parts: tuple, min_occurrences: int) -> nx.Graph:
-    labels, node_papers, edge_papers, with_topics = parts
+    labels, node_papers, edge_papers, with_terms = parts
     if min_occurrences > 1:
         keep = {t for t, papers in node_papers.items() if len(papers) >= min_occurrences}
         node_papers = {t: node_papers[t] for t in keep}
         edge_papers = {e: p for e, p in edge_papers.items() if e[0] in keep and e[1] in keep}
-    g = _graph("Topic", labels, node_papers, edge_papers, papers=with_topics)
-    g.graph["papers"] = with_topics
+    g = _graph(_term_type, labels, node_papers, edge_papers, papers=with_terms)
+    g.graph["papers"] = with_terms
     return g
 
 
@@ -159,10 +202,10 @@ def association_strength(cooccurrences: int, occ_i: int, occ_j: int, papers: int
 
 
 def topic_threshold(corpus: Corpus, max_nodes: int) -> int:
-    """The smallest minimum occurrence count that leaves at most `max_nodes` topics (at least 1).
+    """The smallest minimum occurrence count that leaves at most `max_nodes` terms (at least 1).
 
-    VOSviewer asks the user for this threshold; this picks the one that shows as many topics as the
-    page can take, so a small corpus keeps every topic and the dev corpus keeps its frequent ones.
+    VOSviewer asks the user for this threshold; this picks the one that shows as many terms as the
+    page can take, so a small corpus keeps every term and the dev corpus keeps its frequent ones.
 
     >>> from kg.model import Corpus
     >>> topic_threshold(Corpus((), (), ()), 100)
@@ -172,7 +215,7 @@ def topic_threshold(corpus: Corpus, max_nodes: int) -> int:
 
 
 def _threshold(node_papers: dict[str, set[str]], max_nodes: int) -> int:
-    """The smallest k ≥ 1 with at most `max_nodes` topics of k papers or more."""
+    """The smallest k ≥ 1 with at most `max_nodes` terms of k papers or more."""
     occurrences = sorted((len(p) for p in node_papers.values()), reverse=True)
     return occurrences[max_nodes] + 1 if len(occurrences) > max_nodes else 1
 
@@ -204,3 +247,113 @@ def select_top(g: nx.Graph, max_nodes: int, max_edges: int, min_weight: int = 1)
     adj = g.adj
     out.add_edges_from((u, v, adj[u][v]) for u, v in sorted(edges[:max_edges]))
     return out
+
+
+def _ceil(x: float) -> int:
+    """ceil(x), blind to float noise (0.7 × 10 is 7.000000000000001, not more than 7)."""
+    return math.ceil(round(x, 9))
+
+
+def relevance(g: nx.Graph, weight: str = "strength", groups: dict | None = None) -> dict:
+    """Node → relevance of each term of a co-occurrence graph, as VOSviewer ranks terms (van Eck &
+    Waltman 2011; van Eck et al. 2010, "Automatic term identification for bibliometric mapping").
+
+    A term whose co-occurrences spread evenly over the map is general ("result", "method"); one
+    whose co-occurrences concentrate on a few clusters is specific. The terms are clustered
+    (`kg.viz.layout.clusters`, Leiden on the edge attribute `weight`) unless `groups` (node →
+    cluster) is given. For each term, p(c) is the share of its co-occurrences (edge ``weight``:
+    papers together; 1 when missing) with the terms of cluster c; q(c) the share of all
+    co-occurrences of all terms falling on cluster c (each link counted at both its ends). The
+    relevance is the Kullback-Leibler divergence KL(p ‖ q) = Σ p(c) ln(p(c) / q(c)), rounded to 6
+    decimals; 0 for a term without links. Sums run in sorted order: the same graph gives the same
+    values on every run.
+
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> relevance(g, groups={"a": 0, "b": 0, "c": 1, "d": 1})
+    {'a': 0.693147, 'b': 0.0, 'c': 0.0, 'd': 0.693147}
+    """
+    if groups is None:
+        groups = clusters(g, weight=weight)
+    nodes = sorted(g)
+    spread: dict = {}
+    overall: dict = defaultdict(float)
+    for n in nodes:
+        adj = g.adj[n]
+        mine: dict = defaultdict(float)
+        for m in sorted(adj):
+            if m != n:
+                mine[groups[m]] += adj[m].get("weight", 1)
+        spread[n] = mine
+        for c in sorted(mine):
+            overall[c] += mine[c]
+    grand = sum(overall[c] for c in sorted(overall))
+    out = {}
+    for n in nodes:
+        mine = spread[n]
+        total = sum(mine[c] for c in sorted(mine))
+        kl = 0.0
+        if total > 0:
+            for c in sorted(mine):
+                p = mine[c] / total
+                if p > 0:
+                    kl += p * math.log(p / (overall[c] / grand))
+        out[n] = round(kl, 6) + 0.0  # + 0.0: no "-0.0" from rounding noise
+    return out
+
+
+def select_relevant(g: nx.Graph, share: float = 0.6, weight: str = "strength", *,
+                    max_nodes: int | None = None, groups: dict | None = None) -> nx.Graph:
+    """The ``ceil(share × n)`` most relevant of the `n` nodes of `g` (`relevance`, clustering on
+    `weight` unless `groups` is given), as VOSviewer keeps 60% of the terms by default; at most
+    `max_nodes` when given. Ties: more papers, then the node id. Returns the induced subgraph as a new graph with nodes and edges
+    in sorted order, the graph attributes of `g`, and node attribute ``relevance`` on each node.
+
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> sorted(select_relevant(g, 0.5))
+    ['a', 'd']
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"share must be in (0, 1], not {share!r}")
+    scores = relevance(g, weight=weight, groups=groups)
+    nodes = g.nodes
+    ranked = sorted(nodes, key=lambda n: (-scores[n], -nodes[n].get("paper_count", 0), n))
+    count = _ceil(share * len(ranked))
+    if max_nodes is not None:
+        count = min(count, max_nodes)
+    keep = set(ranked[:count])
+    out = nx.Graph(**g.graph)
+    for n in sorted(keep):
+        out.add_node(n, **nodes[n], relevance=scores[n])
+    adj = g.adj
+    for u in sorted(keep):
+        for v in sorted(v for v in adj[u] if v in keep and u < v):
+            out.add_edge(u, v, **adj[u][v])
+    return out
+
+
+def topic_map_graph(corpus: Corpus, max_nodes: int = TOPIC_MAX_NODES, min_occurrences: int | None = None,
+                    share: float = 0.6) -> tuple[int, int, nx.Graph]:
+    """(terms of the whole co-occurrence graph, its links, the graph the topic map draws).
+
+    VOSviewer's steps: the terms occurring at least k times (`min_occurrences`, or else the smallest
+    k that leaves at most ``ceil(max_nodes / share)`` terms), then the `share` most relevant of them
+    (`select_relevant`, at most `max_nodes`). Graph attributes: ``min_occurrences`` (k),
+    ``relevance_share``, ``candidates`` (terms before the relevance selection), ``papers`` (papers
+    with terms); node attribute ``relevance``.
+
+    >>> from kg.model import Corpus
+    >>> terms, links, g = topic_map_graph(Corpus((), (), ()))
+    >>> terms, links, g.number_of_nodes(), g.graph["min_occurrences"], g.graph["candidates"]
+    (0, 0, 0, 1, 0)
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"share must be in (0, 1], not {share!r}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, not {max_nodes!r}")
+    parts = _topic_parts(corpus)
+    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], _ceil(max_nodes / share))
+    candidates = _topic_graph(parts, k)
+    g = select_relevant(candidates, share, max_nodes=max_nodes)
+    g.graph.update(min_occurrences=k, relevance_share=share, candidates=candidates.number_of_nodes(),
+                   papers=parts[3])
+    return len(parts[1]), len(parts[2]), g  # every co-occurring term is a term; pairs are distinct

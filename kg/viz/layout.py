@@ -1,24 +1,28 @@
 """Clusters and positions computed in Python, so the browser draws a finished map.
 
 * `clusters`: Leiden communities (kg.graph.communities, seeded), numbered by size.
-* `layout`: each connected component is laid out on its own and the components are packed in rows,
-  largest first. A component small enough is one ``networkx.spring_layout`` (seeded); a bigger one is
-  laid out as a map of its clusters: every cluster gets its own spring layout, scaled to its size, and
-  the clusters are placed by a spring layout of the graph *between* clusters, then pushed apart until
-  no two overlap. networkx's own layouts cost O(n²) per iteration and need scipy above 500 nodes
-  (``spring_layout`` on the 4,700-node component of the dev corpus' top 5,000 authors: 45–50 s;
-  ``forceatlas2_layout`` with 20 iterations: 26 s); the cluster map keeps every spring layout under
-  `SPRING_LIMIT` nodes and lays out 5,000 nodes in a few seconds, with clusters visibly grouped as
-  in VOSviewer.
+* `layout`: each connected component is laid out on its own and the components of more than
+  `DETACHED_MAX` nodes are packed in rows, largest first: the main map. The `detached` ones (isolated
+  nodes and pairs, which the page hides by default) make a compact block of columns at the main map's
+  right, top-aligned, about as tall as the map. A component small enough is one
+  ``networkx.spring_layout`` (seeded); a bigger one is laid out as a map of its clusters: every cluster
+  gets its own spring layout, scaled to its size, and the clusters are placed by a spring layout of the
+  graph *between* clusters, then pushed apart until no two overlap. networkx's own layouts cost O(n²)
+  per iteration and need scipy above 500 nodes (``spring_layout`` on the 4,700-node component of the
+  dev corpus' top 5,000 authors: 45–50 s; ``forceatlas2_layout`` with 20 iterations: 26 s); the
+  cluster map keeps every spring layout under `SPRING_LIMIT` nodes and lays out 5,000 nodes in a few
+  seconds, with clusters visibly grouped as in VOSviewer. (Placing the clusters by a LinLog
+  ``forceatlas2_layout`` of the graph between them instead, with or without hub dissuasion and disc
+  sizes, gave the same picture and no shorter links on that graph: the push-apart step decides it.)
 
 Labels take room too. `label_sizes` picks the label font sizes of a page (in page pixels, as the
 browser draws them, see ``static/map.js``) from the extent of a first layout, and `footprints` turns
 each node into the box its dot and its label cover (the label text width estimated from DejaVu Sans'
 advance widths, the widest of the usual ``system-ui, sans-serif`` fonts). Given footprints, `layout`
 pushes apart the nodes of a spring layout whose boxes overlap, sizes cluster discs and packed
-components by their boxes (labels included), and gives the grid of isolated nodes columns as wide
-as their labels. Only labels big enough to be drawn in the whole view get a box: smaller ones appear
-as one zooms in (labels prioritised by size).
+components by their boxes (labels included), and gives the block of detached nodes columns as
+wide as their labels. Only labels big enough to be drawn in the whole view get a box: smaller ones
+appear as one zooms in (labels prioritised by size).
 
 Everything is deterministic: the graphs come with sorted nodes, every random choice is seeded, and
 positions are rounded.
@@ -33,13 +37,17 @@ import networkx as nx
 
 from ..graph.communities import leiden_communities
 
-__all__ = ["clusters", "layout", "label_sizes", "footprints", "text_width", "node_scale", "SPRING_LIMIT", "SEED"]
+__all__ = ["clusters", "layout", "detached", "detached_limit", "DETACHED_MAX", "SMALL_SHARE", "label_sizes",
+           "footprints", "text_width", "node_scale", "SPRING_LIMIT", "SEED"]
 
 SEED = 42
 SPRING_LIMIT = 300  # largest group laid out by one spring layout (dense numpy, O(n²) per iteration)
 UNIT = 90.0  # typical distance between linked nodes, in page pixels (nodes are drawn 5–36 px in radius)
 _GAP = UNIT  # space between cluster discs
 _PACK_GAP = 2.0 * UNIT  # space between packed components (room for their labels)
+DETACHED_MAX = 2  # components of at most this many nodes are "detached" (isolated nodes and pairs)
+SMALL_SHARE = 0.01  # beside a giant component, components under this share of it are detached too
+_SIDE_GAP = 2.0 * UNIT  # space between the main map and the block of detached nodes at its right
 
 # ---- labels, as static/map.js and vis-network draw them ------------------------------------------
 REFERENCE_VIEW = (1080.0, 660.0)  # the map's canvas in a 1400 x 900 window (the side panel is 320 px)
@@ -336,50 +344,60 @@ def _centre(pos: dict, boxes: dict | None = None) -> tuple[dict, float, float]:
     return {n: (x - cx, y - cy) for n, (x, y) in pos.items()}, x1 - x0, y1 - y0
 
 
-def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict | None = None,
-           boxes: dict | None = None) -> dict:
-    """Node → (x, y) in page pixels, rounded to 0.1.
+def _landscape(pos: dict) -> dict:
+    """`pos` turned about its centre so that its longest axis (the principal axis of the points) lies
+    along x: screens are wider than tall, and a map stood upright used a third of the page. Left as
+    it is when the points have no clear long axis (variance ratio under 1.2)."""
+    n = len(pos)
+    if n < 3:
+        return pos
+    mx = sum(x for x, _ in pos.values()) / n
+    my = sum(y for _, y in pos.values()) / n
+    sxx = sum((x - mx) ** 2 for x, _ in pos.values()) / n
+    syy = sum((y - my) ** 2 for _, y in pos.values()) / n
+    sxy = sum((x - mx) * (y - my) for x, y in pos.values()) / n
+    root = math.sqrt(((sxx - syy) / 2) ** 2 + sxy * sxy)
+    big, small = (sxx + syy) / 2 + root, (sxx + syy) / 2 - root
+    if small > 0 and big / small < 1.2:
+        return pos
+    angle = 0.5 * math.atan2(2 * sxy, sxx - syy)  # of the principal axis
+    c, s = math.cos(-angle), math.sin(-angle)
+    return {k: (mx + (x - mx) * c - (y - my) * s, my + (x - mx) * s + (y - my) * c) for k, (x, y) in pos.items()}
 
-    Connected components are laid out apart and packed in rows (largest first, rows about as wide
-    as the whole is tall); isolated nodes make one block of rows at the end, biggest first.
-    `boxes` (`footprints`) are the room each node's dot and label take: no two overlap within a
-    component, and components are packed by their boxes.
 
-    >>> pos = layout(nx.Graph([("a", "b"), ("c", "d")]))
-    >>> sorted(pos) == ["a", "b", "c", "d"] and pos == layout(nx.Graph([("a", "b"), ("c", "d")]))
-    True
+def detached_limit(sizes) -> int:
+    """The size up to which a connected component is *detached* (set beside the map, hidden by
+    default), given the sizes of all components: isolated nodes and pairs always (`DETACHED_MAX`);
+    and, when one component holds half the nodes or more, every component under `SMALL_SHARE` of
+    it too. At 32,000 authors, thousands of one-paper teams of 3–10 otherwise packed a grey band
+    as big as the map under it; a corpus without a giant component (the seeds: one clique per
+    paper) keeps its teams on the map.
+
+    >>> detached_limit([4694, 26, 17, 3, 2, 1]), detached_limit([8, 6, 5, 2])
+    (46, 2)
     """
-    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
-    placed = []
-    for members in comps:
-        if len(members) == 1:
-            continue
-        placed.append(_centre(_component(_induced(g, members), weight, seed, given=groups, boxes=boxes), boxes))
-    # isolated nodes: one block of rows, biggest first; wide cells so their labels stay apart
-    alone = sorted((c[0] for c in comps if len(c) == 1),
-                   key=lambda n: (-g.nodes[n].get("paper_count", 0), n))
-    if alone:
-        step_x, step_y = UNIT * 3.0, UNIT * 0.6
-        cols = max(1, min(len(alone), math.ceil(math.sqrt(len(alone) * step_y / step_x))))
-        if boxes is None:
-            grid = {n: ((i % cols) * step_x, (i // cols) * step_y) for i, n in enumerate(alone)}
-        else:  # rows of boxes side by side (a gap between), as tall as their tallest, the block about square
-            gap = UNIT / 3
-            row_width = max(max(boxes[n][2] - boxes[n][0] for n in alone),
-                            math.sqrt(sum((boxes[n][2] - boxes[n][0] + gap) * (boxes[n][3] - boxes[n][1])
-                                          for n in alone)))
-            grid, x, top, row_h = {}, 0.0, 0.0, 0.0
-            for n in alone:
-                b = boxes[n]
-                if x > 0 and x + b[2] - b[0] > row_width:
-                    x, top, row_h = 0.0, top + row_h, 0.0
-                grid[n] = (x - b[0], top - b[1])
-                x += b[2] - b[0] + gap
-                row_h = max(row_h, b[3] - b[1])
-        placed.append(_centre(grid, boxes))
-    if not placed:
-        return {}
-    gap = _PACK_GAP if boxes is None else UNIT  # boxes hold the labels already
+    sizes = list(sizes)
+    largest, total = max(sizes, default=0), sum(sizes)
+    if largest * 2 >= total:
+        return max(DETACHED_MAX, int(largest * SMALL_SHARE))
+    return DETACHED_MAX
+
+
+def detached(g: nx.Graph) -> set:
+    """The nodes of the detached components (`detached_limit`): the page hides them by default and
+    `layout` puts them in a block beside the map.
+
+    >>> sorted(detached(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")])))
+    ['a', 'b']
+    """
+    comps = list(nx.connected_components(g))
+    limit = detached_limit(len(c) for c in comps)
+    return {n for c in comps if len(c) <= limit for n in c}
+
+
+def _pack_rows(placed: list, gap: float) -> dict:
+    """Centred layouts with their (width, height) packed in rows from (0, 0), the rows about as wide as
+    the whole is tall; positions not rounded."""
     area = sum((w + gap) * (h + gap) for _, w, h in placed)
     row_width = max(max(w for _, w, _ in placed), math.sqrt(area) * 1.3)
     out: dict = {}
@@ -391,7 +409,87 @@ def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict |
             y += row_h + gap
             row_h = 0.0
         for node, (px, py) in pos.items():
-            out[node] = (round(px + x + w / 2, 1), round(py + y + h / 2, 1))
+            out[node] = (px + x + w / 2, py + y + h / 2)
         x += w + gap
         row_h = max(row_h, h)
     return out
+
+
+def _pack_columns(placed: list, gap: float, height: float) -> dict:
+    """Centred layouts with their (width, height) stacked in columns from (0, 0), left to right, each
+    column at most `height` tall (unless one item is taller) and as wide as its widest item."""
+    out: dict = {}
+    x = y = 0.0
+    col_w = 0.0
+    column: list = []
+
+    def flush():
+        for pos, _, h, top in column:
+            for node, (px, py) in pos.items():
+                out[node] = (px + x + col_w / 2, py + top + h / 2)
+
+    for pos, w, h in placed:
+        if column and y + h > height:
+            flush()
+            x += col_w + gap
+            y, col_w, column = 0.0, 0.0, []
+        column.append((pos, w, h, y))
+        y += h + gap
+        col_w = max(col_w, w)
+    flush()
+    return out
+
+
+def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict | None = None,
+           boxes: dict | None = None) -> dict:
+    """Node → (x, y) in page pixels, rounded to 0.1.
+
+    The main map: the connected components of more than `DETACHED_MAX` nodes, laid out apart and
+    packed in rows (largest first, rows about as wide as the whole is tall); without `boxes`, each
+    component is turned to lie along its longest axis (`_landscape`). The `detached` components
+    (isolated nodes, pairs — one node above the other — and, beside a giant component, the small
+    ones: `detached_limit`) make one compact block of columns at
+    the main map's right, `_SIDE_GAP` away, its top aligned with the map's top, biggest first, about
+    as tall as the main map (square without one, and never much wider than tall).
+    `boxes` (`footprints`) are the room each node's dot and label take: no two overlap within a
+    component, and components and detached nodes are packed by their boxes.
+
+    >>> pos = layout(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")]))
+    >>> sorted(pos) == ["a", "b", "c", "d", "e"] and pos == layout(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")]))
+    True
+    >>> min(pos["a"][0], pos["b"][0]) > max(pos["c"][0], pos["d"][0], pos["e"][0])
+    True
+    """
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    limit = detached_limit(len(c) for c in comps)
+    main = [c for c in comps if len(c) > limit]
+    # detached: pairs, then isolated nodes, each biggest node (paper count) first
+    side = sorted((c for c in comps if len(c) <= limit),
+                  key=lambda c: (-len(c), -max(g.nodes[n].get("paper_count", 0) for n in c), c[0]))
+    out: dict = {}
+    if main:
+        gap = _PACK_GAP if boxes is None else UNIT  # boxes hold the labels already
+        # without label boxes (big maps) each component is turned to lie wide; with boxes, turning
+        # would make the labels the boxes kept apart collide
+        turn = _landscape if boxes is None else (lambda pos: pos)
+        out = _pack_rows([_centre(turn(_component(_induced(g, c), weight, seed, given=groups, boxes=boxes)), boxes)
+                          for c in main], gap)
+    if side:
+        # detached components as cells; without boxes, wide cells so their labels stay apart
+        cell = boxes if boxes is not None else \
+            {n: (-1.5 * UNIT, -0.3 * UNIT, 1.5 * UNIT, 0.3 * UNIT) for c in side for n in c}
+        cells = [_centre(_component(_induced(g, c), weight, seed, boxes=boxes), cell) for c in side]
+        gap = 0.0 if boxes is None else UNIT / 3
+        height = math.sqrt(sum((w + gap) * (h + gap) for _, w, h in cells))  # a square block...
+        if out:
+            left, top, right, bottom = _extent(out, boxes)
+            height = max(bottom - top, height)  # ...or as tall as the main map
+        # as many columns as that height needs, filled about evenly (no last column of a few cells)
+        stack = sum(h + gap for _, _, h in cells)
+        columns = max(1, math.ceil(stack / height))
+        block = _pack_columns(cells, gap, min(height, stack / columns + max(h for _, _, h in cells)))
+        # the block's left edge _SIDE_GAP right of the main map's right edge, tops aligned
+        bl, bt, _, _ = _extent(block, cell)
+        dx, dy = (right + _SIDE_GAP - bl, top - bt) if out else (-bl, -bt)
+        out.update({n: (x + dx, y + dy) for n, (x, y) in block.items()})
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in out.items()}

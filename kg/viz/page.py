@@ -1,16 +1,20 @@
 """Self-contained interactive HTML maps of a resolved corpus.
 
 One page per view: ``collaboration`` (authors by co-authorship), ``institutions`` (institutions by
-shared papers), ``topics`` (topic co-occurrence, VOSviewer style). A page is one HTML file with no
-external script, style, font or image: vis-network (vendored in ``kg/viz/static``) and the page's own
-script are inlined, and everything taken from the corpus — names, titles, URLs — travels as JSON in a
-``<script type="application/json">`` block whose ``<``, ``>`` and ``&`` are escaped as ``\\u003c``…,
-so no text can close the block or become markup. The script reads it with ``JSON.parse`` and puts
-text into the page with ``textContent`` only. A Content-Security-Policy allows only the two inline
-scripts (by hash) and no request at all.
+shared papers), ``topics`` (topics and typed entities by co-occurrence, VOSviewer style). A page is
+one HTML file with no external script, style, font or image: sigma.js and graphology (WebGL
+rendering, vendored in ``kg/viz/static``) and the page's own script are inlined, and everything
+taken from the corpus — names, titles, URLs — travels as JSON in a
+``<script type="application/json">`` block whose ``<``, ``>`` and ``&`` are escaped as
+``\\u003c``…, so no text can close the block or become markup. The script reads it with
+``JSON.parse`` and puts text into the page with ``textContent`` or draws it on a canvas. A
+Content-Security-Policy allows the three inline scripts (by hash) and no request at all.
 
-Positions and clusters are computed here (see `kg.viz.layout`); the browser runs physics only on
-small maps (at most `PHYSICS_LIMIT` nodes). The same corpus and options give byte-identical HTML.
+Positions and clusters are computed here (see `kg.viz.layout`), so the page draws a finished map at
+once; the browser places labels (biggest first, never overlapping, never cut by the map's edge).
+Unlinked nodes, pairs and, beside a giant component, small groups (`kg.viz.layout.detached`) lie in
+a block at the side and are hidden until the reader asks for them. The same corpus and options give byte-identical
+HTML.
 """
 
 from __future__ import annotations
@@ -30,14 +34,16 @@ from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 from ..util.gcpause import paused_gc
 from .graphs import (
+    TOPIC_MAX_NODES,
     _threshold,
     _topic_graph,
     _topic_parts,
     collaboration_graph,
     institution_graph,
     select_top,
+    topic_map_graph,
 )
-from .layout import clusters, footprints, label_sizes, layout
+from .layout import clusters, detached, footprints, label_sizes, layout
 
 __all__ = [
     "VIEWS",
@@ -46,6 +52,7 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES",
     "PHYSICS_LIMIT",
+    "default_max_nodes",
     "view_graph",
     "page_data",
     "render_page",
@@ -55,14 +62,24 @@ __all__ = [
 
 VIEWS = ("collaboration", "institutions", "topics")
 PAGE_FILES = {view: f"{view}.html" for view in VIEWS}
-DEFAULT_MAX_NODES = 5000  # a page of the dev corpus stays interactive (bench/viz_speed.py)
+DEFAULT_MAX_NODES = 5000  # a page of the dev corpus opens in about a second (bench/viz_speed.py)
 DEFAULT_MAX_EDGES = 20000  # canvas draws every edge each frame: the heaviest are kept
-PHYSICS_LIMIT = 300  # above this many nodes the page offers no live physics (the precomputed layout only)
+PHYSICS_LIMIT = 300  # maps up to this size get a second layout pass making room for every label (pyvis: live physics)
 CLUSTER_COLOURS = (  # VOSviewer-like, distinguishable; clusters past these are grey
     "#d62728", "#2ca02c", "#1f77b4", "#e6b400", "#9467bd", "#17becf",
     "#ff7f0e", "#8c564b", "#e377c2", "#7f7f00", "#393b79", "#637939",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+    "#843c39",
 )
 OTHER_COLOUR = "#a0a0a0"
+# node kinds of a map: (type, plural noun, colour in the "kind" overlay, ring colour in the network view)
+KIND_STYLES = {
+    "Topic": ("topics", "#a9a9a9", ""),
+    "Task": ("tasks", "#d62728", "#111111"),
+    "Method": ("methods", "#1f77b4", "#ffffff"),
+    "Dataset": ("datasets", "#2ca02c", "#6a3d9a"),
+    "Metric": ("metrics", "#e6b400", "#8c564b"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,9 +102,9 @@ COLLABORATION = MapView("Co-authorship network", "Author", ("author", "authors")
 INSTITUTIONS = MapView("Institution collaboration", "Institution", ("institution", "institutions"),
                        ("link", "links"), "shared papers",
                        ("shared paper", "shared papers"), "papers", "Find an institution…")
-TOPICS = MapView("Topic co-occurrence map", "Topic", ("topic", "topics"),
-                 ("co-occurrence link", "co-occurrence links"), "papers in which both are top topics",
-                 ("paper with both", "papers with both"), "occurrences (papers)", "Find a topic…")
+TOPICS = MapView("Topic co-occurrence map", "Topic", ("term", "terms"),
+                 ("co-occurrence link", "co-occurrence links"), "papers in which both occur",
+                 ("paper with both", "papers with both"), "occurrences (papers)", "Find a topic, task, method…")
 
 
 def _check_view(view: str) -> MapView:
@@ -118,16 +135,20 @@ def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
 
 
 def _shown_graph(view: str, corpus: Corpus, min_occurrences: int | None, max_nodes: int) -> tuple[int, int, nx.Graph]:
-    """(nodes, edges of the whole graph of a view, its graph after the topic threshold): `view_graph`
-    without building the whole topic graph, of which a page shows only the counts."""
+    """(nodes, edges of the whole graph of a view, the graph a page draws from). For ``topics``: the
+    terms (topics and typed entities) over the occurrence threshold, then the most relevant of them
+    (VOSviewer's selection, `kg.viz.graphs.topic_map_graph`)."""
     if view != "topics":
         g = view_graph(view, corpus)[1]
         return g.number_of_nodes(), g.number_of_edges(), g
-    parts = _topic_parts(corpus)
-    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], max_nodes)
-    g = _topic_graph(parts, k)
-    g.graph["min_occurrences"] = k
-    return len(parts[1]), len(parts[2]), g  # every co-occurring topic is a topic; pairs are distinct
+    return topic_map_graph(corpus, max_nodes=max_nodes, min_occurrences=min_occurrences)
+
+
+def default_max_nodes(view: str) -> int:
+    """The page size of a view when none is asked for: a topic map is read term by term, so it keeps
+    the `TOPIC_MAX_NODES` most relevant terms (VOSviewer's default maps hold a few hundred); the
+    other maps hold up to `DEFAULT_MAX_NODES`."""
+    return TOPIC_MAX_NODES if view == "topics" else DEFAULT_MAX_NODES
 
 
 def _paper_row(paper, categories: dict[str, int]) -> list:
@@ -137,12 +158,14 @@ def _paper_row(paper, categories: dict[str, int]) -> list:
     return [title, arxiv, categories.get(paper.category, -1) if paper.category else -1, paper.year or 0, code]
 
 
-def page_data(view: str, corpus: Corpus, *, max_nodes: int = DEFAULT_MAX_NODES,
+def page_data(view: str, corpus: Corpus, *, max_nodes: int | None = None,
               max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
               min_occurrences: int | None = None) -> dict:
     """Everything a page shows, as plain JSON-ready data (nodes with positions and clusters, edges,
     the papers they refer to, categories, years, totals)."""
     spec = _check_view(view)
+    if max_nodes is None:
+        max_nodes = default_max_nodes(view)
     with paused_gc():  # a third of the pages' time went to full collections on the dev corpus
         return _page_data(spec, view, corpus, max_nodes, max_edges, min_weight, min_occurrences)
 
@@ -187,8 +210,16 @@ def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edg
         top = sorted(members, key=lambda n: (-shown.nodes[n]["paper_count"], shown.nodes[n]["label"], n))[:3]
         cluster_info.append({"colour": CLUSTER_COLOURS[c], "size": len(members),
                              "top": [shown.nodes[n]["label"] for n in top]})
+    types = sorted({shown.nodes[n].get("type", spec.node_type) for n in nodes} | {spec.node_type},
+                   key=lambda t: (t != spec.node_type, list(KIND_STYLES).index(t) if t in KIND_STYLES else 99, t))
+    kinds = [[t, *KIND_STYLES.get(t, (t.lower() + "s", OTHER_COLOUR, ""))] for t in types]
+    if len(kinds) == 1:
+        kinds[0][3] = ""  # one kind: no ring needed
+    kind_index = {t: i for i, t in enumerate(types)}
+    apart = detached(shown)  # at the side of the map, hidden until asked for
     node_rows = [[n, shown.nodes[n]["label"], pos[n][0], pos[n][1], shown.nodes[n]["paper_count"], groups[n],
-                  [paper_index[p] for p in shown.nodes[n]["papers"]]] for n in nodes]
+                  [paper_index[p] for p in shown.nodes[n]["papers"]],
+                  kind_index[shown.nodes[n].get("type", spec.node_type)], 1 if n in apart else 0] for n in nodes]
     edge_rows = []
     for u, v, d in shown.edges(data=True):
         a, b = sorted((node_index[u], node_index[v]))
@@ -200,8 +231,11 @@ def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edg
 
     notes = []
     if view == "topics" and g.graph.get("min_occurrences", 1) > 1:
-        notes.append(f"{g.number_of_nodes():,} of {total_nodes:,} topics occur at least "
+        notes.append(f"{g.graph['candidates']:,} of {total_nodes:,} terms occur at least "
                      f"{g.graph['min_occurrences']} times")
+    if view == "topics" and g.number_of_nodes() < g.graph.get("candidates", 0):
+        notes.append(f"the {g.number_of_nodes():,} most relevant of them (VOSviewer's relevance: terms linked "
+                     f"evenly to every part of the map are left out)")
     if shown.number_of_nodes() < g.number_of_nodes():
         notes.append(f"the page holds the top {shown.number_of_nodes():,} of {g.number_of_nodes():,} "
                      f"{spec.nouns[1]} by number of links")
@@ -223,9 +257,7 @@ def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edg
         "sizeMeaning": spec.size_meaning,
         "total": {"nodes": total_nodes, "edges": total_edges},
         "minWeight": min_weight,
-        "physicsAllowed": not big,
-        "labelSize": list(fonts),  # smallest and biggest label font, in page pixels (kg.viz.layout)
-        "physicsLimit": PHYSICS_LIMIT,
+        "kinds": kinds,
         "clusters": cluster_info,
         "clusterCount": len(sizes),
         "otherColour": OTHER_COLOUR,
@@ -276,12 +308,13 @@ def render_page(view: str, corpus: Corpus, **options) -> str:
     from markupsafe import Markup
 
     data = page_data(view, corpus, **options)
-    vis_js = _static("vis-network.min.js")
+    graphology_js = _static("graphology.umd.min.js")
+    sigma_js = _static("sigma.min.js")
     app_js = _static("map.js")
     csp = "; ".join([
         "default-src 'none'",
-        f"script-src {_sha256(vis_js)} {_sha256(app_js)}",
-        "style-src 'unsafe-inline'",  # vis-network styles its own elements
+        f"script-src {_sha256(graphology_js)} {_sha256(sigma_js)} {_sha256(app_js)}",
+        "style-src 'unsafe-inline'",  # sigma and the page's script style their own elements
         "img-src data: blob:",
         "base-uri 'none'",
         "form-action 'none'",
@@ -297,12 +330,13 @@ def render_page(view: str, corpus: Corpus, **options) -> str:
         csp=csp,
         css=Markup(_static("map.css")),
         data=Markup(_json_for_script(data)),
-        vis_js=Markup(vis_js),
+        graphology_js=Markup(graphology_js),
+        sigma_js=Markup(sigma_js),
         app_js=Markup(app_js),
     )
 
 
-def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_MAX_NODES,
+def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int | None = None,
                max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
                min_occurrences: int | None = None) -> str:
     """Write one interactive map and return its path.
@@ -312,7 +346,8 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_
     view : "collaboration", "institutions" or "topics"
     corpus : the resolved corpus (e.g. ``kg.build.BuildDir("exports").read_corpus()``)
     out_path : the HTML file to write (atomically; folders are created)
-    max_nodes : the page keeps the nodes of highest degree up to this many ("showing N of M")
+    max_nodes : the page keeps the nodes of highest degree up to this many ("showing N of M");
+        None: `default_max_nodes` (600 terms for ``topics``, 5,000 nodes for the others)
     max_edges : and the heaviest edges among them up to this many
     min_weight : edges of smaller weight (papers together) are left out
     min_occurrences : topics only: minimum papers per topic; None picks the smallest threshold
@@ -325,7 +360,7 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int = DEFAULT_
     """
     from ..util.atomic import atomic_open
 
-    if max_nodes < 1 or max_edges < 0 or min_weight < 1 or (min_occurrences is not None and min_occurrences < 1):
+    if (max_nodes is not None and max_nodes < 1) or max_edges < 0 or min_weight < 1 or (min_occurrences is not None and min_occurrences < 1):
         raise ValueError("max_nodes, min_weight and min_occurrences must be at least 1, max_edges at least 0")
     html = render_page(view, corpus, max_nodes=max_nodes, max_edges=max_edges, min_weight=min_weight,
                        min_occurrences=min_occurrences)

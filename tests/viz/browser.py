@@ -20,6 +20,7 @@ ARGUMENTS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--enable-unsafe-swiftshader",  # software WebGL for the maps (sigma.js) on machines without a GPU
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

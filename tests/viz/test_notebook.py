@@ -33,7 +33,7 @@ def test_nodes_keep_the_pages_positions_colours_and_labels(corpus):
     assert net.options.physics.enabled is False
     nodes = {n["id"]: n for n in net.nodes}
     assert len(nodes) == len(data["nodes"]) > 10 and len(net.edges) == len(data["edges"])
-    for node_id, label, x, y, _papers, cluster, _ in data["nodes"]:
+    for node_id, label, x, y, _papers, cluster, *_ in data["nodes"]:
         node = nodes[node_id]
         assert (node["label"], node["x"], node["y"]) == (label, x, y)
         listed = cluster < len(data["clusters"])
