@@ -25,6 +25,7 @@ __all__ = ["to_pyvis"]
 # as kg's page draws them (kg/viz/static/map.js): node sizes 5–36 by the square root of the paper
 # count, edge widths 1–8 by weight
 NODE_SIZES = (5, 36)
+KIND_SHAPES = {"Task": "diamond", "Method": "square", "Dataset": "triangle", "Metric": "star"}
 EDGE_WIDTHS = (1, 8)
 PAPERS_LISTED = 5  # paper titles in a node's tooltip
 
@@ -64,10 +65,15 @@ def to_pyvis(source, view: str = "collaboration", *, notebook: bool = False, **o
         degree[a] += 1
         degree[b] += 1
     counts = [row[4] for row in nodes]
+    kinds = data.get("kinds", [])
     for i, row in enumerate(nodes):
         node_id, label, x, y, count = row[:5]
+        # the topic map's kinds as shapes (the page draws rings): topics dots, tasks diamonds, methods
+        # squares, datasets triangles, metrics stars
+        kind = kinds[row[7]][0] if len(row) > 7 and row[7] < len(kinds) else ""
         net.add_node(node_id, label=label, x=x, y=y, color=colours[i], title=_node_title(data, row, degree[i], papers),
-                     size=round(_scaled(count, min(counts), max(counts), NODE_SIZES), 2))
+                     size=round(_scaled(count, min(counts), max(counts), NODE_SIZES), 2),
+                     shape=KIND_SHAPES.get(kind, "dot"))
     weights = [row[2] for row in edges]
     for a, b, weight, _papers, *strength in edges:
         end = a if nodes[a][4] >= nodes[b][4] else b  # the page colours an edge as its end with more papers

@@ -66,3 +66,18 @@ def test_a_build_folder_and_page_data_are_sources_too(corpus, tmp_path):
     data = page_data("institutions", corpus, max_nodes=5)
     assert [n["id"] for n in from_folder.nodes] == [row[0] for row in data["nodes"]]
     assert [n["id"] for n in to_pyvis(data).nodes] == [row[0] for row in data["nodes"]]
+
+
+def test_the_topic_maps_kinds_become_shapes():
+    from kg.model import Entity
+
+    entries = list(read_inputs([str(SEEDS)]).entries)[:3]
+    bert, squad = Entity("BERT", (), "title"), Entity("SQuAD", (), "mentioned")
+    qa = Entity("question answering", (), "title")
+    extractions = [Extraction(topics=(("language model", 0.9),), methods=(bert,), datasets=(squad,), tasks=(qa,))] * 3
+    net = to_pyvis(resolve(entries, extractions), "topics", min_occurrences=1)
+    shapes = {n["label"]: n["shape"] for n in net.nodes}
+    assert shapes == {"BERT": "square", "SQuAD": "triangle", "question answering": "diamond"}
+    # with every term kept, the topic is a dot
+    net = to_pyvis(resolve(entries, extractions[:1] + [Extraction(topics=(("language model", 0.9),))] * 2), "topics")
+    assert {n["label"]: n["shape"] for n in net.nodes}["language model"] == "dot"
