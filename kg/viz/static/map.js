@@ -171,7 +171,7 @@
     renderLabels: false, renderEdgeLabels: false, zIndex: true, enableCameraRotation: false,
     itemSizesReference: "screen", autoRescale: true, stagePadding: 20, minCameraRatio: 0.005, maxCameraRatio: 4,
     defaultEdgeType: "line", minEdgeThickness: 0.6, nodeProgramClasses: programs,
-    hideEdgesOnMove: E > 20000,
+    hideEdgesOnMove: E > 8000,  // big maps pan and zoom without their edges, drawn again when still
     nodeReducer: function (key, attr) {
       var i = +key, out = { x: attr.x, y: attr.y, label: null };
       out.hidden = !nodeVis[i];
