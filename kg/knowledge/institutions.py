@@ -1,8 +1,11 @@
 """Institution names: match printed names to canonical labels and ROR ids, split "A & B" lines.
 
-Two data files back the matcher: ``kg/data/institution_aliases.tsv`` (hand-curated abbreviations
-and short names such as CMU or MSR) and ``kg/data/ror_names.tsv.gz`` (names and synonyms of the
-Research Organization Registry, CC0, written by ``scripts/build_ror_index.py``).
+Data files back the matcher: ``kg/data/institution_aliases.tsv`` (hand-curated abbreviations and
+short names such as CMU or MSR), ``kg/data/ror_names.tsv.gz`` (names and synonyms of the Research
+Organization Registry, CC0, written by ``scripts/build_ror_index.py``; its first line names the ROR
+release, :func:`ror_version`) and ``kg/data/ror_labels.tsv`` (names in Chinese, Japanese or Korean
+script). What exact look-ups miss, the affiliation matcher (:mod:`kg.knowledge.ror_match`) may still
+link (``InstitutionLexicon.match``, under a stricter gate than ``kg match-affiliations``).
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ __all__ = [
     "load_lexicon",
     "fold_accents",
     "looks_like_acronym",
+    "ror_version",
 ]
 
 ALIASES_FILE = "institution_aliases.tsv"
 ROR_FILE = "ror_names.tsv.gz"
+LABELS_FILE = "ror_labels.tsv"
 
 # Statuses in ror_names.tsv.gz, best first. "short" is a ROR name with its " (Country)"
 # suffix removed ("Microsoft (United States)" -> "Microsoft"); it is added by the build script.
@@ -108,6 +113,9 @@ _UNIT_WORDS = frozenset(
 )
 _NAME_PREPOSITIONS = frozenset({"of", "for", "de", "di", "du", "der", "des", "at"})
 _MAX_JOIN = 4
+# The least score of an affiliation-matcher answer that InstitutionLexicon.match takes (kg build);
+# `kg match-affiliations` answers from the matcher's own learned threshold.
+AFFILIATION_MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -127,13 +135,18 @@ class InstitutionMatch:
 
 def fold_accents(text: str) -> str:
     """`text` with accents and spacing accents dropped, case kept ("Zürich" → "Zurich")."""
+    if text.isascii():
+        return text
     text = _SPACING_ACCENT.sub("", text).translate(_FOLD)
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # runs of characters for which str.isalnum() holds
+
+
 def _words(text: str) -> list[str]:
-    return "".join(ch if ch.isalnum() else " " for ch in text).split()
+    return _ALNUM_RUN.findall(text)
 
 
 def normalise_name(text: str) -> str:
@@ -248,6 +261,8 @@ class InstitutionLexicon:
         Case-insensitive aliases keyed by :func:`normalise_name`.
     ror_names : mapping of normalised name to tuple of (ROR id, status)
     ror_labels : mapping of ROR id to its ROR name
+    ror_places : mapping of ROR id to (country, city, parent ROR id), optional
+        Filled when the index was built from a ROR data dump (empty for the gilda export).
     """
 
     def __init__(
@@ -256,11 +271,15 @@ class InstitutionLexicon:
         folded_aliases: Mapping[str, tuple[str, str | None]],
         ror_names: Mapping[str, tuple[tuple[str, str], ...]],
         ror_labels: Mapping[str, str],
+        ror_places: Mapping[str, tuple[str, str, str]] | None = None,
     ) -> None:
         self._aliases = MappingProxyType(dict(aliases))
         self._folded = MappingProxyType(dict(folded_aliases))
         self._ror = MappingProxyType(dict(ror_names))
         self._labels = MappingProxyType(dict(ror_labels))
+        self._places = MappingProxyType(dict(ror_places or {}))
+        self._affiliations = None
+        self._use_affiliations = True
 
     def __repr__(self) -> str:
         return (
@@ -269,6 +288,44 @@ class InstitutionLexicon:
         )
 
     # -- lookups ---------------------------------------------------------------------------
+
+    @property
+    def ror_names(self) -> Mapping[str, tuple[tuple[str, str], ...]]:
+        """The ROR name index: normalised name → ((ROR id, status), ...)."""
+        return self._ror
+
+    def acronym_alias(self, acronym: str) -> str | None:
+        """The ROR id of a hand-curated all-caps alias ("CMU" → 05x2bcf33), else None."""
+        entry = self._aliases.get(_acronym_key(acronym))
+        if entry is None:
+            return None
+        return entry[1] if entry[1] else self.ror_lookup(entry[0])
+
+    def ror_country(self, ror_id: str) -> str | None:
+        """The country of a ROR organisation where the index records it (built from a ROR dump)."""
+        place = self._places.get(ror_id)
+        return place[0] or None if place else None
+
+    def ror_city(self, ror_id: str) -> str | None:
+        """The city of a ROR organisation where the index records it (built from a ROR dump)."""
+        place = self._places.get(ror_id)
+        return place[1] or None if place else None
+
+    def ror_parent(self, ror_id: str) -> str | None:
+        """The ROR id of an organisation's parent where the index records it (built from a ROR dump)."""
+        place = self._places.get(ror_id)
+        return place[2] or None if place else None
+
+    def folded_alias(self, norm: str) -> str | None:
+        """The ROR id of a hand-curated alias whose normalised form is `norm`, else None."""
+        entry = self._folded.get(norm)
+        if entry is None:
+            return None
+        return entry[1] if entry[1] else self.ror_lookup(entry[0])
+
+    def strict_match(self, text: str) -> InstitutionMatch | None:
+        """The alias or ROR organisation `text` names exactly (parenthetical acronyms aside), else None."""
+        return self._strict_match(_clean(text))
 
     def ror_label(self, ror_id: str) -> str | None:
         """Return the display label of a ROR organisation (country suffix removed), or None."""
@@ -356,8 +413,10 @@ class InstitutionLexicon:
         Order: alias table (case-sensitive for all-caps acronyms, otherwise on the normalised
         form), then the ROR index (primary names before synonyms before country-stripped
         names; ambiguous names stay unmatched), then the same lookups on the name without
-        parenthetical acronyms, then on its comma-separated parts. Unmatched names keep their
-        cleaned printed form and a ``name:`` key.
+        parenthetical acronyms, then on its comma-separated parts, then the affiliation matcher
+        (an answer scoring at least ``AFFILIATION_MIN_SCORE``, found as a whole part of the name,
+        shared by no other organisation, neither fuzzy nor a bare acronym; via ``"ror"``).
+        Unmatched names keep their cleaned printed form and a ``name:`` key.
 
         Parameters
         ----------
@@ -377,11 +436,35 @@ class InstitutionLexicon:
         'unmatched'
         """
         text = _clean(printed)
-        found = self._strict_match(text) or self._comma_match(text)
+        found = self._strict_match(text) or self._comma_match(text) or self._affiliation_match(text)
         if found is not None:
             return found
         norm = normalise_name(text)
         return InstitutionMatch(text, None, f"name:{norm or text.casefold()}", "unmatched")
+
+    @property
+    def affiliations(self):
+        """The affiliation-string matcher over this lexicon (kg.knowledge.ror_match), built on first use."""
+        if self._affiliations is None:
+            from .ror_match import AffiliationMatcher, load_learned
+
+            self._affiliations = AffiliationMatcher(self, load_learned())
+        return self._affiliations
+
+    def _affiliation_match(self, text: str) -> InstitutionMatch | None:
+        # What the exact look-ups miss, the affiliation matcher may still find: "Dept. of Physics,
+        # Univ. of Oslo", "Technische Universität München", "Fujitsu Ltd". It abstains when unsure.
+        if not self._use_affiliations or not normalise_name(text):
+            return None
+        # Stricter than the matcher's own threshold: a name that several organisations share, a
+        # bare acronym, a fuzzy match or a learned parent is left to the corpus (resolve/institutions.py),
+        # and so is an organisation named inside a longer name ("NTT" in "NTT Communication Science
+        # Laboratories"): a lab stays a node of its own, as the digests' gold keeps it.
+        answer = self.affiliations.match(text)
+        if (answer.ror_id is None or answer.score < AFFILIATION_MIN_SCORE or answer.ambiguity > 1
+                or answer.via not in ("part", "alias", "learned") or not answer.whole):
+            return None
+        return _make_match(answer.name, answer.ror_id, "ror")
 
     def is_known(self, printed: str) -> bool:
         """Return True when :meth:`match` links ``printed`` to an alias or a ROR entry."""
@@ -506,19 +589,42 @@ def _read_aliases(path) -> tuple[dict, dict]:
     return exact, folded
 
 
-def _read_ror(path) -> tuple[dict, dict]:
+def _read_ror(path) -> tuple[dict, dict, dict]:
     names: dict[str, list[tuple[str, str]]] = {}
     labels: dict[str, str] = {}
+    places: dict[str, tuple[str, str, str]] = {}
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         header = handle.readline().rstrip("\n").split("\t")
+        while header and header[0].startswith("#"):
+            header = handle.readline().rstrip("\n").split("\t")
         if header[:4] != ["norm", "ror_id", "status", "entry_name"]:
             raise ValueError(f"{path}: unexpected header {header!r}")
+        located = header[4:7] == ["country", "city", "parent"]
         for line in handle:
-            norm, ror_id, status, entry_name = line.rstrip("\n").split("\t")
+            row = line.rstrip("\n").split("\t")
+            norm, ror_id, status, entry_name = row[:4]
             names.setdefault(norm, []).append((ror_id, status))
             if entry_name:
                 labels[ror_id] = entry_name
-    return {norm: tuple(rows) for norm, rows in names.items()}, labels
+                if located and any(row[4:7]):
+                    places[ror_id] = (row[4], row[5], row[6])
+    return {norm: tuple(rows) for norm, rows in names.items()}, labels, places
+
+
+def ror_version(ror_path=None) -> str:
+    """The ROR release the name index was built from ("v1.36"), read from its first line only.
+
+    >>> ror_version()
+    'v1.36'
+    """
+    path = Path(ror_path) if ror_path is not None else _data_path(ROR_FILE)
+    try:
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+            first = handle.readline()
+    except (OSError, EOFError):
+        return "unknown"
+    fields = dict(item.split("=", 1) for item in first.lstrip("# ").split() if "=" in item)
+    return fields.get("ror_version", "unknown")
 
 
 @lru_cache(maxsize=4)
@@ -548,5 +654,25 @@ def load_lexicon(aliases_path=None, ror_path=None) -> InstitutionLexicon:
     alias_file = Path(aliases_path) if aliases_path is not None else _data_path(ALIASES_FILE)
     ror_file = Path(ror_path) if ror_path is not None else _data_path(ROR_FILE)
     exact, folded = _read_aliases(alias_file)
-    ror_names, ror_labels = _read_ror(ror_file)
-    return InstitutionLexicon(exact, folded, ror_names, ror_labels)
+    ror_names, ror_labels, ror_places = _read_ror(ror_file)
+    if ror_path is None:  # names in their own script, for the shipped index (kg/data/ror_labels.tsv)
+        for norm, ror_id in _read_labels(_data_path(LABELS_FILE)):
+            if ror_id in ror_labels and (ror_id, "synonym") not in ror_names.get(norm, ()):
+                ror_names[norm] = ror_names.get(norm, ()) + ((ror_id, "synonym"),)
+    return InstitutionLexicon(exact, folded, ror_names, ror_labels, ror_places)
+
+
+def _read_labels(path) -> list[tuple[str, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[1].strip():
+            raise ValueError(f"{path}:{number}: expected name<TAB>ROR id")
+        rows.append((normalise_name(fields[0]), fields[1].strip()))
+    return rows

@@ -280,12 +280,13 @@ def test_build_ror_index_is_deterministic(tmp_path):
         for norm, text, ror_id, entry, status in rows:
             handle.write(f"{norm}\t{text}\tror\t{ror_id}\t{entry}\t{status}\tror\t\t\t\n")
     first, second = tmp_path / "a.tsv.gz", tmp_path / "b.tsv.gz"
-    build.main([str(source), str(first)])
-    build.main([str(_reversed_copy(source, tmp_path)), str(second)])
+    build.main([str(source), str(first), "--ror-version", "v9.99"])
+    build.main([str(_reversed_copy(source, tmp_path)), str(second), "--ror-version", "v9.99"])
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes()[4:8] == b"\x00\x00\x00\x00"  # gzip mtime
     lines = gzip.decompress(first.read_bytes()).decode("utf-8").splitlines()
     assert lines == [
+        "# ror_version=v9.99 licence=CC0-1.0",
         "norm\tror_id\tstatus\tentry_name",
         "acme\t0acme0001\tshort\t",
         "acme\t0acme0002\tshort\t",
