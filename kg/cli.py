@@ -81,11 +81,35 @@ def graph_option(holds: str, rdf_file: bool = False):
                         type=click.Path(file_okay=rdf_file), help=what)
 
 
+def _print_version(ctx: click.Context, param, value: bool) -> None:
+    """`kg --version`: kg's version and the ROR release its institution matcher uses."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .knowledge.institutions import ror_version
+
+    click.echo(f"kg, version {__version__}")
+    click.echo(f"ROR registry {ror_version()} (kg/data/ror_names.tsv.gz; refresh: scripts/build_ror_index.py)")
+    ctx.exit()
+
+
 @click.group(cls=_KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show kg's version and the ROR registry release, and exit.")
 def cli():
     """Build a knowledge graph of papers, authors, institutions, topics, methods, datasets and code
     from AI research digests."""
+
+
+def _iso_date_option(ctx, param, value: str | None) -> str | None:
+    """`kg build --date`: an ISO date YYYY-MM-DD (a valid calendar date, 1900–2099), else a usage error."""
+    if value is None:
+        return None
+    from .ingest.dates import parse_iso_date
+
+    date = parse_iso_date(value)
+    if date is None:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD (e.g. 2019-05-25)")
+    return date
 
 
 @cli.command()
@@ -112,9 +136,11 @@ def cli():
               help="Larger input files are reported and not read: bytes, or a number with K, M or G (1024-based).")
 @click.option("--max-entry-length", default=100_000, show_default=True, type=click.IntRange(1),
               help="Entries with more characters of text are reported and skipped.")
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD", callback=_iso_date_option,
+              help="Date of the entries that neither the document, nor the file name, nor an arXiv id dates.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages, update, engine, scheduler,
-          max_file_size, max_entry_length, quiet):
+          max_file_size, max_entry_length, date, quiet):
     """Build the graph from digest files or folders (default: seeds/) into OUT.
 
     Writes papers.jsonl, graph.json, corpus.json, graph.ttl, graph.nq, void.ttl, report.json, the
@@ -146,7 +172,7 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
         raise click.BadParameter(str(exc), param_hint="'--max-file-size'") from None
     config = BuildConfig(format=format_, extract=ExtractConfig(model=model, n_process=jobs, max_topics=max_topics),
                          base=base or DEFAULT_BASE, targets=tuple(targets), pages=not no_pages,
-                         update=update, engine=engine, scheduler=scheduler, limits=limits)
+                         update=update, engine=engine, scheduler=scheduler, limits=limits, date=date)
     bars = _StageBars()
 
     try:
@@ -395,6 +421,39 @@ def viz(view, graph_dir, out, max_nodes, max_edges, min_weight, min_occurrences)
     click.echo(f"wrote {path}", err=True)
 
 
+@cli.command("diff")
+@click.argument("old_dir", metavar="OLD_DIR", type=click.Path())
+@click.argument("new_dir", metavar="NEW_DIR", type=click.Path())
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
+              help="Also write changes.json and changes.html into this folder (linking to NEW_DIR's maps).")
+@click.option("--format", "format_", default="table", show_default=True, type=click.Choice(["table", "json"]),
+              help="What is printed: counts and the new papers as a table, or the changes.json document.")
+def diff_command(old_dir, new_dir, out, format_):
+    """What changed from the build in OLD_DIR to the one in NEW_DIR: papers, authors, institutions,
+    topics, tasks, methods, datasets, metrics, co-author pairs and source files added, removed and
+    grown, compared by id in each folder's papers.jsonl (a papers.jsonl file may be given instead of a
+    folder). Prints the counts and the new papers; --format json prints changes.json instead. kg build
+    writes the same changes.json and changes.html into a folder that held a previous build. See
+    docs/outputs.md.
+
+    Example: kg diff exports-monday exports --out changes
+    """
+    from pathlib import Path
+
+    from .diff import compute_changes, format_table
+    from .diff.output import changes_text, map_links, write_changes
+
+    changes = compute_changes(old_dir, new_dir)
+    if format_ == "json":
+        click.echo(changes_text(changes), nl=False)
+    else:
+        click.echo(format_table(changes))
+    if out is not None:
+        new_folder = Path(new_dir) if Path(new_dir).is_dir() else Path(new_dir).parent  # a papers.jsonl: its folder
+        written = write_changes(changes, out, map_links(out, new_folder))
+        click.echo(f"wrote {', '.join(written)}", err=True)
+
+
 @cli.command()
 @click.argument("kind", type=click.Choice(["author"]))
 @click.argument("ident", metavar="ID")
@@ -410,6 +469,89 @@ def explain(kind, ident, graph_dir):
     from .resolve.explain import explain_author
 
     click.echo(explain_author(BuildDir(graph_dir).read_corpus(), ident))
+
+
+@cli.command("trends")
+@graph_option(CORPUS_JSON)
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Cut-off: only papers dated on or before it are read (YYYY-MM-DD; YYYY-MM or YYYY: its last day). "
+                   "Default: the latest paper date.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="Items listed.")
+@click.option("--kind", default="topic", show_default=True,
+              type=click.Choice(["topic", "task", "method", "dataset", "author", "institution", "collaboration",
+                                 "new-institution"]),
+              help="What to rank: terms of one kind by burst, new collaborations (author pairs), or newly active institutions.")
+@click.option("--format", "format_", default="table", show_default=True, type=click.Choice(["table", "json"]),
+              help="Output format: a table, or the JSON list [{label, kind, score, first_seen, counts}] best first.")
+@click.option("--period", default="year", show_default=True, type=click.Choice(["year", "month"]),
+              help="Length of the periods papers are counted in.")
+@click.option("--min-support", default=5, show_default=True, type=click.IntRange(1),
+              help="Papers a burst needs: a term fewer papers name during its burst is not listed.")
+def trends_command(graph_dir, as_of, top, kind, format_, period, min_support):
+    """What is emerging as of a date, from the papers dated on or before it: topics, tasks, methods,
+    datasets, authors or institutions ranked by the weight of a burst still going on in the cut-off's
+    period (Kleinberg's burst detection on papers per period, as CiteSpace does for terms); or new
+    collaborations (author pairs whose first joint paper is in that period, both having published
+    before); or newly active institutions (first paper in that period). The table also lists the new
+    collaborations and newly active institutions of the period. Undated papers are ignored and
+    counted on stderr. See docs/cli.md.
+
+    Example: kg trends --graph exports --as-of 2019-12-31 --kind method --format json
+    """
+    from .build import BuildDir
+    from .trends import trends
+    from .trends.output import summary, to_json, to_table
+    from .trends.series import as_of_bound
+
+    if as_of is not None:
+        try:
+            as_of_bound(as_of)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
+    corpus = BuildDir(graph_dir).read_corpus()
+    result = trends(corpus, kind, as_of=as_of, top=top, period=period, min_support=min_support)
+    click.echo(summary(result), err=True)
+    if format_ == "json":
+        click.echo(to_json(result))
+        return
+    how = "new in the period" if kind in ("collaboration", "new-institution") else \
+        f"Kleinberg bursts still going on, at least {min_support} papers"
+    blocks = [to_table(result, how)]
+    if kind not in ("collaboration", "new-institution"):
+        for extra in ("collaboration", "new-institution"):
+            blocks.append(to_table(trends(corpus, extra, as_of=as_of, top=top, period=period), "new in the period"))
+    click.echo("\n\n".join(blocks))
+
+
+@cli.command("match-affiliations")
+@click.argument("file", default="-", metavar="[FILE|-]", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "format_", default="jsonl", show_default=True, type=click.Choice(["jsonl", "tsv"]),
+              help="One JSON object a line, or tab-separated fields (input, ror, name, score, via; empty for null).")
+def match_affiliations_command(file, format_):
+    """Match affiliation strings, one a line in FILE (or stdin: -), to ROR organisations: one answer a
+    line, in input order, {"input", "ror" (https://ror.org/ID or null), "name", "score", "via"}. `via`
+    says how it matched (exact, alias, acronym, part, fuzzy, learned, related, parent); null answers
+    are abstentions, and empty lines get one. The matcher kg build uses for institutions; ROR release
+    in kg --version. See docs/cli.md.
+
+    Example: kg match-affiliations affiliations.txt --format tsv
+    """
+    from .errors import InputError
+    from .knowledge.ror_match import format_answer, match_lines, read_lines
+
+    if file == "-":
+        source, name = sys.stdin.buffer, "<stdin>"
+    else:
+        try:
+            source, name = open(file, "rb"), file  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from None
+    try:
+        for answer in match_lines(read_lines(source, name)):
+            click.echo(format_answer(answer, format_))
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
 
 
 @cli.group()

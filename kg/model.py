@@ -66,6 +66,10 @@ class Entry:
     category: str | None = None  # arXiv category stated by the source ("cs.CL"), preferred to the digest tag
     year: int | None = None  # year printed by the source (BibTeX year, "(2020)", post date)
     venue: str | None = None  # journal or proceedings printed by the source
+    # when the entry was seen or published, ISO "YYYY-MM-DD" (a month alone: its first day), and where
+    # that came from: "document", "filename", "arxiv-id" or "option" (kg.ingest.dates)
+    date: str | None = None
+    date_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,13 @@ class Paper:
     sources: tuple[Source, ...]
     tasks: tuple[Entity, ...] = ()
     metrics: tuple[Entity, ...] = ()
+    # the earliest date among its entries' (ISO "YYYY-MM-DD"; in the earliest month a day wins over the
+    # first of the month an arXiv id gives) and that entry's date source (Entry.date_source)
+    date: str | None = None
+    date_source: str | None = None
+    # the publication date, when one is known: the earliest of arXiv metadata's submission date, a
+    # BibTeX date and the month of the arXiv id (its first day); RDF's dcterms:issued
+    published: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,10 @@ from ..util.atomic import atomic_open
 
 __all__ = ["write_corpus", "read_corpus", "write_graph_json", "read_graph_json"]
 
-_VERSION = 2  # 2: typed entities (tasks, metrics; methods and datasets as Entity)
+# 2: typed entities (tasks, metrics; methods and datasets as Entity). Papers' date, date_source and
+# published (issue 25) are additions read with None as default: a corpus.json written before them
+# reads as undated papers, and kg before them ignores them
+_VERSION = 2
 
 
 def write_corpus(corpus: Corpus, path) -> list[str]:
@@ -38,6 +41,7 @@ def _paper(d: dict) -> Paper:
         topics=tuple((t, s) for t, s in d["topics"]), methods=_entities(d["methods"]),
         datasets=_entities(d["datasets"]), code=tuple(d["code"]), urls=tuple(d["urls"]),
         sources=tuple(Source(**s) for s in d["sources"]), tasks=_entities(d["tasks"]), metrics=_entities(d["metrics"]),
+        date=d.get("date"), date_source=d.get("date_source"), published=d.get("published"),
     )
 
 

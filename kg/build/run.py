@@ -13,6 +13,7 @@ from typing import Callable
 
 import networkx as nx
 
+from ..diff.output import build_changes, remove_changes
 from ..errors import KgError, NothingFoundError
 from ..export import DEFAULT_TARGETS, build_report, export, get_exporter, write_papers_jsonl, write_report
 from ..export.property_graph import tables_memo
@@ -23,6 +24,7 @@ from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
 from ..graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
 from ..ingest import Limits, read_inputs
+from ..ingest.dates import with_date
 from ..model import Corpus
 from ..resolve import resolve
 from ..util.atomic import atomic_open
@@ -66,6 +68,7 @@ class BuildConfig:
     update: bool = False  # reuse the extraction cache and change only what changed in the store
     engine: str = "local"  # where the spaCy pass runs (kg.extract.engines): "local" or "dask"
     scheduler: str | None = None  # address of a running Dask scheduler; None starts a local cluster
+    date: str | None = None  # ISO date given to entries the document, file name and arXiv id leave undated (--date)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ class BuildResult:
 
 def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the graph of every file under `inputs` and write papers.jsonl, graph.json, corpus.json,
-    graph.ttl, graph.nq, void.ttl and report.json to `out` (a folder, or its BuildDir).
+    graph.ttl, graph.nq, void.ttl and report.json to `out` (a folder, or its BuildDir); when `out`
+    holds a previous build, changes.json and changes.html say what changed since (kg.diff).
 
     Everything is written into a staging folder first and moved into `out` at the end, so a build
     that fails or is killed leaves the previous outputs as they were (kg.build.folder). Beside the
@@ -128,7 +132,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
     files = list(read.files)
     with out.lock():
-        entries = list(read.entries)
+        entries = with_date(read.entries, config.date)  # a list
         total, done = len(entries), 0
 
         def tick(n: int) -> None:
@@ -219,10 +223,15 @@ def _resolve_and_write(inputs, out: BuildDir, config: BuildConfig, files, parts:
         written = [*papers_jsonl, *graph_json, *corpus_json, *rdf, *side_written]
         written += write_void(corpus, stage.void_ttl, config.base, files=written, void=void)
         written += write_report(report, stage.report_json)
+        # changes.json and changes.html, from the build `out` holds (before the commit replaces it) to this one
+        changes = build_changes(out.papers_jsonl, stage.papers_jsonl, stage.path, maps=config.pages)
+        written += changes
         step("store", 0, None)  # the loads' count is known once the last graph is handed over
         finished = store.finish(progress=lambda done, total: step("store", done, total), nquads=stage.graph_nq)
         stats.update(("store_" + k, v) for k, v in finished.items())
         written = out.commit(stage, written)
+        if not changes:
+            remove_changes(out.path)  # no previous build: no changes files, not even stale ones
     return BuildResult(corpus=corpus, graph=graph, report=report, written=tuple(written), stats=stats)
 
 

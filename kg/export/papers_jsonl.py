@@ -12,13 +12,15 @@ __all__ = ["paper_record", "generate_papers_jsonl", "write_papers_jsonl"]
 
 
 def paper_record(paper: Paper) -> dict:
-    """The contract fields of one paper (plus `year`, an addition)."""
+    """The contract fields of one paper (plus `year`, `date` and `date_source`, additions)."""
     return {
         "id": paper.id,
         "title": paper.title,
         "arxiv_id": paper.arxiv_id,
         "category": paper.category,
         "year": paper.year,
+        "date": paper.date,
+        "date_source": paper.date_source,
         "lang": list(paper.lang),
         "authors": [{"name": a.printed, "id": a.author_id, "full_name": a.full_name} for a in paper.authorships],
         "institutions": [{"name": i.name, "printed": i.printed, "id": i.institution_id} for i in paper.institutions],

@@ -1,11 +1,12 @@
 """report.json: counts by node and edge type, warnings, rejected entries, files skipped as not paper
-documents, unmatched institutions and acronyms read in context."""
+documents, entries of papers left without a date, unmatched institutions and acronyms read in context."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 
+from ..knowledge.institutions import ror_version
 from ..model import Corpus, Problem
 from ..util.atomic import atomic_open
 
@@ -20,7 +21,9 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str], ski
     """The build report as plain data. Deterministic: no timestamps, no absolute paths added.
 
     `files` are the files read; `skipped` the (file, reason) pairs of what was not read because it
-    is not a paper document (kg.ingest.skip): listed, sorted, under "skipped", never as rejects."""
+    is not a paper document (kg.ingest.skip): listed, sorted, under "skipped", never as rejects.
+    "undated" lists the entries (file, line, the paper's title) of every paper no entry dated, sorted,
+    and "papers_undated" counts those papers."""
     nodes = Counter(data["type"] for _, data in graph.nodes(data=True))
     edges = Counter(key for _, _, key in graph.edges(keys=True))
     problems = sorted(corpus.problems, key=lambda p: (p.file, p.line or 0, p.reason))
@@ -34,14 +37,19 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str], ski
          "authors_seen_with_it": list(ref.context)}
         for paper in corpus.papers for ref in paper.institutions if ref.context
     ]
+    undated = [paper for paper in corpus.papers if not paper.date]
     return {
         "inputs": {"files": len(files), "entries": entries_read},
         "papers": len(corpus.papers),
+        "papers_undated": len(undated),
         "nodes": dict(sorted(nodes.items())),
         "edges": dict(sorted(edges.items())),
         "rejected": [_problem(p) for p in problems if p.severity == "error"],
         "warnings": [_problem(p) for p in problems if p.severity != "error"],
         "skipped": [{"file": file, "reason": reason} for file, reason in sorted(set(skipped))],
+        "undated": sorted(({"file": s.file, "line": s.line, "title": paper.title} for paper in undated
+                           for s in paper.sources), key=lambda d: (d["file"], d["line"])),
+        "ror_version": ror_version(),  # the ROR release institutions were matched against
         "institutions_unmatched": unmatched,
         "institutions_read_in_context": in_context,
     }

@@ -73,6 +73,7 @@ def _t(prefixed: str) -> NamedNode:
 RDF_TYPE = _t("rdf:type")
 XSD_INTEGER = _t("xsd:integer")
 XSD_GYEAR = _t("xsd:gYear")
+XSD_DATE = _t("xsd:date")
 XSD_ANYURI = _t("xsd:anyURI")
 ARXIV_SCHEME = "scheme/arxiv"
 TOPIC_SCHEME = "scheme/topics"
@@ -157,8 +158,16 @@ def _paper_triples(paper: Paper, corpus_index: dict, minter: Minter) -> Iterator
     if paper.arxiv_id:
         yield Triple(p, _t("fabio:hasArXivId"), _lit(paper.arxiv_id))
         yield Triple(p, _t("owl:sameAs"), NamedNode(f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='/.')}"))
-    if paper.year:
+    # the publication date when known (arXiv metadata, BibTeX, the arXiv id's month), else the year
+    if paper.published:
+        yield Triple(p, _t("dcterms:issued"), Literal(paper.published, datatype=XSD_DATE))
+    elif paper.year:
         yield Triple(p, _t("dcterms:issued"), Literal(str(paper.year), datatype=XSD_GYEAR))
+    # the earliest date the paper was seen (papers.jsonl's date) and where that date came from
+    if paper.date:
+        yield Triple(p, _t("kgo:firstSeen"), Literal(paper.date, datatype=XSD_DATE))
+        if paper.date_source:
+            yield Triple(p, _t("kgo:dateSource"), _lit(paper.date_source))
     for url in paper.urls:
         yield Triple(p, _t("schema:url"), Literal(url))
     yield from _authorship_triples(paper, p, corpus_index["authors"], minter)

@@ -18,6 +18,7 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import Problem, ReadResult
+from .dates import date_entries
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
 from .registry import detect_format, get_reader, reader_names, register_reader
@@ -86,6 +87,8 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     replaced with U+FFFD, since no output could encode it (see kg.ingest.surrogates).
     A file that is plainly not a paper document (kg.ingest.skip) is neither read nor a Problem: it
     comes back in `skipped` with the reason, with a forced `format` too.
+    Every entry its reader left undated is dated where the file says when (kg.ingest.dates.date_entries:
+    a date line of the document, else the file name's date, else the month of its arXiv id).
     Raises FormatError for an unknown `format` name.
     """
     reader = get_reader(format) if format is not None else None
@@ -110,6 +113,8 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     notes = tuple(Problem(path, line, reason, "warning") for line, reason in decoded.notes)
     result = clean_result(_parse(decoded.text, path, reader))
     entries, too_long = _within_limits(result.entries, path, limits)
+    if entries:  # a date line of the document, else the file name's date, else the arXiv id's month
+        entries = date_entries(entries, decoded.text, path)
     return ReadResult(entries, notes + result.problems + too_long, result.skipped)
 
 

@@ -14,6 +14,7 @@ import re
 from typing import Iterable, Iterator
 
 from ..model import Entry, Problem, ReadResult, Source
+from .dates import date_from_text
 from .fields import full_names, latex_to_text, normalise_arxiv_id, split_name_list
 from .text import detect_lang, find_urls, normalise_space
 
@@ -123,6 +124,17 @@ def _year(record: dict, arxiv_id: str | None) -> int | None:
     return int(m.group(1)) if m and not arxiv_id else None
 
 
+def _date(record: dict, arxiv_id: str | None) -> str | None:
+    """The submission date of v1 ("Mon, 2 Apr 2007 19:18:42 GMT"), else (a record without an id)
+    its update_date: as _year reads the year."""
+    for version in record.get("versions") or ():
+        if isinstance(version, dict) and version.get("version") == "v1":
+            date = date_from_text(str(version.get("created", "")))
+            if date:
+                return date
+    return None if arxiv_id else date_from_text(str(record.get("update_date") or "")[:10])
+
+
 def entry_from_record(record: dict, file: str, line: int, number: int) -> tuple[Entry | None, list[Problem]]:
     """The Entry of one decoded metadata object, or None with the reason it was rejected."""
     problems: list[Problem] = []
@@ -166,6 +178,7 @@ def entry_from_record(record: dict, file: str, line: int, number: int) -> tuple[
     # detect_lang counts ideographs of the opening only: without any ideograph the answer is "en"
     lang = detect_lang(abstract[:2000]) if abstract and _CJK_RE.search(abstract) else "en"
     journal = record.get("journal-ref")
+    date = _date(record, arxiv_id)
     entry = Entry(
         source=Source(file, line),
         format="arxiv",
@@ -181,6 +194,8 @@ def entry_from_record(record: dict, file: str, line: int, number: int) -> tuple[
         category=_category(record.get("categories")),
         year=_year(record, arxiv_id),
         venue=normalise_space(journal) if isinstance(journal, str) and journal.strip() else None,
+        date=date,
+        date_source="document" if date else None,
     )
     return entry, problems
 

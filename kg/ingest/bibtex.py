@@ -15,6 +15,7 @@ import logging
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
+from .dates import iso_date, month_date
 from .fields import arxiv_id_from_text, excerpt, full_names, latex_to_text, normalise_arxiv_id, year_from_text
 from .text import detect_lang, find_urls, normalise_space, split_lines
 
@@ -65,6 +66,27 @@ def _text(value) -> str | None:
         return None
     text = latex_to_text(str(value)).replace("{", "").replace("}", "")
     return normalise_space(text) or None
+
+
+_BIBLATEX_DATE_RE = re.compile(r"^\s*\{?\s*(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _date(fields: dict) -> str | None:
+    """A publication date: biblatex ``date`` (``2021-04-18``, or ``2021-04``: the first of the
+    month), else ``year`` with ``month`` (``apr``, ``April``, ``4``: the first of the month). A year
+    alone is no date.
+
+    >>> _date({"date": "2021-04-18"}), _date({"date": "2021-04/2021-05"}), _date({"year": "2021", "month": "apr"})
+    ('2021-04-18', '2021-04-01', '2021-04-01')
+    >>> _date({"year": "2021"}), _date({"date": "{2021-04-18}"})
+    (None, '2021-04-18')
+    """
+    value = _field(fields, "date")
+    m = _BIBLATEX_DATE_RE.match(str(value)) if value is not None else None
+    if m:
+        return iso_date(m.group(1), m.group(2), m.group(3)) if m.group(3) else month_date(m.group(1), m.group(2))
+    year, month = year_from_text(_field(fields, "year")), _text(_field(fields, "month"))
+    return month_date(year, month) if year and month else None
 
 
 def _person(parts) -> str | None:
@@ -218,6 +240,7 @@ def _entry(bib, file: str, number: int) -> tuple[Entry | None, list[Problem]]:
     venue = _text(_field(fields, "booktitle", "journal", "journaltitle"))
     if venue and _PREPRINT_JOURNAL_RE.match(venue):
         venue = None
+    date = _date(fields)
     entry = Entry(
         source=Source(file, line),
         format="bibtex",
@@ -232,5 +255,7 @@ def _entry(bib, file: str, number: int) -> tuple[Entry | None, list[Problem]]:
         category=_text(_field(fields, "primaryclass", "eprintclass")),
         year=year_from_text(_field(fields, "year", "date")),
         venue=venue,
+        date=date,
+        date_source="document" if date else None,
     )
     return entry, problems

@@ -19,10 +19,11 @@ __all__ = ["parse_digest", "detect_digest", "split_authors"]
 # and lists can start with "1." themselves.
 _HEADER_RE = re.compile(r"^\s*(\d{1,4})\s*[、，,]\s*(?:\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*)?(.*?)\s*$")
 _HEADER_DOT_RE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*\[([A-Za-z][A-Za-z0-9.\-]{0,15})\]\s*(.*?)\s*$")
-# trailer lines, and the tag legend that opens a digest ("LG - 机器学习 CV - 计算机视觉 …"): after the
-# last entry it starts the next digest pasted into the same file
+# trailer lines, and the tag legend and the (dated) credit line that open a digest ("LG - 机器学习 CV -
+# 计算机视觉 …", "2019-05-25 转自爱可可爱生活"): after the last entry they start the next digest pasted
+# into the same file
 _BOILERPLATE_RE = re.compile(
-    r"^\s*(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活|(?:[A-Z]{2,4}\s*-\s*[\u4e00-\u9fff]+\s*){3,}$)"
+    r"^\s*(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\s*)?(内容中包含的图片|评论\s*$|沙发等你来抢|转自爱可可爱生活|(?:[A-Z]{2,4}\s*-\s*[\u4e00-\u9fff]+\s*){3,}$)"
 )
 def _header(line: str):
     return _HEADER_RE.match(line) or _HEADER_DOT_RE.match(line)

@@ -25,7 +25,7 @@ long as the title is read; otherwise the post is rejected at the YAML error.
 
 ``title`` and ``author``/``authors`` (a string "A, B and C" or a YAML list) come from the front
 matter, the category from ``categories``/``tags`` (``arXiv_CL`` → tag CL, ``cs.CL`` → category), the
-year from ``date``. Sections named Abstract / 摘要 / Summary / TL;DR hold the texts (English → abstract,
+date and year from ``date``. Sections named Abstract / 摘要 / Summary / TL;DR hold the texts (English → abstract,
 Chinese → summary, whatever the heading says), URL / PDF / Code / Links sections the links. Other
 sections and prose outside sections are reported as warnings, one per paragraph.
 """
@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Problem, ReadResult, Source
+from .dates import date_from_text
 from .fields import (
     arxiv_id_from_text,
     excerpt,
@@ -337,6 +338,7 @@ def _entry(meta: dict, texts: dict, urls: list[str], file: str, first_line: int,
         return ReadResult((), (*problems, Problem(file, first_line, "post has no title and no abstract")))
     if not authors:
         problems.append(Problem(file, first_line, "post has no author", "warning"))
+    date = date_from_text(" ".join(_strings(meta.get("date")))[:40])
     entry = Entry(
         source=Source(file, first_line),
         format="frontmatter",
@@ -353,5 +355,7 @@ def _entry(meta: dict, texts: dict, urls: list[str], file: str, first_line: int,
         author_names_full=full_names(authors),
         category=category,
         year=year_from_text(" ".join(_strings(meta.get("date")))[:10]),
+        date=date,
+        date_source="document" if date else None,
     )
     return ReadResult((entry,), tuple(problems))

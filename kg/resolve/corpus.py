@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..ingest.dates import DATE_SOURCES, date_from_arxiv_id
 from ..model import Authorship, Corpus, Entity, Entry, Extraction, Institution, InstitutionRef, Paper, Problem
 from ..util.textnorm import fold
 from .authors import AuthorMention, normalise_person_name, resolve_authors
@@ -61,6 +62,9 @@ class _PaperDraft:
     sources: tuple
     tasks: tuple[Entity, ...] = ()
     metrics: tuple[Entity, ...] = ()
+    date: str | None = None
+    date_source: str | None = None
+    published: str | None = None
 
     def author_keys(self) -> list[str]:
         return [normalise_person_name(n) for n in self.printed_authors]
@@ -125,12 +129,15 @@ def _draft_paper(members: list[Entry], found: list[Extraction], max_topics: int,
             abstracts.setdefault((e.lang, e.abstract), None)
         if e.summary_zh and e.summary_zh != e.abstract:
             abstracts.setdefault(("zh", e.summary_zh), None)
+    date, date_source = _first_seen(members)
     return _PaperDraft(
         id=paper_id(keys),
         title=next((e.title for e in members if e.title), None),
         arxiv_id=arxiv_id,
         category=_category(members, problems),
-        year=year_from_arxiv_id(arxiv_id) or next((e.year for e in members if e.year), None),
+        # the arXiv id's year, else the year a source prints, else the year of the paper's date
+        year=year_from_arxiv_id(arxiv_id) or next((e.year for e in members if e.year), None)
+        or (int(date[:4]) if date else None),
         lang=tuple(sorted({lang for lang, _ in abstracts})),
         abstracts=tuple(abstracts),
         printed_authors=richest.authors,
@@ -145,7 +152,44 @@ def _draft_paper(members: list[Entry], found: list[Extraction], max_topics: int,
         code=_union(x.code for x in found),
         urls=_union(e.urls for e in members),
         sources=tuple(sorted({e.source for e in members})),
+        date=date,
+        date_source=date_source,
+        published=_published(members, arxiv_id),
     )
+
+
+# Readers whose own dates are publication dates (arXiv metadata's v1 submission, a BibTeX date); a
+# digest's or a post's date says when the paper was seen
+_PUBLICATION_FORMATS = frozenset({"arxiv", "bibtex"})
+
+
+def _first_seen(members: list[Entry]) -> tuple[str | None, str | None]:
+    """The earliest date among the entries and its source (see _earliest); on a tie the stronger
+    source (DATE_SOURCES order)."""
+    rank = {source: i for i, source in enumerate(DATE_SOURCES)}
+    dated = [(e.date, e.date_source == "arxiv-id", rank.get(e.date_source, len(rank)), e.date_source)
+             for e in members if e.date]
+    if not dated:
+        return None, None
+    date, _, _, source = _earliest(dated)
+    return date, source
+
+
+def _published(members: list[Entry], arxiv_id: str | None) -> str | None:
+    """The publication date: the earliest of the metadata dates (arXiv, BibTeX) and the arXiv id's month."""
+    dates = [(e.date, False) for e in members
+             if e.date and e.date_source == "document" and e.format in _PUBLICATION_FORMATS]
+    month = date_from_arxiv_id(arxiv_id)
+    if month:
+        dates.append((month, True))
+    return _earliest(dates)[0] if dates else None
+
+
+def _earliest(dated: list[tuple]):
+    """The earliest of (date, month_only, …) tuples, by month first: in the earliest month a day
+    beats the month an arXiv id gives (its first day stands for the whole month, so a digest of
+    2021-04-20 does not yield to 2104.08696's 2021-04-01), and an earlier month beats any later day."""
+    return min(dated, key=lambda d: (d[0][:7], d[1], *d))
 
 
 def _category(members: list[Entry], problems: list[Problem]) -> str | None:
@@ -207,6 +251,7 @@ def _paper(d: _PaperDraft, refs: tuple[InstitutionRef, ...], assignment: dict) -
         id=d.id, title=d.title, arxiv_id=d.arxiv_id, category=d.category, year=d.year, lang=d.lang,
         abstracts=d.abstracts, authorships=authorships, institutions=refs, topics=d.topics, methods=d.methods,
         datasets=d.datasets, code=d.code, urls=d.urls, sources=d.sources, tasks=d.tasks, metrics=d.metrics,
+        date=d.date, date_source=d.date_source, published=d.published,
     )
 
 

@@ -155,7 +155,9 @@ def _paper_row(paper, categories: dict[str, int]) -> list:
     title = paper.title or (paper.abstracts[0][1][:80] + "…" if paper.abstracts else paper.id)
     arxiv = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else ""
     code = [u for u in paper.code if u.startswith(("https://", "http://"))]
-    return [title, arxiv, categories.get(paper.category, -1) if paper.category else -1, paper.year or 0, code]
+    # the year the paper was first seen (its date), else the year its source printed
+    year = int(paper.date[:4]) if getattr(paper, "date", None) else (paper.year or 0)
+    return [title, arxiv, categories.get(paper.category, -1) if paper.category else -1, year, code]
 
 
 def page_data(view: str, corpus: Corpus, *, max_nodes: int | None = None,

@@ -56,12 +56,14 @@ QUERY_PARAMS = {
     "paper-authors": ("paper",),
     "paper-entities": ("paper",),
     "paper-methods-datasets": ("paper",),
+    "papers-in-period": ("from", "to"),
     "papers-with-code": (),
     "related-topics": ("topic",),
     "similar-papers": ("paper",),
     "tasks-of-institution": ("institution",),
     "top-topics": (),
     "topic-papers": ("topic",),
+    "topics-in-period": ("from", "to"),
 }
 
 # (query name, params, columns, rows) on the seed build
@@ -212,6 +214,23 @@ CASES = [
         ("Vitruvion: A Generative Model of Parametric CAD Sketches", 2021, "cs.LG", VITRUVION),
     ]),
     ("category-papers", {"category": "cs.AI"}, ("title", "year", "notation", "paper"), []),
+    # the seeds are dated by their arXiv ids only (the month's first day); the feeds' papers are undated
+    ("papers-in-period", {"from": "2021-01-01", "to": "2022-04-30"}, ("date", "source", "title", "paper"), [
+        ("2021-04-01", "arxiv-id", "Knowledge Neurons in Pretrained Transformers", KN),
+        ("2021-09-01", "arxiv-id", "Vitruvion: A Generative Model of Parametric CAD Sketches", VITRUVION),
+        ("2022-04-01", "arxiv-id", "Distributionally Robust Models with Parametric Likelihood Ratios", DRO),
+        ("2022-04-01", "arxiv-id", "Pin the Memory: Learning to Generalize Semantic Segmentation", PIN),
+    ]),
+    ("papers-in-period", {"from": "2022-09-01", "to": "2022-09-01"}, ("date", "source", "title", "paper"), [
+        ("2022-09-01", "arxiv-id", "Learning with Differentiable Algorithms", DIFF),  # both days included
+    ]),
+    ("papers-in-period", {"from": "2022", "to": "2022-12-31"}, ("date", "source", "title", "paper"), []),  # not a date
+    ("topics-in-period", {"from": "2021-09-01", "to": "2021-09-30"}, ("topic", "papers"), [
+        ("computer-aided design", 1), ("design process", 1), ("generative model", 1), ("geometric primitive", 1),
+        ("hand-drawn sketch", 1), ("machine learning", 1), ("modern mechanical design", 1), ("parametric cad sketch", 1),
+        ("parametric computer-aided design", 1), ("vitruvion", 1),
+    ]),
+    ("topics-in-period", {"from": "2023-01-01", "to": "2023-12-31"}, ("topic", "papers"), []),
 ]
 
 # (query name, params, columns, rows) on the fixture corpus (tests/fixtures/corpus.py): the queries
@@ -361,8 +380,11 @@ def test_every_named_query_is_documented():
     for name, params in QUERY_PARAMS.items():
         row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}` |")), None)
         assert row is not None, name
+        # the example names every parameter: `kg query papers-in-period --param from=… --param to=…`
+        example = row[row.find(f"`kg query {name}"):]
+        assert example.startswith(f"`kg query {name}"), name
         for p in params:
-            assert f"`{p}`" in row and f"kg query {name} --param {p}=" in row, name
+            assert f"`{p}`" in row and f" --param {p}=" in example.split("`")[1], name
 
 
 def test_every_named_query_has_an_exact_case():

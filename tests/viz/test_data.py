@@ -243,3 +243,16 @@ def test_layout_leaves_room_for_labels():
     top = max(d["paper_count"] for _, d in g.nodes(data=True))
     biggest = next(n for n in nodes if g.nodes[n]["paper_count"] == top)
     assert boxes[biggest][2] - boxes[biggest][0] >= text_width(g.nodes[biggest]["label"], fonts[1])
+
+
+def test_papers_are_placed_in_time_by_the_date_they_were_first_seen():
+    """A digest paper with no arXiv id carries no year of its own: the date the digest gives it is
+    what the maps' year filter and year overlay read."""
+    entries = [Entry(source=Source("2019-05-25-digest.txt", 3), format="digest", number=1, title="A paper",
+                     authors=("A One", "B Two", "C Three"), abstract="Text.", date="2019-05-25", date_source="filename"),
+               Entry(source=Source("2021-01-04-digest.txt", 3), format="digest", number=1, title="Another paper",
+                     authors=("A One", "D Four", "E Five"), abstract="Text.", date="2021-01-04", date_source="filename")]
+    corpus = resolve(entries, [Extraction()] * 2)
+    assert [p.year for p in corpus.papers] == [2019, 2021]  # from the date
+    data = page_data("collaboration", corpus)
+    assert data["years"] == [2019, 2021] and sorted(row[3] for row in data["papers"]) == [2019, 2021]

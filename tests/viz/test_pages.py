@@ -193,9 +193,12 @@ def test_filters_change_what_is_shown(browser, seed_pages, seed_build):
     assert browser.execute_script("return kgView.setFilters({minWeight: 2, detached: true}).edges") == heavy
     assert browser.execute_script("return kgView.setFilters({minWeight: 1}).nodes") == len(corpus.authors)
     # years, where known
-    years = sorted({p.year for p in corpus.papers if p.year and p.authorships})
+    def seen(p):  # the page's year of a paper: first seen (its date), else the year printed
+        return int(p.date[:4]) if p.date else p.year
+
+    years = sorted({seen(p) for p in corpus.papers if seen(p) and p.authorships})
     Select(browser.find_element(By.ID, "year-from")).select_by_value(str(years[-1]))
-    recent = {a.author_id for p in corpus.papers if p.year and p.year >= years[-1] for a in p.authorships}
+    recent = {a.author_id for p in corpus.papers if seen(p) and seen(p) >= years[-1] for a in p.authorships}
     assert browser.execute_script("return kgView.nodeCount") == len(recent) < len(corpus.authors)
 
 

@@ -512,7 +512,7 @@
   if (!detachedCount) { $("detached-label").hidden = true; }
   $("detached-count").textContent = fmt(detachedCount);
   var overlaySel = $("overlay");
-  [["kind", "kind"], ["year", "average year"], ["category", "main category"]].forEach(function (o) {
+  [["kind", "kind"], ["year", "average year (first seen)"], ["category", "main category"]].forEach(function (o) {
     if (o[0] === "kind" && KINDS.length < 2) return;
     if (o[0] === "year" && !D.years.length) return;
     if (o[0] === "category" && !D.categories.length) return;
@@ -588,7 +588,7 @@
       box.appendChild(bar);
       box.appendChild(el("p", "where many " + D.nouns[1] + " with many papers lie close together (blue: few, red: many)", "muted"));
     } else if (state.mode === "overlay" && state.overlay === "year") {
-      box.appendChild(el("h3", "Average year of the papers"));
+      box.appendChild(el("h3", "Average year the papers were first seen"));
       var bar2 = el("div", null, "ramp");
       bar2.style.background = "linear-gradient(to right," + YEAR_RAMP.join(",") + ")";
       box.appendChild(bar2);
