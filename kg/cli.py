@@ -197,8 +197,26 @@ def build(inputs, out, format_, model, jobs, max_topics, base, targets, no_pages
             click.echo(f"{_skipped_summary([(s['file'], s['reason']) for s in report['skipped']])} "
                        f"(see {folder.report_json})", err=True)
         click.echo(_build_stats(result.stats), err=True)
+        news = _changes_line(folder.path, result.written)
+        if news:
+            click.echo(news, err=True)
         click.echo(f"wrote {_count(len(result.written), 'file')} in {folder.path}/ (report: {folder.report_json})", err=True)
     sys.exit(EXIT_PARTIAL if result.partial else EXIT_OK)
+
+
+def _changes_line(folder, written) -> str | None:
+    """One line on what this build changed since the folder's previous one (when it wrote changes.json)."""
+    import json
+    from pathlib import Path
+
+    path = Path(folder) / "changes.json"
+    if str(path) not in {str(Path(w)) for w in written} or not path.is_file():
+        return None
+    summary = json.loads(path.read_text(encoding="utf-8"))["summary"]
+    parts = [f"{_count(summary[kind]['added'], noun)}" + (f" (−{summary[kind]['removed']:,})" if summary[kind]["removed"] else "")
+             for kind, noun in (("papers", "new paper"), ("authors", "new author"),
+                                ("collaborations", "new collaboration"), ("topics", "new topic"))]
+    return f"since the previous build: {', '.join(parts)} (see {path.with_suffix('.html')})"
 
 
 _SKIPPED_SHOWN = 10  # skipped files listed when a build found nothing (no report.json says which)

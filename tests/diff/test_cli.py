@@ -70,3 +70,19 @@ def test_a_folder_that_holds_no_build_is_a_one_line_error(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: {tmp_path / 'empty' / 'papers.jsonl'}: no such file; "
                              f"is {tmp_path / 'empty'}/ the folder of a kg build?\n")
+
+
+def test_kg_build_says_in_one_line_what_changed(tmp_path):
+    """The line `kg build` prints when it wrote changes.json (kg.cli._changes_line)."""
+    import json
+
+    from kg.cli import _changes_line
+
+    summary = {kind: {"added": 0, "removed": 0} for kind in ("papers", "authors", "collaborations", "topics")}
+    summary["papers"]["added"], summary["authors"]["added"], summary["topics"]["removed"] = 5, 1, 2
+    (tmp_path / "changes.json").write_text(json.dumps({"summary": summary}), encoding="utf-8")
+    written = [str(tmp_path / "papers.jsonl"), str(tmp_path / "changes.json")]
+    assert _changes_line(tmp_path, written) == (
+        "since the previous build: 5 new papers, 1 new author, 0 new collaborations, 0 new topics (−2) "
+        f"(see {tmp_path / 'changes.html'})")
+    assert _changes_line(tmp_path, written[:1]) is None  # a stale changes.json is not this build's
