@@ -157,6 +157,17 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
             return _resolve_and_write(inputs, out, config, files, parts, stats, step)
 
 
+def _release_matchers() -> None:
+    """Free the affiliation matcher resolution used (kg.knowledge.institutions.release_affiliations)
+    and its normalisation cache before the graph and the outputs are built."""
+    from ..knowledge import ror_match
+    from ..knowledge.institutions import load_lexicon
+
+    load_lexicon().release_affiliations()
+    ror_match.load_matcher.cache_clear()
+    ror_match._norm.cache_clear()
+
+
 def _no_progress(stage: str, done: int, total: int | None) -> None:
     pass
 
@@ -177,6 +188,7 @@ def _resolve_and_write(inputs, out: BuildDir, config: BuildConfig, files, parts:
     parts.clear()
     step("resolving", 0, None)
     corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
+    _release_matchers()
     n_entries, problems, skipped = len(entries), read.problems, read.skipped
     del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
     trim_heap()

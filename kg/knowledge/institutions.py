@@ -451,6 +451,12 @@ class InstitutionLexicon:
             self._affiliations = AffiliationMatcher(self, load_learned())
         return self._affiliations
 
+    def release_affiliations(self) -> None:
+        """Drop the affiliation matcher (about 230 MB of tables); it is built again on next use. A build
+        calls this once institutions are resolved, so the matcher does not add to the peak of the
+        later stages (the 50k-paper replica peaked 230 MB higher with it kept)."""
+        self._affiliations = None
+
     def _affiliation_match(self, text: str) -> InstitutionMatch | None:
         # What the exact look-ups miss, the affiliation matcher may still find: "Dept. of Physics,
         # Univ. of Oslo", "Technische Universität München", "Fujitsu Ltd". It abstains when unsure.

@@ -306,3 +306,16 @@ def _reversed_copy(source: Path, directory: Path) -> Path:
     target = directory / "reversed.tsv.gz"
     target.write_bytes(gzip.compress("".join(lines[:1] + lines[:0:-1]).encode("utf-8")))
     return target
+
+
+def test_a_build_can_release_the_affiliation_matcher():
+    """kg build drops the matcher (about 230 MB) once institutions are resolved; it comes back on use."""
+    from kg.knowledge.institutions import load_lexicon
+
+    lexicon = load_lexicon()
+    first = lexicon.affiliations
+    assert lexicon.affiliations is first  # built once
+    lexicon.release_affiliations()
+    assert lexicon._affiliations is None
+    again = lexicon.affiliations
+    assert again is not first and again.match("Dept. of Physics, Univ. of Oslo, Oslo, Norway").name == "University of Oslo"
