@@ -9,12 +9,10 @@ the build's maps, by relative paths. The same changes and links give byte-identi
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from functools import lru_cache
 from importlib import resources
 from urllib.parse import quote
 
+from ..util.htmlpage import csp_hash, templates
 from .compute import ENTITY_KINDS
 
 __all__ = ["MAP_PAGES", "PAPERS_SHOWN", "ITEMS_SHOWN", "render_changes_html"]
@@ -30,29 +28,11 @@ PAPERS_SHOWN = 1000  # new or removed papers listed on the page; changes.json li
 ITEMS_SHOWN = 200  # entries of every other list
 
 
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("kg.diff", "templates"),
-        autoescape=True,  # every {{ }} is HTML-escaped unless it is Markup made here
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _css() -> str:
     text = resources.files("kg.diff").joinpath("templates", "changes.css").read_text(encoding="utf-8")
     if "</" in text:
         raise RuntimeError("kg/diff/templates/changes.css cannot be inlined in a <style> element")
     return text
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _web_link(url) -> str | None:
@@ -109,7 +89,7 @@ def render_changes_html(changes: dict, maps: dict[str, str] | None = None) -> st
 
     maps = maps or {}
     css = _css()
-    csp = "; ".join(["default-src 'none'", f"style-src {_sha256(css)}", "base-uri 'none'", "form-action 'none'"])
+    csp = "; ".join(["default-src 'none'", f"style-src {csp_hash(css)}", "base-uri 'none'", "form-action 'none'"])
     c = changes
     sections = {
         "authors_added": _most(c["authors"]["added"], "name"),
@@ -127,7 +107,7 @@ def render_changes_html(changes: dict, maps: dict[str, str] | None = None) -> st
         "entities": [(kind, _most(c[kind]["added"], "name"), _most(c[kind]["removed"], "name"))
                      for kind in ENTITY_KINDS],
     }
-    template = _environment().get_template("changes.html.j2")
+    template = templates("kg.diff", trim=True).get_template("changes.html.j2")
     return template.render(
         c=c,
         s=sections,

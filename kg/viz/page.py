@@ -19,8 +19,6 @@ HTML.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +31,7 @@ from .. import registry
 from ..model import Corpus
 from ..resolve.categories import CATEGORY_LABELS
 from ..util.gcpause import paused_gc
+from ..util.htmlpage import csp_hash, templates
 from .graphs import (
     TOPIC_MAX_NODES,
     _threshold,
@@ -289,22 +288,6 @@ def _static(name: str) -> str:
     return text
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("kg.viz", "templates"),
-        autoescape=True,  # every {{ }} is HTML-escaped unless it is Markup made here
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def render_page(view: str, corpus: Corpus, **options) -> str:
     """The HTML of one page (see `write_page` for the options)."""
     from markupsafe import Markup
@@ -315,13 +298,13 @@ def render_page(view: str, corpus: Corpus, **options) -> str:
     app_js = _static("map.js")
     csp = "; ".join([
         "default-src 'none'",
-        f"script-src {_sha256(graphology_js)} {_sha256(sigma_js)} {_sha256(app_js)}",
+        f"script-src {csp_hash(graphology_js)} {csp_hash(sigma_js)} {csp_hash(app_js)}",
         "style-src 'unsafe-inline'",  # sigma and the page's script style their own elements
         "img-src data: blob:",
         "base-uri 'none'",
         "form-action 'none'",
     ])
-    template = _environment().get_template("page.html.j2")
+    template = templates("kg.viz").get_template("page.html.j2")
     return template.render(
         view=view,
         title=data["title"],
