@@ -25,7 +25,7 @@ import networkx as nx
 from ..graph.build import COOCCURRENCE_TOPICS, node_id
 from ..graph.schema import ENTITY_KINDS, paper_entities
 from ..model import Corpus
-from .layout import clusters
+from .layout import _induced, clusters
 
 __all__ = [
     "collaboration_graph",
@@ -320,14 +320,10 @@ def select_relevant(g: nx.Graph, share: float = 0.6, weight: str = "strength", *
     count = _ceil(share * len(ranked))
     if max_nodes is not None:
         count = min(count, max_nodes)
-    keep = set(ranked[:count])
-    out = nx.Graph(**g.graph)
-    for n in sorted(keep):
-        out.add_node(n, **nodes[n], relevance=scores[n])
-    adj = g.adj
-    for u in sorted(keep):
-        for v in sorted(v for v in adj[u] if v in keep and u < v):
-            out.add_edge(u, v, **adj[u][v])
+    out = _induced(g, ranked[:count])
+    out.graph.update(g.graph)
+    for n, data in out.nodes(data=True):
+        data["relevance"] = scores[n]
     return out
 
 
