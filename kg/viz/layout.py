@@ -49,7 +49,9 @@ DETACHED_MAX = 2  # components of at most this many nodes are "detached" (isolat
 SMALL_SHARE = 0.01  # beside a giant component, components under this share of it are detached too
 _SIDE_GAP = 2.0 * UNIT  # space between the main map and the block of detached nodes at its right
 
-# ---- labels, as static/map.js and vis-network draw them ------------------------------------------
+# ---- room for labels, in the geometry vis-network drew them with (the pages before sigma.js; pyvis
+# still does). static/map.js now places labels itself and skips those without room; this model
+# only spreads small maps (page.PHYSICS_LIMIT) so that most labels find room ----------------------
 REFERENCE_VIEW = (1080.0, 660.0)  # the map's canvas in a 1400 x 900 window (the side panel is 320 px)
 NODE_SIZE = (5.0, 36.0)  # dot radius of the smallest and the biggest node (map.js: scaling min, max)
 LABEL_SCREEN = (9.0, 18.0)  # on-screen font size of the smallest (small maps) and biggest label in the whole view
