@@ -19,6 +19,7 @@ extracted topics, slowly).
     python bench/author_resolution.py [--corpus ../shared/corpus] [--cache /tmp/kg_mentions.pkl] [--nlp]
     python bench/author_resolution.py --fit      # refit Weights on the even half (needs numpy)
     python bench/author_resolution.py --fraction 0.5   # a slice: half the papers (stable hash of the id)
+    python bench/author_resolution.py --analyse        # what evidence is left for the pairs it misses (needs numpy)
 
 --fraction F resolves only the mentions of a stable share F of the papers (sha1 of the paper id), as a
 build of those papers would (every corpus statistic the resolver uses is computed from its mentions):
@@ -28,6 +29,15 @@ how the figures move with the size of the corpus.
 B³-F1 on the even half, then a coordinate search of every weight and the threshold on that B³-F1
 (the pair model is fitted to pairs, the resolver is judged on clusters: the search moves one number at
 a time by ±50/25/10 % while B³ on the even half improves; the odd half is never looked at).
+
+--analyse (issue 26): after the scores, how much each candidate piece of evidence separates same-person
+from different-person pairs among the compatible pairs of a block that share no co-author and no
+institution (ROC AUC, and the same-person share among the 1,000 pairs it ranks highest), with the
+features the resolver weighs and ones it does not (cosine of all content words of the two texts,
+title-word overlap, block size, author-list lengths); two bounds (the resolver plus every same-person
+link that a shared co-author or institution gives; the resolver's clusters merged per gold person);
+the same-person pairs the direct-evidence oracle misses by the size of the smaller of their two pieces;
+the resolver's wrong pairs by kind (gold spelling variant, sharing a co-author or institution, neither).
 """
 
 from __future__ import annotations
@@ -35,12 +45,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import pickle
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,6 +309,168 @@ def search(pairs: BlockPairs, gold, half, start, steps=(0.5, 0.25, 0.1)):
     return weights_from(values)
 
 
+def _auc(scores, labels) -> float:
+    """ROC AUC with tied scores sharing their mean rank."""
+    import numpy as np
+
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    sorted_scores = scores[order]
+    _, start, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
+    for first, count in zip(start, counts, strict=True):
+        ranks[order[first:first + count]] = first + (count + 1) / 2
+    positives = labels.sum()
+    negatives = len(labels) - positives
+    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def _text_vectors(mentions) -> dict[str, dict[str, float]]:
+    """Per paper, the unit tf-idf vector of all its content words seen in two papers or more (the
+    resolver keeps only the top _TOP_WORDS of each)."""
+    from kg.resolve.authors import _words
+
+    bags: dict[str, Counter] = {}
+    for m in mentions:
+        if m.paper_id not in bags:
+            bags[m.paper_id] = Counter(_words(m.text))
+    df = Counter(w for bag in bags.values() for w in bag)
+    vectors = {}
+    for pid, bag in bags.items():
+        weights = {w: (1 + math.log(c)) * math.log(len(bags) / df[w]) for w, c in bag.items() if df[w] > 1}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        vectors[pid] = {w: v / norm for w, v in weights.items()}
+    return vectors
+
+
+def analyse(mentions, gold, assignment) -> None:
+    """--analyse: see the module docstring."""
+    import numpy as np
+
+    from kg.resolve.authors import _words
+
+    ev = AuthorEvidence(mentions)
+    keys = [(m.paper_id, m.position) for m in mentions]
+    text = _text_vectors(mentions)
+    titles: dict[str, frozenset] = {}
+    for m in mentions:
+        titles.setdefault(m.paper_id, frozenset(_words(m.text[:120])))
+    blocks = defaultdict(list)
+    for i, block in enumerate(ev.blocks):
+        if keys[i] in gold:
+            blocks[block].append(i)
+    extra_names = ("text cosine (all words)", "title-word overlap", "block size", "authors on the two papers")
+    rows, labels, bands = [], [], []
+    band_counts: dict[str, Counter] = defaultdict(Counter)
+    for members in blocks.values():
+        size = len(members)
+        band = "2-9" if size < 10 else "10-49" if size < 50 else "50+"
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                if not ev.compatible(a, b):
+                    continue
+                same = gold[keys[a]] == gold[keys[b]]
+                direct = bool(ev.coauthors[a] & ev.coauthors[b]) or bool(ev.institutions[a] & ev.institutions[b])
+                band_counts[band].update(pairs=1, same=same, same_without_direct=same and not direct)
+                if direct:
+                    continue
+                va, vb = text[mentions[a].paper_id], text[mentions[b].paper_id]
+                if len(va) > len(vb):
+                    va, vb = vb, va
+                ta, tb = titles[mentions[a].paper_id], titles[mentions[b].paper_id]
+                rows.append((*ev.features(a, b), sum(v * vb.get(w, 0.0) for w, v in va.items()),
+                             len(ta & tb) / max(1, len(ta | tb)), size,
+                             len(mentions[a].coauthors) + len(mentions[b].coauthors) + 2))
+                labels.append(same)
+                bands.append(band)
+    print("\ncompatible pairs of a block, by block size (mentions with gold)")
+    for band in ("2-9", "10-49", "50+"):
+        c = band_counts[band]
+        print(f"  block {band:>5}: {c['pairs']:8d} pairs, {c['same']:7d} same person, "
+              f"{c['same_without_direct']:6d} of them sharing no co-author and no institution")
+    X, y = np.array(rows, dtype=float), np.array(labels, dtype=bool)
+    print(f"\npairs sharing no co-author and no institution: {len(y)}, same person {int(y.sum())} ({y.mean():.3f})")
+    print(f"  {'evidence':<34} {'AUC':>6} {'mean same':>10} {'mean diff':>10} {'same in top 1000':>17}")
+    for k, name in enumerate(FEATURES + extra_names):
+        column = X[:, k]
+        if column.min() == column.max():
+            continue
+        top = np.argsort(-column, kind="mergesort")[:1000]
+        print(f"  {name:<34} {_auc(column, y):6.3f} {column[y].mean():10.3f} {column[~y].mean():10.3f} {y[top].mean():17.3f}")
+    # bounds
+    parent = list(range(len(mentions)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        label = assignment[key]
+        if label in first:
+            parent[find(i)] = find(first[label])
+        else:
+            first[label] = i
+    by_person = defaultdict(list)
+    for i, key in enumerate(keys):
+        if key in gold:
+            by_person[gold[key]].append(i)
+    for members in by_person.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                if (ev.coauthors[a] & ev.coauthors[b]) or (ev.institutions[a] & ev.institutions[b]):
+                    parent[find(a)] = find(b)
+    plus_direct = {key: find(i) for i, key in enumerate(keys) if key in gold}
+    members_of = defaultdict(list)
+    for key in gold:
+        members_of[assignment[key]].append(key)
+    majority = {label: Counter(gold[k] for k in ks).most_common(1)[0][0] for label, ks in members_of.items()}
+    print("\nbounds (B³ P / R / F1, all digests)")
+    for name, pred in (("resolver + every same-person direct link", plus_direct),
+                       ("resolver clusters merged per gold person", {k: majority[assignment[k]] for k in gold})):
+        p, r, f = b_cubed(pred, gold)
+        print(f"  {name:<44} {p:.4f} {r:.4f} {f:.4f}")
+    # what the oracle misses, by the smaller piece
+    pieces = defaultdict(Counter)
+    for person, root in evidence_ceiling(mentions, gold).values():
+        pieces[person][root] += 1
+    missed: Counter = Counter()
+    for counts in pieces.values():
+        sizes = list(counts.values())
+        for x, a in enumerate(sizes):
+            for b in sizes[x + 1:]:
+                small = min(a, b)
+                missed["1" if small == 1 else "2" if small == 2 else "3-4" if small <= 4 else "5+"] += a * b
+    total = sum(missed.values()) or 1
+    print("\nsame-person pairs the direct-evidence oracle leaves apart, by the size of the smaller piece: "
+          + ", ".join(f"{k}: {v} ({v / total:.0%})" for k, v in sorted(missed.items())))
+    # the resolver's wrong pairs
+    wrong: Counter = Counter()
+    index = {key: i for i, key in enumerate(keys)}
+    block_size = Counter(ev.blocks)
+    for ks in members_of.values():
+        for x, ka in enumerate(ks):
+            for kb in ks[x + 1:]:
+                if gold[ka] == gold[kb]:
+                    continue
+                a, b = index[ka], index[kb]
+                if " ".join(fold(gold[ka]).split()) == " ".join(fold(gold[kb]).split()):
+                    kind = "gold spelling variant"
+                elif (ev.coauthors[a] & ev.coauthors[b]) or (ev.institutions[a] & ev.institutions[b]):
+                    kind = "shared co-author or institution"
+                else:
+                    kind = "neither"
+                size = block_size[ev.blocks[a]]
+                wrong[(kind, "2-9" if size < 10 else "10-49" if size < 50 else "50+")] += 1
+    total = sum(wrong.values()) or 1
+    print("resolver's wrong pairs (different gold names in one cluster):")
+    for kind in ("gold spelling variant", "shared co-author or institution", "neither"):
+        parts = [f"block {band} {wrong[(kind, band)]}" for band in ("2-9", "10-49", "50+")]
+        share = sum(wrong[(kind, band)] for band in ("2-9", "10-49", "50+")) / total
+        print(f"  {kind:<34} {share:4.0%}  ({', '.join(parts)})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
@@ -306,6 +479,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--fraction", type=float, default=1.0, help="resolve only this share of the papers (a stable slice)")
     parser.add_argument("--fit", action="store_true", help="refit the weights on the even half first (needs numpy)")
+    parser.add_argument("--analyse", action="store_true",
+                        help="then: how each candidate evidence separates the pairs without direct evidence (needs numpy)")
     args = parser.parse_args()
     corpus_dir = Path(args.corpus)
     if not (corpus_dir / "gold.jsonl").exists():
@@ -360,6 +535,8 @@ def main() -> int:
           f"{n_unmatched} distinct printed names matched no alias and no ROR record")
     print()
     print(f"timings (s): mentions {build_time:.1f}, resolver {resolve_time:.1f}")
+    if args.analyse:
+        analyse(mentions, gold, assignment)
     return 0
 
 
