@@ -123,7 +123,8 @@ def main(argv=None) -> int:
     # speed of the shipped matcher, index loaded
     matcher = load_matcher()
     strings = [text for rows in data.values() for text, _ in rows]
-    matcher.match("University of Oslo")
+    # warm up past the exact look-up, so the timing leaves out building the matcher's indexes
+    matcher.match("Dept. of Physics, Univ. of Oslo, Oslo, Norway")
     start = time.perf_counter()
     for text in strings:
         matcher.match(text)

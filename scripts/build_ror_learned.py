@@ -4,7 +4,8 @@ Input: ROR's affiliation-matching training files (MIT licence; ``../shared/eval/
 Crossref publisher-asserted strings and ROR search logs, columns ``affiliation, ror_id``). Output: a
 TSV of rows ``kind, key, value, ...`` (``alias``: loose key of a part → ROR id, times, share;
 ``related``: ROR id → the id asserted in its place, times, share; ``seen``: ROR id → times a
-candidate, times asserted; ``weight``: feature → weight of the logistic scorer; ``threshold``), as
+candidate, times asserted; ``country``: country → times a candidate sharing its name with other
+organisations was located there, times it was asserted; ``weight``: feature → weight of the logistic scorer; ``threshold``), as
 kg.knowledge.ror_learn.fit derives them. Only derived keys, ids and counts are written, never a
 whole training string unless it is itself one part naming an organisation. Rows are sorted, so the
 same inputs always give the same bytes. ``bench/ror_matching.py`` measures the same learning
@@ -40,7 +41,9 @@ HEADER = """\
 # Registry), Crossref publisher-asserted strings and ROR search logs; ROR ids from the ROR registry (CC0).
 # Derived by scripts/build_ror_learned.py (kg.knowledge.ror_learn.fit); do not edit by hand.
 # Rows: alias <loose key> <ror id> <times> <share> | related <ror id> <ror id> <times> <share> |
-#       seen <ror id> <times a candidate> <times asserted> | weight <feature> <value> | threshold - <value>
+#       seen <ror id> <times a candidate> <times asserted> | country <country> <times a candidate sharing
+#       its name with other organisations was there> <times asserted> | weight <feature> <value> |
+#       threshold - <value>
 """
 
 
@@ -52,6 +55,8 @@ def write_tables(tables: LearnedTables, target: Path) -> int:
         rows.append(("related", key, ror_id, str(times), f"{share:g}"))
     for key, (cand, gold) in tables.seen.items():
         rows.append(("seen", key, str(cand), str(gold)))
+    for key, (cand, gold) in tables.countries.items():
+        rows.append(("country", key, str(cand), str(gold)))
     for name, value in tables.weights.items():
         rows.append(("weight", name, f"{value:g}"))
     rows.append(("threshold", "-", f"{tables.threshold:g}"))

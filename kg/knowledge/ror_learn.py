@@ -13,9 +13,12 @@ What is learned (see :class:`kg.knowledge.ror_match.LearnedTables`):
 * related organisations: a candidate asserted as another organisation (its parent, mostly) at least
   ``MIN_COUNT`` times and in ``MIN_RELATED_SHARE`` of the strings where it is a candidate;
 * per-organisation counts: how often an organisation was a candidate, and how often the asserted one;
+* per-country counts: for candidates sharing their name with other organisations (a company listed
+  once per country), how often the one located in each country was the asserted one;
 * the logistic scorer's weights, fitted on candidates whose learned features come from other folds
-  (cross-fitting, so the weights do not trust tables that already saw the string), and the threshold
-  that maximises F1 on those out-of-fold scores.
+  (cross-fitting, ``inner_folds`` of them, so the weights do not trust tables that already saw the
+  string; each dataset's examples weighted by ``BALANCE`` so the small search-log set counts), and
+  the threshold that maximises the mean over datasets of F1 on those out-of-fold scores.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ MIN_COUNT = 2
 MIN_ALIAS_SHARE = 0.8
 MIN_RELATED_SHARE = 0.2
 L2 = 1.0
+# Each dataset's examples weigh (rows / (datasets × its rows)) ** BALANCE in the scorer's fit, so
+# the few search-log strings count for more than their number beside the Crossref ones.
+BALANCE = 0.5
 
 
 def read_labelled(path) -> list[tuple[str, frozenset[str]]]:
@@ -73,13 +79,19 @@ def prepare(matcher: AffiliationMatcher, rows, dataset: str = "") -> list[Prepar
     return out
 
 
-def mine(rows: list[Prepared]) -> LearnedTables:
-    """Aliases, related organisations and per-id counts from prepared rows (no weights)."""
+def mine(rows: list[Prepared], country=None) -> LearnedTables:
+    """Aliases, related organisations, per-id and per-country counts from prepared rows (no weights).
+
+    `country` (ROR id → country or None; ``AffiliationMatcher.country``) locates the candidates that
+    share their name with other organisations, for the per-country counts; without it there are none.
+    """
     key_gold: dict[str, Counter] = defaultdict(Counter)
     key_seen: Counter = Counter()
     rel: dict[str, Counter] = defaultdict(Counter)
     cand_seen: Counter = Counter()
     gold_seen: Counter = Counter()
+    country_cand: Counter = Counter()
+    country_gold: Counter = Counter()
     for row in rows:
         if row.exact is not None:
             continue
@@ -89,6 +101,13 @@ def mine(rows: list[Prepared]) -> LearnedTables:
                 key_seen[key] += 1
                 if row.gold and not hit:
                     key_gold[key][min(row.gold)] += 1
+        if country is not None and row.gold & row.found.keys():
+            for ror_id, cand in row.found.items():
+                if cand.ambiguity > 1:
+                    where = country(ror_id)
+                    if where:
+                        country_cand[where] += 1
+                        country_gold[where] += ror_id in row.gold
         for ror_id in row.found:
             cand_seen[ror_id] += 1
             gold_seen[ror_id] += ror_id in row.gold
@@ -106,6 +125,7 @@ def mine(rows: list[Prepared]) -> LearnedTables:
         if times >= MIN_COUNT and share >= MIN_RELATED_SHARE:
             tables.related[cand] = (ror_id, times, round(share, 3))
     tables.seen = {ror_id: (cand_seen[ror_id], gold_seen[ror_id]) for ror_id in cand_seen}
+    tables.countries = {where: (country_cand[where], country_gold[where]) for where in country_cand}
     return tables
 
 
@@ -135,19 +155,20 @@ def _examples(matcher: AffiliationMatcher, rows: list[Prepared], tables: Learned
         matcher.learned = saved
 
 
-def _fit_logistic(X, y, l2: float = L2, iterations: int = 40):
+def _fit_logistic(X, y, l2: float = L2, iterations: int = 40, sample_weight=None):
     import numpy as np
 
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     w = np.zeros(X.shape[1])
     reg = np.full(X.shape[1], l2)
     reg[0] = 1e-6  # the bias is not shrunk
     for _ in range(iterations):
         z = np.clip(X @ w, -30, 30)
         p = 1.0 / (1.0 + np.exp(-z))
-        grad = X.T @ (p - y) + reg * w
-        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(reg)
+        grad = X.T @ (sw * (p - y)) + reg * w
+        hess = (X * (sw * p * (1 - p))[:, None]).T @ X + np.diag(reg)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.max(np.abs(step)) < 1e-6:
@@ -184,21 +205,24 @@ def best_threshold(scored, datasets) -> float:
     return best
 
 
-def fit(matcher: AffiliationMatcher, rows: list[Prepared], inner_folds: int = 5, seed: int = 0) -> LearnedTables:
+def fit(matcher: AffiliationMatcher, rows: list[Prepared], inner_folds: int = 10, seed: int = 0) -> LearnedTables:
     """Learn every table and the scorer from prepared rows (cross-fitted; see the module docstring)."""
     assignment = folds(len(rows), inner_folds, seed)
     examples = []
     for k in range(inner_folds):
         train = [r for r, f in zip(rows, assignment, strict=True) if f != k]
         held = [r for r, f in zip(rows, assignment, strict=True) if f == k]
-        examples.extend(_examples(matcher, held, mine(train)))
-    X, y = [], []
+        examples.extend(_examples(matcher, held, mine(train, matcher.country)))
+    X, y, sw = [], [], []
+    sizes = Counter(row.dataset for row in rows)
+    balance = {name: (len(rows) / (len(sizes) * size)) ** BALANCE for name, size in sizes.items()}
     for row, cands, feats in examples:
         for cand, f in zip(cands, feats, strict=True):
             X.append([f.get(name, 0.0) for name in FEATURES])
             y.append(1.0 if cand.ror_id in row.gold else 0.0)
-    w = _fit_logistic(X, y) if X else [0.0] * len(FEATURES)
-    tables = mine(rows)
+            sw.append(balance[row.dataset])
+    w = _fit_logistic(X, y, sample_weight=sw) if X else [0.0] * len(FEATURES)
+    tables = mine(rows, matcher.country)
     tables.weights = {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True) if abs(v) > 1e-9}
     # the threshold, on the cross-fitted candidates scored with the fitted weights
     scorer = LearnedTables(weights=tables.weights)

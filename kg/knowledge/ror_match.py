@@ -15,13 +15,24 @@ answers one ROR id or none (it abstains when unsure). Steps:
    organisations a candidate is usually asserted as in that data (its parent, mostly: "Harvard
    Medical School" → Harvard University). Where the index carries countries, cities and parents
    (built from a ROR data dump) the parent is a candidate too, and the string's country or city
-   counts for a candidate located there; a country in the string, or a company's legal form
-   ("GmbH", "Inc"), also counts for a company branch whose ROR name ends in that country.
+   counts for a candidate located there; a country in the string, or else a company's legal form
+   ("GmbH", "Inc"), also counts for a company branch whose ROR name ends in that country. A
+   company's legal form and the words ROR leaves out before it ("Panasonic Holdings Corporation")
+   and a country after a name ("Hindawi Romania") are not part of the name (a name holding the
+   country is still looked up: "Weill Cornell Medical College Qatar"); common words of names in
+   other languages read as the English ones ("Instituto de Física" = Institute of Physics); a word
+   the index does not know is read as the index word one edit away ("Instutute", "Wuerzburg",
+   "M?xico"), and two words as one the index knows ("Hang Kong" → Hangkong).
 3. *Scoring*: each candidate organisation gets features (how it matched, how much of its part it
    covers, where its part stands — the organisation is usually the last part before the address —,
    what kind of organisation its name says, how often the training data asserted it when it was a
    candidate) and a logistic model learned from the training data scores it; the best candidate is
-   the answer when its score reaches the learned threshold, else the matcher abstains.
+   the answer when its score reaches the learned threshold, else the matcher abstains. Where several
+   organisations share the name found (a company ROR lists once per country: "Fujitsu"), one of
+   them is picked — the one in the country the string names, else the one the training data
+   asserted, else the one with the most names in the index (the head office, often), else the one
+   in the country the training data meant most for shared names — and scored as if the name were
+   its own; the others keep the penalty of a shared name.
 
 Everything learned is derived by ``scripts/build_ror_learned.py`` from ROR's affiliation-matching
 training data (MIT licence); ``bench/ror_matching.py`` measures the matcher cross-validated.
@@ -32,7 +43,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -114,6 +125,36 @@ _SYNONYMS = {
     "moscow": "moskva", "athens": "athina", "nuremberg": "nurnberg",
 }
 _SYNONYMS["university"] += " hochschule fachhochschule hogeschool"
+# Words of research organisations' names in other languages (ROR names most in English only).
+for _base, _variants in {
+    "physics": "fisica physik physique fizika",
+    "chemistry": "chimica quimica chimie chemie",
+    "biology": "biologia biologie",
+    "mathematics": "matematica matematicas mathematik mathematiques",
+    "material": "materiales materiali materiaux materialien materiais materials",
+    "engineering": "ingenieria ingegneria engenharia ingenierie",
+    "applied": "angewandte aplicada aplicadas aplicado applicata applicate appliquee appliquees",
+    "energy": "energia energie",
+    "scientific": "cientifica cientificas cientifico cientificos scientifica scientifiche scientifico scientifique",
+    "technical": "tecnicas tecnicos",
+    "defense": "defensa defesa difesa defence",
+    "microelectronics": "mikroelektronik microelectronica microelettronica microelectronique",
+    "nanotechnology": "nanotecnologia nanotechnologie",
+    "condensed": "condensata condensada",
+    "informatics": "informatica informatique informatik",
+    "electronics": "electronica elettronica electronique elektronik",
+    "telecommunications": "telecomunicaciones telecomunicazioni telecomunicacoes",
+    "complex": "complejos complessi complexes",
+    "system": "sistemas sistemi systemes systems",
+    "interdisciplinary": "interdisciplinar interdisciplinare interdisciplinaire",
+    "advanced": "avanzados avanzadas avanzati avanzate avancados avancees",
+    "study": "studies estudios studi etudes studien",
+    "environmental": "ambiental ambientale ambientali",
+    "health": "salud saude sante salute gesundheit",
+    "agricultural": "agriculture",
+    "science": "wissenschaften",
+}.items():
+    _SYNONYMS[_base] = f"{_SYNONYMS.get(_base, '')} {_variants}"
 _WORD_MAP = {variant: base for base, variants in _SYNONYMS.items() for variant in variants.split()}
 # Compounds read as two words: "Universitätsklinikum Tübingen" = University Hospital Tübingen.
 _COMPOUNDS = {
@@ -137,6 +178,9 @@ _LEGAL = frozenset(
     """ltd limited inc incorporated gmbh corp corporation co llc plc ag sa srl spa bv pvt sarl sas
     kg ev""".split()
 )
+
+# Words before a legal form that ROR leaves out of a company's name: "Panasonic Holdings Corporation".
+_CORPORATE = frozenset("holdings holding international group company".split())
 
 # Types of organisation that a name's words say, strongest first.
 _KIND_WORDS = (
@@ -178,6 +222,7 @@ _PREFIX = re.compile(
     re.I,
 )
 _QUOTES = str.maketrans({ch: " " for ch in "\u00a0\"“”„«»"})
+_LOST_LETTER = re.compile(r"(?<=[^\W\d_])[?\ufffd](?=[^\W\d_])")
 _FOOTNOTE = re.compile(r"(?<=\D)\s\d{1,3}\s*(?=[,.;]|\s[A-Z])")  # "Mayo Clinic 11 , Rochester"
 _POSTCODE = re.compile(r"\b[A-Z]{0,2}-?\d[\d\- ]{3,8}\d\b")
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})|(?<=[A-Z]{3})(?=[A-Z][a-z]{3})")
@@ -190,6 +235,8 @@ _MAX_FUZZY_PARTS = 8
 _MAX_IDS = 16
 _MAX_POSTINGS = 1500
 _UNSEEN_IDF = 12.0
+_MIN_FIX = 5  # the least length of a word read as a misspelling
+_COUNTRY_SHRINK = 10.0  # pseudo-counts pulling a country's learned rate towards the mean
 # Parts naming a unit, not an organisation: no fuzzy look-up for them.
 _UNIT_FIRST = frozenset("department dept departement departamento dipartimento division faculty section unit program programme".split())
 
@@ -236,6 +283,7 @@ def clean_text(text: str) -> str:
     text = text.strip(" \t\"'`“”‘’«»,;:.")
     text = _PREFIX.sub("", text, count=1) if _PREFIX.match(text) else text
     text = _FOOTNOTE.sub(" ", text)
+    text = _LOST_LETTER.sub("", text)  # "M?xico": the word is read with the letter missing
     return text
 
 
@@ -278,6 +326,7 @@ class Candidate:
     contained: bool = False  # its span lies inside a longer span naming another organisation
     left: bool = False  # a proper word stands just before its span ("Lendi [Institute of Engineering]")
     right: bool = False  # a proper word follows its span, past small words ("[Nanjing University] of Aeronautics")
+    corrected: bool = False  # found once a misspelt word was read as the index word it is nearest to
 
 
 @dataclass(frozen=True)
@@ -309,12 +358,16 @@ class LearnedTables:
     ``aliases``: loose key of a part → (ROR id, times, share); ``related``: candidate id → (asserted
     id, times, share) for organisations asserted in place of a candidate (a parent, mostly);
     ``seen``: ROR id → (times it was a candidate, times it was the asserted one);
+    ``countries``: country → (times a candidate sharing its name with other organisations was located
+    there, times such a candidate was the asserted one): which country's record of a name several
+    organisations share (a company listed once per country) is usually meant;
     ``weights``: feature name → weight; ``threshold``: the least score answered.
     """
 
     aliases: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)
     seen: dict = field(default_factory=dict)
+    countries: dict = field(default_factory=dict)
     weights: dict = field(default_factory=dict)
     threshold: float = 0.5
 
@@ -329,6 +382,8 @@ FEATURES = (
     *(f"name_{k}" for k in KINDS), "name_none", "uni_unit",
     "prior", "prior_seen", "share", "hint", "hint_other", "hint_ambiguous", "lead", "is_parent",
     "one_part", "whole_exact",
+    "group_top", "group_top_multi", "group_tie", "group_names_top", "group_multi_whole", "group_multi_lead",
+    "corrected", "tail_other", "legal_form",
 )
 
 
@@ -347,6 +402,9 @@ class AffiliationMatcher:
         self.learned = learned if learned is not None else LearnedTables(weights=dict(DEFAULT_WEIGHTS), threshold=0.5)
         self._loose: dict[str, dict[str, str]] = {}
         self._built = False
+        self._rates_of: dict | None = None
+        self._fixes: dict[str, str | None] = {}
+        self._rates_base = 0.5
 
     def country(self, ror_id: str) -> str | None:
         """The country of an organisation: the index's country column, else its label's "(Country)"."""
@@ -368,8 +426,13 @@ class AffiliationMatcher:
     def _build(self) -> None:
         rank = {"name": 0, "synonym": 1, "short": 2}
         loose: dict[str, dict[str, str]] = defaultdict(dict)
+        names: Counter = Counter()  # names in the index of each organisation
+        vocab: Counter = Counter()  # words of the index's names, how many names hold each
         for norm, rows in self.lexicon.ror_names.items():
-            key = loose_key(norm.split())
+            split = norm.split()
+            vocab.update(set(split))
+            names.update(ror_id for ror_id, _status in rows)
+            key = loose_key(split)
             if not key:
                 continue
             bucket = loose[key]
@@ -377,6 +440,8 @@ class AffiliationMatcher:
                 if ror_id not in bucket or rank[status] < rank[bucket[ror_id]]:
                     bucket[ror_id] = status
         self._loose = dict(loose)
+        self._name_count = dict(names)
+        self._vocab = dict(vocab)
         initials: dict[str, set[str]] = defaultdict(set)
         for ror_id, label in self.lexicon._labels.items():
             words = [w for w in _norm(strip_country_suffix(label)).split() if w not in _STOP]
@@ -423,6 +488,66 @@ class AffiliationMatcher:
             if " " in key or (len(words) > 1 and all(w in _LEGAL for w in words[1:])):
                 return "loose", self._loose[key]  # "Fujitsu Ltd": Fujitsu
         return None
+
+    def _known(self, word: str) -> bool:
+        if (word in self._vocab or word in _WORD_MAP or word in _STOP or word in _LEGAL or word in _COMPOUNDS
+                or word in _COUNTRY_WORDS or word in _COUNTRY_ALIASES):
+            return True
+        loose = loose_words([word])
+        return bool(loose) and all(w in self._idf for w in loose)
+
+    def _spelling(self, word: str) -> str | None:
+        """The index word a word the index does not know is a misspelling of: German "ue" for "ü"
+        ("Wuerzburg"), else one letter left out, added, changed or two swapped ("Instutute"), the most
+        frequent such word; None when there is none (or the word is short, a number or known)."""
+        if word in self._fixes:
+            return self._fixes[word]
+        fix = None
+        if len(word) >= _MIN_FIX and word.isascii() and word.isalpha() and not self._known(word):
+            umlaut = word.replace("ue", "u").replace("oe", "o").replace("ae", "a")
+            if umlaut != word and self._known(umlaut):
+                fix = umlaut
+            else:
+                letters = "abcdefghijklmnopqrstuvwxyz"
+                splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+                edits = {a + b[1:] for a, b in splits if b}
+                edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+                edits.update(a + c + b[1:] for a, b in splits if b for c in letters)
+                edits.update(a + c + b for a, b in splits for c in letters)
+                edits.discard(word)
+                vocab = self._vocab
+                near = [w for w in edits if w in vocab]
+                if near:
+                    fix = max(near, key=lambda w: (vocab[w], w))
+        if len(self._fixes) < 100_000:
+            self._fixes[word] = fix
+        return fix
+
+    def _corrected(self, words: list[str]) -> tuple[list[str], list[int]] | None:
+        """`words` with misspelt words read as the index words they are nearest to, and two words
+        run together where the index knows them as one ("Hang Kong" → "hangkong"), with the
+        positions changed; None when nothing changes."""
+        if len(words) > _MAX_SPAN:
+            return None
+        out: list[str] = []
+        changed: list[int] = []
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if i + 1 < len(words):
+                joined = word + words[i + 1]
+                if (len(joined) >= 6 and joined in self._vocab and word not in _STOP
+                        and words[i + 1] not in _STOP and joined.isalpha()):
+                    changed.append(len(out))
+                    out.append(joined)
+                    i += 2
+                    continue
+            fix = self._spelling(word)
+            if fix is not None:
+                changed.append(len(out))
+            out.append(fix or word)
+            i += 1
+        return (out, changed) if changed else None
 
     def _cjk_inside(self, part: str) -> list[tuple[str, str]]:
         """Registry names in CJK script that `part` contains, the longest of nested ones only."""
@@ -511,7 +636,8 @@ class AffiliationMatcher:
 
         previous_words: list[str] = []
         for index, part in enumerate(parts):
-            words = _without_country_tail(_norm(part).split()[:_MAX_TOKENS])
+            raw = _norm(part).split()[:_MAX_TOKENS]
+            words = _without_legal_tail(_without_country_tail(raw))
             keys.append(loose_key(words))
             joined = " ".join(words)
             if not words or joined in _COUNTRY_KEYS or joined in _COUNTRY_ALIASES:
@@ -530,16 +656,26 @@ class AffiliationMatcher:
             if alias is not None and alias.ror_id:
                 offer(Candidate(alias.ror_id, "alias", index, 0, n, n, "alias", 1))
             whole = False
-            variants = [words]
+            # (words, the positions a span must cover or None, read with corrected spelling)
+            variants: list[tuple[list[str], range | list[int] | None, bool]] = [(words, None, False)]
             camel = _CAMEL.sub(" ", part)
             if camel != part:
                 split_words = _without_country_tail(_norm(camel).split()[:_MAX_TOKENS])
                 if split_words != words:
-                    variants.append(split_words)
-            for run_words in variants:
+                    variants.append((split_words, None, False))
+            if n < len(raw) <= _MAX_SPAN and _without_country_tail(raw) != raw:  # the country left on: "Air China"
+                variants.append((raw, range(n, len(raw)), False))
+            corrected_words = self._corrected(words)
+            fixed = None
+            if corrected_words is not None:
+                fixed = corrected_words[0]
+                variants.append((fixed, corrected_words[1], True))
+            for run_words, needed, corrected in variants:
                 m = len(run_words)
                 for size in range(min(m, _MAX_SPAN), 0, -1):
                     for start in range(0, m - size + 1):
+                        if needed is not None and not any(start <= i < start + size for i in needed):
+                            continue  # found from the first variant already
                         run = run_words[start : start + size]
                         if size < m and (run[0] in _EDGE_STOP or run[-1] in _EDGE_STOP):
                             continue  # no name starts or ends with "of", "the", "and"
@@ -558,7 +694,7 @@ class AffiliationMatcher:
                         left, right = _proper_around(run_words, start, start + size)
                         for ror_id, status in ids.items():
                             offer(Candidate(ror_id, kind, index, start, start + size, m, status, len(ids),
-                                            left=left, right=right))
+                                            left=left, right=right, corrected=corrected))
             # names in Chinese, Japanese or Korean script run into the words around them: "清华大学计算机系"
             if _CJK.search(part):
                 for _label, ror_id in self._cjk_inside(part):
@@ -580,7 +716,7 @@ class AffiliationMatcher:
                     for ror_id in ids:
                         offer(Candidate(ror_id, "acronym", index, at, at + 1, n, "synonym", len(ids)))
             if not whole and index < _MAX_FUZZY_PARTS and len(words) <= 16 and words[0] not in _UNIT_FIRST:
-                for name_cov, part_cov, key in self._fuzzy(words):
+                for name_cov, part_cov, key in self._fuzzy(fixed or words):
                     ids = self._loose[key]
                     if len(ids) > 3:
                         continue
@@ -643,6 +779,11 @@ class AffiliationMatcher:
         hints = countries_in(text)
         words = set(_norm(text).split())
         parents = {self.lexicon.ror_parent(c.ror_id) for c in cands}
+        countries = {c.ror_id: self.country(c.ror_id) for c in cands}
+        tails = [_tail_country(part) for part in parts]
+        legal = float(any(w in _LEGAL for w in _norm(parts[-1]).split()[-3:])) if parts else 0.0
+        groups = self._groups(cands, countries, hints)
+        distinct = max(1, len(cands) - sum(1 for g in groups.values() if not g[0]))  # a group counts once
         out = []
         for c in cands:
             size = c.end - c.start
@@ -661,7 +802,7 @@ class AffiliationMatcher:
             f["last_org_part"] = float(c.part == last)
             f["parts_after"] = min(sum(1 for p in org_parts if p > c.part), 3)
             f["first_part"] = float(c.part == first)
-            f["n_candidates"] = math.log(len(cands))
+            f["n_candidates"] = math.log(distinct)
             f[f"name_{nk}" if nk else "name_none"] = 1.0
             f["uni_unit"] = float("university" in label_words and any(
                 w in label_words for w in ("hospital", "school", "medicine", "medical", "faculty", "college")))
@@ -671,9 +812,13 @@ class AffiliationMatcher:
             f["share"] = c.share if c.kind in ("related", "learned") else 0.0
             f["fuzzy"] = c.share if c.kind == "fuzzy" else 0.0
             f["contained"] = float(c.contained)
+            f["corrected"] = float(c.corrected)
+            f["legal_form"] = legal
+            tail = tails[c.part] if c.part < len(tails) else None
+            f["tail_other"] = float(tail is not None and countries[c.ror_id] not in (None, tail))
             f["left_proper"] = float(c.left)
             f["right_proper"] = float(c.right)
-            country = self.country(c.ror_id)
+            country = countries[c.ror_id]
             city = self.lexicon.ror_city(c.ror_id)
             f["hint"] = float((country is not None and country in hints)
                               or (city is not None and set(_norm(city).split()) <= words))
@@ -683,7 +828,67 @@ class AffiliationMatcher:
             f["lead"] = float(c.start == 0 and size < c.part_len)
             f["one_part"] = float(len(parts) == 1)
             f["whole_exact"] = float(size == c.part_len and c.kind in ("exact", "alias", "loose"))
+            if c.ambiguity > 1:
+                top, tie, names_top, multi = groups.get(c.ror_id, (False, False, False, False))
+                f["group_top"] = float(top and not multi)
+                f["group_top_multi"] = float(top and multi)
+                f["group_tie"] = float(tie)
+                f["group_names_top"] = float(names_top)
+                f["group_multi_whole"] = f["group_top_multi"] * f["whole_part"]
+                f["group_multi_lead"] = f["group_top_multi"] * f["lead"] * f["one_part"]
+                if top and not tie:  # the group's pick reads as the one organisation of that name
+                    f["log_ambiguity"] = f["ambiguous"] = f["hint_ambiguous"] = 0.0
             out.append(f)
+        return out
+
+    def _country_rate(self, country: str | None) -> float:
+        """How often a candidate located in `country` that shares its name with other organisations
+        was the one meant, in the training data: shrunk towards the rate over all countries (None)."""
+        table = self.learned.countries
+        if self._rates_of is not table:
+            cands = sum(c for c, _ in table.values())
+            golds = sum(g for _, g in table.values())
+            self._rates_base = (golds + 1) / (cands + 2)
+            self._rates_of = table
+        c_times, g_times = table.get(country or "", (0, 0)) if country else (0, 0)
+        return (g_times + _COUNTRY_SHRINK * self._rates_base) / (c_times + _COUNTRY_SHRINK)
+
+    def _groups(self, cands: list[Candidate], countries: dict, hints: frozenset) -> dict[str, tuple]:
+        """For candidates found by a name several organisations share (a company listed once per
+        country, "Fujitsu"): id → (ranked first of its group, tied with another on every count, has
+        the most names in the index of its group, the group's organisations are each in another
+        country). The rank: the string names its country (or a legal form says it), then how often
+        the training data asserted it, then the most names in the index (the head office's record
+        has its names in other languages, often), then how often the training data meant the record
+        located in its country when a name was shared."""
+        by_span: dict[tuple, list[Candidate]] = defaultdict(list)
+        for c in cands:
+            if c.ambiguity > 1 and c.kind in ("exact", "loose", "acronym", "fuzzy"):
+                by_span[(c.part, c.start, c.end, c.kind)].append(c)
+        seen = self.learned.seen
+        names = self._name_count
+        out: dict[str, tuple] = {}
+        for group in by_span.values():
+            if len(group) < 2:
+                continue
+            counts = [names.get(c.ror_id, 0) for c in group]
+            most = max(counts)
+            unique_most = counts.count(most) == 1
+            ranks = {}
+            for c, count in zip(group, counts, strict=True):
+                cand_times, gold_times = seen.get(c.ror_id, (0, 0))
+                ranks[c.ror_id] = (countries[c.ror_id] in hints, (gold_times + 1) / (cand_times + 2),
+                                   count if unique_most else 0, self._country_rate(countries[c.ror_id]))
+            ranked = sorted(group, key=lambda c: (ranks[c.ror_id], c.ror_id), reverse=True)
+            tie = ranks[ranked[1].ror_id] == ranks[ranked[0].ror_id]
+            located = [countries[c.ror_id] for c in group]
+            multi = None not in located and len(set(located)) == len(located)
+            for c, count in zip(group, counts, strict=True):
+                first = c.ror_id == ranked[0].ror_id
+                names_top = unique_most and count == most
+                old = out.get(c.ror_id)
+                if old is None or (first, names_top) > (old[0], old[2]):
+                    out[c.ror_id] = (first, first and tie, names_top, multi)
         return out
 
     def score(self, f: dict[str, float]) -> float:
@@ -745,8 +950,8 @@ def _position(words: list[str], acronym: str) -> int:
 
 
 def _without_country_tail(words: list[str]) -> list[str]:
-    # "Zhejiang Normal University China", "Hebei University of Technology CN"
-    while len(words) > 2:
+    # "Zhejiang Normal University China", "Hebei University of Technology CN", "Hindawi Romania"
+    while len(words) > 1:
         if " ".join(words[-2:]) in _COUNTRY_KEYS and len(words) > 3 and words[-3] not in _STOP:
             words = words[:-2]
         elif (words[-1] in _COUNTRY_KEYS or words[-1] in _COUNTRY_CODES) and words[-2] not in _STOP:
@@ -754,6 +959,27 @@ def _without_country_tail(words: list[str]) -> list[str]:
         else:
             break
     return words
+
+
+def _without_legal_tail(words: list[str]) -> list[str]:
+    # a company's legal form and the words before it that ROR leaves out of its name:
+    # "Fujitsu Ltd", "Panasonic Holdings Corporation", "Honeywell International Inc" name the company
+    if len(words) < 2 or words[-1] not in _LEGAL:
+        return words
+    end = len(words)
+    while end > 1 and (words[end - 1] in _LEGAL or words[end - 1] in _CORPORATE):
+        end -= 1
+    return words[:end]
+
+
+def _tail_country(part: str) -> str | None:
+    """The country a part ends with, after the name: "Hindawi Romania" → "romania"."""
+    words = _norm(part).split()
+    kept = _without_country_tail(words)
+    if len(kept) == len(words):
+        return None
+    tail = " ".join(words[len(kept):])
+    return _COUNTRY_ALIASES.get(tail, tail if tail in _COUNTRY_KEYS else None)
 
 
 def countries_in(text: str) -> frozenset[str]:
@@ -776,8 +1002,9 @@ def countries_in(text: str) -> frozenset[str]:
                 found.add(phrase)
     for code in re.findall(r"\b(?:USA|UK|US|PRC|CN|P\.R\. China|ROC)\b", text):
         found.add(_COUNTRY_ALIASES[_norm(code)])
-    for word in words[-3:] if words else ():
-        found.update(_LEGAL_COUNTRY.get(word, ()))
+    if not found:  # a legal form tells where a company is registered, unless the string names a country
+        for word in words[-3:] if words else ():
+            found.update(_LEGAL_COUNTRY.get(word, ()))
     return frozenset(found)
 
 
@@ -922,6 +1149,8 @@ def load_learned(path=None) -> LearnedTables:
                     tables.related[row[1]] = (row[2], int(row[3]), float(row[4]))
                 elif kind == "seen":
                     tables.seen[row[1]] = (int(row[2]), int(row[3]))
+                elif kind == "country":
+                    tables.countries[row[1]] = (int(row[2]), int(row[3]))
                 elif kind != "kind":
                     raise ValueError(kind)
             except (IndexError, ValueError) as exc:

@@ -4,6 +4,7 @@ script with ROR data dumps, and `kg match-affiliations`."""
 import gzip
 import importlib.util
 import json
+import math
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.knowledge.institutions import load_lexicon, ror_version
-from kg.knowledge.ror_learn import folds, mine, prepare
+from kg.knowledge.ror_learn import fit, folds, mine, prepare
 from kg.knowledge.ror_match import (
     Affiliation,
     AffiliationMatcher,
@@ -138,6 +139,118 @@ def test_institution_lexicon_uses_the_matcher_conservatively():
     # but never a name several organisations share, nor a bare ambiguous acronym
     assert lexicon.match("Soochow University").via == "unmatched"
     assert lexicon.match("NU").via == "unmatched"
+
+
+def test_countries_named_outweigh_a_legal_form():
+    # a country the string names is where it is, whatever the legal form says
+    assert countries_in("BMC Software, Inc. Belgium") == {"belgium"}
+    assert countries_in("Acme Inc") == {"united states"}
+
+
+def test_loose_key_reads_other_languages_words():
+    assert loose_key("instituto de fisica rosario".split()) == loose_key("institute of physics rosario".split())
+    assert loose_key("centro de fisica de materiales".split()) == loose_key("center for materials physics".split())
+    assert loose_key("instituto de micro y nanotecnologia".split()) == loose_key(
+        "institute of micro and nanotechnology".split())
+
+
+def test_clean_text_drops_a_lost_letter_mark():
+    assert clean_text("Universidad Nacional Autnoma de M?xico") == "Universidad Nacional Autnoma de Mxico"
+    assert clean_text("Why? Because") == "Why? Because"
+
+
+@pytest.mark.parametrize("text, ror_id", [
+    # misspellings, a German "ue" for "ü", a letter lost, a name written in two words
+    ("University of Wuerzburg", "00fbnyb24"),
+    ("SRM Instutute of Science and Technology, Chennai", "050113w36"),
+    ("Universidad Nacional Autnoma de M?xico", "01tmp8f25"),
+    ("Nanchang Hang Kong University", "0369pvp92"),
+    # a country after a name that holds it: "… Medical College in Qatar"
+    ("Weill Cornell Medical College Qatar", "05v5hg569"),
+    # names in Spanish of organisations ROR names in English only
+    ("Instituto de Física Rosario", "03v7tny92"),
+    ("Centro de Física de Materiales", "02hpa6m94"),
+    # companies listed once per country, with their legal form: the head office's record
+    ("Fujitsu Limited", "038e2g226"),
+    ("Honeywell International Inc", "02t71h845"),
+    ("Panasonic Holdings Corporation", "011tm7n37"),
+])
+def test_misspelt_foreign_and_company_strings(matcher, text, ror_id):
+    answer = matcher.match(text)
+    assert answer.ror_id == ror_id, answer
+
+
+def test_a_company_named_with_another_country_is_not_answered(matcher):
+    assert matcher.match("Hindawi Romania").ror_id is None  # Hindawi's record is in the United Kingdom
+
+
+# -- companies listed once per country -----------------------------------------------------------
+
+ACME = {"de": "00acme0de", "jp": "00acme0jp", "us": "00acme0us"}
+
+
+@pytest.fixture()
+def acme_lexicon(tmp_path):
+    rows = [
+        ("acme", ACME["de"], "short", ""), ("acme germany", ACME["de"], "name", "Acme (Germany)"),
+        ("acme", ACME["jp"], "short", ""), ("acme japan", ACME["jp"], "name", "Acme (Japan)"),
+        ("acme kabushiki kaisha", ACME["jp"], "synonym", ""),
+        ("acme", ACME["us"], "short", ""), ("acme united states", ACME["us"], "name", "Acme (United States)"),
+    ]
+    path = tmp_path / "acme.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("# ror_version=test\nnorm\tror_id\tstatus\tentry_name\n")
+        out.writelines("\t".join(row) + "\n" for row in rows)
+    return load_lexicon(ror_path=path)
+
+
+ACME_WEIGHTS = {"bias": -1.0, "k_exact": 1.0, "k_loose": 1.0, "whole_part": 1.0, "ambiguous": -3.0,
+                "group_top_multi": 0.5, "hint": 1.0}
+
+
+@pytest.mark.parametrize("text, country, z", [
+    ("Acme GmbH", "de", 2.5),  # the legal form says Germany (or Austria, Switzerland: no record there)
+    ("Acme, Tokyo, Japan", "jp", 2.5),  # the string names the country
+    ("Acme Inc, Boston, USA", "us", 2.5),
+    ("Acme Corp", "us", 2.5),
+    ("Acme R&D", "jp", 0.5),  # no hint: the record with the most names, the head office's most often
+])
+def test_a_company_listed_once_per_country_resolves_by_the_country_hint(acme_lexicon, text, country, z):
+    matcher = AffiliationMatcher(acme_lexicon, LearnedTables(weights=dict(ACME_WEIGHTS), threshold=0.5))
+    answer = matcher.match(text)
+    assert (answer.ror_id, answer.name, answer.via, answer.ambiguity) == (
+        ACME[country], acme_lexicon.ror_label(ACME[country]), "part", 3)
+    # the pick of the group reads as the one organisation of the name: no penalty for ambiguity
+    assert answer.score == pytest.approx(1 / (1 + math.exp(-z)))
+
+
+def test_a_company_listed_once_per_country_resolves_by_the_learned_prior(acme_lexicon):
+    # no country in the string: the record the training data asserted for this name wins
+    learned = LearnedTables(weights=dict(ACME_WEIGHTS), threshold=0.5, seen={ACME["us"]: (4, 4), ACME["jp"]: (4, 0)})
+    matcher = AffiliationMatcher(acme_lexicon, learned)
+    assert matcher.match("Acme R&D").ror_id == ACME["us"]
+    # the other records of the name stay ambiguous, so they score lower
+    parts, cands = matcher.candidates("Acme R&D")
+    scores = {c.ror_id: round(matcher.score(f), 4) for c, f in zip(cands, matcher.features(parts, cands), strict=True)}
+    assert scores == {ACME["us"]: 0.6225, ACME["jp"]: 0.0474, ACME["de"]: 0.0474}
+
+
+def test_mine_counts_which_countrys_record_of_a_shared_name_is_meant(acme_lexicon):
+    base = AffiliationMatcher(acme_lexicon, LearnedTables())
+    rows = [("Acme Research, Munich", frozenset({ACME["de"]})), ("Acme Labs", frozenset({ACME["jp"]})),
+            ("Acme, Osaka", frozenset({ACME["jp"]})), ("Optomechatronics Group", frozenset())]
+    tables = mine(prepare(base, rows), base.country)
+    assert tables.countries == {"germany": (3, 1), "japan": (3, 2), "united states": (3, 0)}
+    assert mine(prepare(base, rows)).countries == {}  # no way to locate the records: no counts
+
+
+def test_fit_weighs_the_datasets_and_learns_the_country_counts(acme_lexicon):
+    base = AffiliationMatcher(acme_lexicon, LearnedTables())
+    rows = prepare(base, [("Acme GmbH", frozenset({ACME["de"]}))] * 6, "a")
+    rows += prepare(base, [("Acme, Osaka, Japan", frozenset({ACME["jp"]}))] * 2, "b")
+    tables = fit(base, rows, inner_folds=2)
+    assert tables.countries == {"germany": (8, 6), "japan": (8, 2), "united states": (8, 0)}
+    assert 0.05 <= tables.threshold <= 0.95 and tables.weights["bias"] != 0.0
 
 
 # -- learning -----------------------------------------------------------------------------------
