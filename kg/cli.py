@@ -473,20 +473,30 @@ def diff_command(old_dir, new_dir, out, format_):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["author"]))
+@click.argument("kind", type=click.Choice(["author", "institution"]))
 @click.argument("ident", metavar="ID")
 @graph_option(CORPUS_JSON)
-def explain(kind, ident, graph_dir):
-    """Explain how an entity was resolved: for an author, which mentions (paper, position, printed
-    name) were merged into it and the evidence of every merge. ID is an author id, or a printed name
-    (several authors with that name are listed).
+@click.option("--format", "format_", default="text", show_default=True, type=click.Choice(["text", "json"]),
+              help="Output format: the explanation as text, or as one JSON object (fields: docs/cli.md).")
+def explain(kind, ident, graph_dir, format_):
+    """Explain how an entity was resolved. For an author, which mentions (paper, position, printed
+    name) were merged into it and the evidence of every merge. For an institution, what its paper
+    count is made of: ROR id, every printed form with its papers and how it was matched, example
+    papers, and institutions with close names. ID is an id, or a printed name (several matches are
+    listed); an institution also by ROR id.
 
-    Example: kg explain author author:d-dai-5a6d67c1 --graph exports
+    Example: kg explain institution KAIST --graph exports --format json
     """
     from .build import BuildDir
-    from .resolve.explain import explain_author
+    from .resolve import explain as authors, explain_institution as institutions
 
-    click.echo(explain_author(BuildDir(graph_dir).read_corpus(), ident))
+    corpus = BuildDir(graph_dir).read_corpus()
+    if format_ == "json":
+        explain_json = authors.explain_author_json if kind == "author" else institutions.explain_institution_json
+        click.echo(institutions.json_text(explain_json(corpus, ident)))
+    else:
+        explain_text = authors.explain_author if kind == "author" else institutions.explain_institution
+        click.echo(explain_text(corpus, ident))
 
 
 @cli.command("trends")

@@ -294,3 +294,29 @@ print(sorted(m for m in ("spacy", "pyoxigraph", "networkx", "rdflib", "numpy") i
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stderr.strip() == "['pyoxigraph']", result.stderr
+
+
+def test_explain_institution_and_json_for_both_kinds(fixture_folder, tmp_path):
+    runner = CliRunner()
+    pku = runner.invoke(cli, ["explain", "institution", "北京大学", "--graph", str(fixture_folder)])
+    assert pku.exit_code == 0, pku.output
+    assert pku.output.splitlines()[:4] == [
+        "institution:ror-02v51f717  Peking University",
+        "ROR 02v51f717  https://ror.org/02v51f717",
+        "counted on 2 papers (a paper counts once, whichever of its forms it prints)",
+        "2 printed forms (papers counted under it, how it was matched, example papers):",
+    ]
+    author = runner.invoke(cli, ["explain", "author", "D Dai", "--graph", str(fixture_folder), "--format", "json"])
+    assert author.exit_code == 0, author.output
+    assert json.loads(author.output) == {
+        "kind": "author", "id": "author:d-dai", "name": "D Dai",
+        "evidence": ["arxiv:2101.00001#0 ~ arxiv:2102.00002#1: institution institution:ror-02v51f717"],
+        "mentions": [
+            {"paper": "arxiv:2101.00001", "position": 1, "printed": "D Dai", "full_name": "Damai Dai",
+             "title": "Knowledge neurons in pretrained transformers", "source": "digest.txt:1"},
+            {"paper": "arxiv:2102.00002", "position": 2, "printed": "D Dai", "full_name": None,
+             "title": "Few-shot semantic segmentation with a cross-modal transformer", "source": "digest.txt:12"},
+        ],
+    }
+    missing = runner.invoke(cli, ["explain", "institution", "x", "--graph", str(tmp_path / "none"), "--format", "json"])
+    assert missing.exit_code == 1 and missing.output.startswith("Error: ") and missing.output.count("\n") == 1

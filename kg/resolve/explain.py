@@ -16,7 +16,7 @@ from ..errors import KgError
 from ..model import Author, Corpus
 from ..util.textnorm import fold
 
-__all__ = ["explain_author", "find_authors"]
+__all__ = ["explain_author", "explain_author_json", "find_authors"]
 
 _INSTITUTION_RE = re.compile(r"institution (institution:\S+)")
 # the head of an evidence line: the pair of mentions, "PAPER#POSITION ~ PAPER#POSITION score …"
@@ -75,3 +75,29 @@ def explain_author(corpus: Corpus, query: str) -> str:
     elif count == 1:
         lines.append("not merged with any other mention: no compatible name with enough evidence")
     return "\n".join(lines)
+
+
+def explain_author_json(corpus: Corpus, query: str) -> dict:
+    """The explanation of the author `query` as a JSON-ready dict (docs/cli.md lists its fields): the
+    same facts as explain_author, positions counted from 1; several matches: {"query", "matches"}."""
+    found = find_authors(corpus, query)
+    if not found:
+        raise KgError(f"no author {query!r} in this build (give an author id, e.g. from papers.jsonl, or a printed name)")
+    if len(found) > 1:
+        return {"query": query, "matches": [{"id": a.id, "name": a.name, "mentions": len(a.mentions)}
+                                            for a in sorted(found, key=lambda a: (-len(a.mentions), a.id))]}
+    author = found[0]
+    papers = {p.id: p for p in corpus.papers}
+    mentions = []
+    for paper_id, position in author.mentions:
+        paper = papers.get(paper_id)
+        authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
+        mentions.append({
+            "paper": paper_id, "position": position + 1,
+            "printed": authorship.printed if authorship else None,
+            "full_name": authorship.full_name if authorship else None,
+            "title": paper.title if paper else None,
+            "source": paper.sources[0].label() if paper and paper.sources else None,
+        })
+    return {"kind": "author", "id": author.id, "name": author.name, "mentions": mentions,
+            "evidence": [_shown_pair(line) for line in author.evidence]}
