@@ -34,13 +34,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _builds_are_slow(request, monkeypatch):
     """A test not marked slow that runs a build (kg.build.build past reading its inputs, in this
-    process) fails: the fast lane stays fast as tests are added."""
+    process or the child it forks for the first half) fails: the fast lane stays fast as tests are
+    added."""
     if request.node.get_closest_marker("slow") is None:
         def refuse(*args, **kwargs):
             pytest.fail(f"{request.node.nodeid} runs a build: mark it @pytest.mark.slow", pytrace=False)
 
         # by module object: `kg.build` is also the name of the build function kg/__init__ exports
-        monkeypatch.setattr(importlib.import_module("kg.build.run"), "extract_entries", refuse)
+        monkeypatch.setattr(importlib.import_module("kg.build.prepare"), "extract_entries", refuse)
     yield
 
 

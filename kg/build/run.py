@@ -14,23 +14,21 @@ from typing import Callable
 import networkx as nx
 
 from ..diff.output import build_changes, remove_changes
-from ..errors import KgError, NothingFoundError
+from ..errors import KgError
 from ..export import DEFAULT_TARGETS, build_report, export, get_exporter, write_papers_jsonl, write_report
 from ..export.property_graph import tables_memo
 from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
-from ..extract import ExtractConfig, extract_entries
-from ..extract.cache import FindingsCache, extractor_fingerprint
+from ..extract import ExtractConfig
 from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
 from ..graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
-from ..ingest import Limits, read_inputs
-from ..ingest.dates import with_date
+from ..ingest import Limits
 from ..model import Corpus
-from ..resolve import resolve
 from ..util.atomic import atomic_open
 from ..util.gcpause import paused_gc, trim_heap
 from ..viz import write_pages
 from .folder import BuildDir
+from .prepare import Prepared, can_isolate, prepare_in_child, prepare_in_process
 from .records import write_corpus, write_graph_json
 from .store import StoreUpdate
 
@@ -69,6 +67,9 @@ class BuildConfig:
     engine: str = "local"  # where the spaCy pass runs (kg.extract.engines): "local" or "dask"
     scheduler: str | None = None  # address of a running Dask scheduler; None starts a local cluster
     date: str | None = None  # ISO date given to entries the document, file name and arXiv id leave undated (--date)
+    # read, extract and resolve in a forked child (on Linux, local engine), so the objects those
+    # stages leave behind never share a heap with the graph and exports (kg.build.prepare)
+    isolate: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     (kg.build.store); with ``config.update`` the cache is read, so only texts not seen before go
     through spaCy, and the store changes only where graphs changed. Either way the outputs are
     those of a full build of `inputs`, byte for byte.
+
+    Reading, extraction and resolution run in a forked child process (``config.isolate``, on
+    Linux with the local engine; kg.build.prepare), which sends back only the resolved corpus, so
+    what those stages allocate and drop never shares a heap with the graph and the exports.
 
     `progress(stage, done, total)` is called as the build goes: as each stage starts and as it
     advances, with `done` of `total`; `total` is None for a stage that has no count (done is then
@@ -126,79 +131,26 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
     engine = get_engine(config.engine, config.scheduler)
     out = out if isinstance(out, BuildDir) else BuildDir(out)
     step = progress or _no_progress
-    # read before `out` is touched: inputs with no entry must not replace a good build
-    read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total))
-    if not read.entries:
-        raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
-    files = list(read.files)
-    with out.lock():
-        entries = with_date(read.entries, config.date)  # a list
-        total, done = len(entries), 0
-
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            # the extractor counts distinct texts, fewer than the entries when some share one
-            step("extracting", min(done, total), total)
-
-        step("extracting", 0, total)
-        fingerprint = extractor_fingerprint(config.extract.model)
-        with FindingsCache(out.cache, fingerprint, read=config.update) as cache:
-            extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
-            # every entry is extracted now, whatever the count of distinct texts reached
-            step("extracting", total, total)
-            stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
-            if not config.update:
-                cache.prune()
-        # handed over in a list the callee empties, so no frame here keeps the entries alive
-        parts = [read, entries, extractions]
-        del read, entries, extractions
-        with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
-            return _resolve_and_write(inputs, out, config, files, parts, stats, step)
-
-
-def _release_matchers() -> None:
-    """Free the affiliation matcher resolution used (kg.knowledge.institutions.release_affiliations)
-    and its normalisation cache before the graph and the outputs are built."""
-    from ..knowledge import ror_match
-    from ..knowledge.institutions import load_lexicon
-
-    load_lexicon().release_affiliations()
-    ror_match.load_matcher.cache_clear()
-    ror_match._norm.cache_clear()
+    prepare = prepare_in_child if can_isolate(config) else prepare_in_process
+    with prepare(inputs, out, config, engine, step) as first_half:
+        # read before `out` is touched: inputs with no entry must not replace a good build
+        first_half.read()
+        with out.lock():
+            prepared = first_half.finish()
+            with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
+                return _write(out, config, prepared, step)
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
     pass
 
 
-def _nothing_found(inputs, out: Path) -> str:
-    """The one-line message of a build that found no entry: the inputs, and what became of `out`."""
-    names = [str(given) for given in inputs]
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    kept = "left as it was" if out.exists() else "not created"
-    return f"no paper entries found in {shown or 'no input'}; {out}/ {kept}"
-
-
-def _resolve_and_write(inputs, out: BuildDir, config: BuildConfig, files, parts: list, stats: dict,
-                       step=_no_progress) -> BuildResult:
-    """Everything after extraction: resolve, graph, and every output through the staging folder.
-    `parts` is [read result, entries, extractions], emptied here; `step` is build()'s progress."""
-    read, entries, extractions = parts
-    parts.clear()
-    step("resolving", 0, None)
-    corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
-    _release_matchers()
-    n_entries, problems, skipped = len(entries), read.problems, read.skipped
-    del read, entries, extractions  # the corpus holds what outputs need; the raw entries can go
-    trim_heap()
-    corpus = Corpus(
-        papers=corpus.papers,
-        authors=corpus.authors,
-        institutions=corpus.institutions,
-        problems=tuple(problems) + corpus.problems,
-        inputs=tuple(str(i) for i in inputs),
-    )
+def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_progress) -> BuildResult:
+    """Everything after resolution: the graph, and every output through the staging folder.
+    `step` is build()'s progress."""
+    corpus, files, n_entries, skipped, stats = (prepared.corpus, prepared.files, prepared.n_entries,
+                                                prepared.skipped, prepared.stats)
+    del prepared
     tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
     workers = config.extract.n_process - 1 if can_fork() else 0
     with out.staging() as stage, ExitStack() as stack:

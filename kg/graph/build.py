@@ -194,7 +194,7 @@ class _GraphBuilder:
             if papers:
                 data["papers"] = _sorted_unique(papers, shared)
                 data["weight"] = len(data["papers"])
-        g.add_edges_from(_handed_over(self.edge_attrs))
+        _adopt_edges(g, self.edge_attrs)
         for nid, srcs in self.node_sources.items():
             node = g.nodes[nid]
             aliases = self.aliases.get(nid)
@@ -212,9 +212,21 @@ def _sorted_unique(items: list, shared: dict) -> list:
     return shared.setdefault(tuple(items), items)
 
 
-def _handed_over(edge_attrs: dict):
-    """(u, v, relation, data) for networkx, each data dict emptied once networkx has copied it,
-    so the graph's million edges are not held twice."""
+def _adopt_edges(g: nx.MultiDiGraph, edge_attrs: dict) -> None:
+    """Every (u, v, relation) → data of `edge_attrs` as an edge of `g` keyed by its relation, in
+    order, the data dict itself becoming the edge's (`edge_attrs` is emptied).
+
+    What ``g.add_edges_from((u, v, rel, data) …)`` gives, node for node and edge for edge, without
+    its copy of each data dict: on a 50k-paper corpus (two million edges) the copies, made while
+    the originals still exist, were a few hundred MB of the build's peak and a third of the graph
+    stage's time. It fills the adjacency networkx documents for a MultiDiGraph (``G.succ[u][v][key]
+    is G.pred[v][u][key]``, one key dict per node pair); both endpoints are nodes of `g` already.
+    """
+    succ, pred = g._succ, g._pred
     for (u, v, rel), data in edge_attrs.items():
-        yield u, v, rel, data
-        data.clear()
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = g.edge_key_dict_factory()
+        keys[rel] = data
+    edge_attrs.clear()
+    nx._clear_cache(g)

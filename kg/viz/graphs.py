@@ -16,6 +16,7 @@ their association strength, an occurrence threshold, then the most relevant shar
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import combinations
@@ -148,41 +149,69 @@ def topic_graph(corpus: Corpus, min_occurrences: int = 1) -> nx.Graph:
     return _topic_graph(_topic_parts(corpus), min_occurrences)
 
 
-def _topic_parts(corpus: Corpus) -> tuple:
-    """(labels, papers of each term, papers of each co-occurring pair, papers with terms): what
-    `topic_graph` and `topic_threshold` count, gathered in one pass. Keyed by node id; a node's
-    type is `_term_type` of its id."""
-    labels: dict[str, str] = {}
-    node_papers: dict[str, set[str]] = defaultdict(set)
-    edge_papers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    with_terms = 0
-    for paper in corpus.papers:
-        pid = paper.id
-        for label, _score in paper.topics:
-            tid = node_id("Topic", label)
-            labels.setdefault(tid, label)
-            node_papers[tid].add(pid)
-        terms = {node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]}
-        for kind in ENTITY_KINDS:
-            for nid, entity in paper_entities(paper, kind):  # the ids and names graph.json has
-                labels.setdefault(nid, entity.name)
-                node_papers[nid].add(pid)
-                terms.add(nid)
-        if terms:
-            with_terms += 1
-        for u, v in combinations(sorted(terms), 2):
-            edge_papers[(u, v)].add(pid)
-    return labels, node_papers, edge_papers, with_terms
+class _TopicParts:
+    """What `topic_graph`, `topic_threshold` and `topic_map_graph` count, gathered in one pass:
+    ``labels`` and ``node_papers`` (the papers of each term), keyed by node id (a node's type is
+    `_term_type` of its id); ``with_terms``, the papers with terms; and each paper's terms, from
+    which `edge_papers` pairs them up for the terms a map keeps. Pairing every term of every paper
+    up front held a set per co-occurring pair, most of them pairs of rare terms no map keeps: 370 MB
+    of the dev corpus build's peak."""
+
+    def __init__(self, corpus: Corpus):
+        self.labels: dict[str, str] = {}
+        self.node_papers: dict[str, set[str]] = defaultdict(set)
+        self.paper_terms: list[tuple[str, list[str]]] = []  # (paper id, its co-occurring terms, sorted)
+        for paper in corpus.papers:
+            pid = paper.id
+            for label, _score in paper.topics:
+                tid = node_id("Topic", label)
+                self.labels.setdefault(tid, label)
+                self.node_papers[tid].add(pid)
+            terms = {node_id("Topic", t) for t, _ in paper.topics[:COOCCURRENCE_TOPICS]}
+            for kind in ENTITY_KINDS:
+                for nid, entity in paper_entities(paper, kind):  # the ids and names graph.json has
+                    self.labels.setdefault(nid, entity.name)
+                    self.node_papers[nid].add(pid)
+                    terms.add(nid)
+            if terms:
+                self.paper_terms.append((pid, sorted(terms)))
+        self.with_terms = len(self.paper_terms)
+
+    def edge_papers(self, keep: set[str] | None = None) -> dict[tuple[str, str], set[str]]:
+        """The papers of each pair of terms found together in a paper; only pairs of `keep`'s terms
+        when given."""
+        pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for pid, terms in self.paper_terms:
+            if keep is not None:
+                terms = [t for t in terms if t in keep]
+            for u, v in combinations(terms, 2):
+                pairs[(u, v)].add(pid)
+        return pairs
+
+    def pair_count(self) -> int:
+        """The number of distinct pairs of terms found together, counted as integers."""
+        import numpy as np
+
+        index = {t: i for i, t in enumerate(self.node_papers)}
+        n = len(index)
+        keys = array("q")
+        for _pid, terms in self.paper_terms:
+            ids = [index[t] for t in terms]
+            keys.extend(i * n + j for i, j in combinations(ids, 2))
+        return int(np.unique(np.frombuffer(keys, dtype=np.int64)).size) if keys else 0
 
 
-def _topic_graph(parts: tuple, min_occurrences: int) -> nx.Graph:
-    labels, node_papers, edge_papers, with_terms = parts
+def _topic_parts(corpus: Corpus) -> _TopicParts:
+    return _TopicParts(corpus)
+
+
+def _topic_graph(parts: _TopicParts, min_occurrences: int) -> nx.Graph:
+    node_papers, keep = parts.node_papers, None
     if min_occurrences > 1:
         keep = {t for t, papers in node_papers.items() if len(papers) >= min_occurrences}
         node_papers = {t: node_papers[t] for t in keep}
-        edge_papers = {e: p for e, p in edge_papers.items() if e[0] in keep and e[1] in keep}
-    g = _graph(_term_type, labels, node_papers, edge_papers, papers=with_terms)
-    g.graph["papers"] = with_terms
+    g = _graph(_term_type, parts.labels, node_papers, parts.edge_papers(keep), papers=parts.with_terms)
+    g.graph["papers"] = parts.with_terms
     return g
 
 
@@ -211,7 +240,7 @@ def topic_threshold(corpus: Corpus, max_nodes: int) -> int:
     >>> topic_threshold(Corpus((), (), ()), 100)
     1
     """
-    return _threshold(_topic_parts(corpus)[1], max_nodes)
+    return _threshold(_topic_parts(corpus).node_papers, max_nodes)
 
 
 def _threshold(node_papers: dict[str, set[str]], max_nodes: int) -> int:
@@ -347,9 +376,9 @@ def topic_map_graph(corpus: Corpus, max_nodes: int = TOPIC_MAX_NODES, min_occurr
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes!r}")
     parts = _topic_parts(corpus)
-    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], _ceil(max_nodes / share))
+    k = min_occurrences if min_occurrences is not None else _threshold(parts.node_papers, _ceil(max_nodes / share))
     candidates = _topic_graph(parts, k)
     g = select_relevant(candidates, share, max_nodes=max_nodes)
     g.graph.update(min_occurrences=k, relevance_share=share, candidates=candidates.number_of_nodes(),
-                   papers=parts[3])
-    return len(parts[1]), len(parts[2]), g  # every co-occurring term is a term; pairs are distinct
+                   papers=parts.with_terms)
+    return len(parts.node_papers), parts.pair_count(), g

@@ -127,7 +127,7 @@ def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
         return g, g
     parts = _topic_parts(corpus)
     full = _topic_graph(parts, 1)
-    k = min_occurrences if min_occurrences is not None else _threshold(parts[1], max_nodes)
+    k = min_occurrences if min_occurrences is not None else _threshold(parts.node_papers, max_nodes)
     kept = _topic_graph(parts, k) if k > 1 else full
     kept.graph["min_occurrences"] = k
     return full, kept

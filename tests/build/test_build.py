@@ -110,6 +110,42 @@ def test_rebuild_is_byte_identical(seed_build, seeds_dir, monkeypatch):
         assert first[rel] == second[rel], rel
 
 
+def test_first_half_in_this_process_gives_the_same_outputs(seed_build, seeds_dir, monkeypatch):
+    """isolate=False (read, extract and resolve here, not in a forked child) writes the same bytes."""
+    monkeypatch.chdir(seeds_dir)
+    result = build(["seeds"], "here", BuildConfig(isolate=False))
+    assert len(result.corpus.papers) == 24
+    first, second = output_files(seeds_dir / "exports"), output_files(seeds_dir / "here")
+    assert sorted(first) == sorted(second)
+    for rel in first:
+        assert first[rel] == second[rel], rel
+
+
+def test_an_error_in_the_first_half_is_raised_by_build(seeds_dir, tmp_path, monkeypatch):
+    """A failure in the forked child comes back as the same exception, with the child's traceback as
+    its cause, and the build folder is not written; a child that dies is a KgError naming it."""
+    import kg.build.prepare as prepare
+    from kg.errors import KgError
+
+    monkeypatch.chdir(seeds_dir)
+
+    def broken(*args, **kwargs):
+        raise ValueError("resolver <broken>")
+
+    monkeypatch.setattr(prepare, "resolve", broken)
+    with pytest.raises(ValueError, match="resolver <broken>") as caught:
+        build(["seeds"], tmp_path / "broken")
+    assert "def broken" not in str(caught.value) and "in broken" in str(caught.value.__cause__)
+    assert not (tmp_path / "broken" / "papers.jsonl").exists()
+
+    def killed(*args, **kwargs):
+        os._exit(9)  # as the kernel's OOM killer would leave it
+
+    monkeypatch.setattr(prepare, "resolve", killed)
+    with pytest.raises(KgError, match="died"):
+        build(["seeds"], tmp_path / "killed")
+
+
 ONE_PROCESS_STAGES = ["reading", "extracting", "resolving", "writing papers.jsonl", "writing graph.nq",
                       "writing graph.ttl", "graph", "exports", "maps", "writing graph.json", "report", "store"]
 

@@ -126,3 +126,29 @@ def test_an_entity_a_paper_names_twice_is_one_node_and_one_edge_with_the_stronge
                                             "sources": ["a.txt:1"], "paper_count": 1}
     assert [(v, d["via"]) for _, v, d in g.out_edges("arxiv:1", data=True)] == [("task:segmentation", "title"),
                                                                               ("task:depth", "defined")]
+
+
+def test_edges_are_adopted_as_add_edges_from_would_add_them():
+    """kg.graph.build hands its edge dicts to the graph without networkx's copy: the same graph,
+    edge order and views as add_edges_from, and later changes seen from both directions."""
+    import networkx as nx
+
+    from kg.graph.build import _adopt_edges
+
+    items = {("a", "b", "CO_AUTHOR"): {"type": "CO_AUTHOR", "weight": 2},
+             ("p", "a", "HAS_AUTHOR"): {"type": "HAS_AUTHOR", "position": 1},
+             ("a", "b", "AFFILIATED_WITH"): {"type": "AFFILIATED_WITH"},
+             ("b", "a", "CO_AUTHOR"): {"type": "CO_AUTHOR", "weight": 1}}
+    expected, adopted = nx.MultiDiGraph(), nx.MultiDiGraph()
+    for g in (expected, adopted):
+        g.add_nodes_from(["p", "a", "b"])
+    expected.add_edges_from((u, v, k, dict(d)) for (u, v, k), d in items.items())
+    data = items[("a", "b", "CO_AUTHOR")]
+    _adopt_edges(adopted, items)
+    assert items == {}
+    assert list(adopted.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    assert list(adopted.in_edges("a", keys=True)) == list(expected.in_edges("a", keys=True)) == [
+        ("p", "a", "HAS_AUTHOR"), ("b", "a", "CO_AUTHOR")]
+    assert adopted.edges["a", "b", "CO_AUTHOR"] is data  # the dict itself, not a copy
+    assert adopted.pred["b"]["a"]["CO_AUTHOR"] is data
+    assert adopted.number_of_edges("a", "b") == 2 and nx.utils.graphs_equal(adopted, expected)

@@ -93,15 +93,21 @@ def test_terms_are_the_knowledge_graphs_nodes(corpus):
 
 
 def test_parts_keep_their_shape(corpus):
-    labels, node_papers, edge_papers, with_terms = _topic_parts(corpus)
+    parts = _topic_parts(corpus)
+    labels, node_papers, edge_papers = parts.labels, parts.node_papers, parts.edge_papers()
     assert labels["method:bert"] == "BERT" and node_papers["method:bert"] == {"p1", "p2"}
     assert edge_papers[("method:bert", "task:question answering")] == {"p1", "p2"}
-    assert with_terms == 5 and len(labels) == len(node_papers) == 17 and len(edge_papers) == 36
+    assert parts.with_terms == 5 and len(labels) == len(node_papers) == 17 and len(edge_papers) == 36
+    assert parts.pair_count() == 36
     assert _threshold(node_papers, 6) == 2 and _threshold(node_papers, 5) == 3 and _threshold(node_papers, 17) == 1
-    kept = _topic_graph((labels, node_papers, edge_papers, with_terms), 2)
+    # pairs of the kept terms only: those of a term under the threshold are never made
+    kept_terms = {t for t, papers in node_papers.items() if len(papers) >= 2}
+    kept_pairs = parts.edge_papers(kept_terms)
+    assert {(u, v): p for (u, v), p in edge_papers.items() if u in kept_terms and v in kept_terms} == kept_pairs
+    kept = _topic_graph(parts, 2)
     assert sorted(kept) == ["method:bert", "method:u-net", "task:question answering", "topic:benchmark",
                             "topic:image segmentation", "topic:language model"]
-    assert kept.graph["papers"] == 5
+    assert kept.number_of_edges() == len(kept_pairs) and kept.graph["papers"] == 5
 
 
 def tiny_graph() -> tuple[nx.Graph, dict]:
