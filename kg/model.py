@@ -137,6 +137,10 @@ class InstitutionRef:
     # authors of the paper seen with this institution on other papers, when they decided what an
     # ambiguous acronym stands for ("UM" -> University of Macau); empty when the lexicon alone did
     context: tuple[str, ...] = ()
+    # the route that linked the printed form (kg.resolve.institutions.ROUTES): "ror-name", "ror-alias",
+    # "alias" (the hand-curated table), "matcher" (the affiliation matcher), "context" (read by the
+    # paper's authors) or "unmatched"; None in a corpus.json written before routes were recorded
+    via: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ __all__ = ["write_corpus", "read_corpus", "write_graph_json", "read_graph_json"]
 
 # 2: typed entities (tasks, metrics; methods and datasets as Entity). Papers' date, date_source and
 # published (issue 25) are additions read with None as default: a corpus.json written before them
-# reads as undated papers, and kg before them ignores them
+# reads as undated papers, and kg before them ignores them. An institution reference's via (issue 26:
+# the route that linked its printed form) is one too: a corpus.json written before it reads with
+# via None (kg explain institution says "not recorded"); kg before it cannot read a corpus.json with it
 _VERSION = 2
 
 
@@ -32,12 +34,17 @@ def _entities(items: list[dict]) -> tuple[Entity, ...]:
     return tuple(Entity(e["name"], tuple(e["aliases"]), e["via"]) for e in items)
 
 
+def _institution_ref(i: dict) -> InstitutionRef:
+    return InstitutionRef(printed=i["printed"], institution_id=i["institution_id"], name=i["name"],
+                          context=tuple(i.get("context", ())), via=i.get("via"))
+
+
 def _paper(d: dict) -> Paper:
     return Paper(
         id=d["id"], title=d["title"], arxiv_id=d["arxiv_id"], category=d["category"], year=d["year"],
         lang=tuple(d["lang"]), abstracts=tuple(tuple(a) for a in d["abstracts"]),
         authorships=tuple(Authorship(**a) for a in d["authorships"]),
-        institutions=tuple(InstitutionRef(**{**i, "context": tuple(i.get("context", ()))}) for i in d["institutions"]),
+        institutions=tuple(_institution_ref(i) for i in d["institutions"]),
         topics=tuple((t, s) for t, s in d["topics"]), methods=_entities(d["methods"]),
         datasets=_entities(d["datasets"]), code=tuple(d["code"]), urls=tuple(d["urls"]),
         sources=tuple(Source(**s) for s in d["sources"]), tasks=_entities(d["tasks"]), metrics=_entities(d["metrics"]),

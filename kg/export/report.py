@@ -1,5 +1,6 @@
 """report.json: counts by node and edge type, warnings, rejected entries, files skipped as not paper
-documents, entries of papers left without a date, unmatched institutions and acronyms read in context."""
+documents, entries of papers left without a date, unmatched institutions, acronyms read in context
+and the routes that linked papers' institution references."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import Counter
 
 from ..knowledge.institutions import ror_version
 from ..model import Corpus, Problem
+from ..resolve.institutions import ROUTES
 from ..util.atomic import atomic_open
 
 __all__ = ["build_report", "write_report"]
@@ -38,6 +40,8 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str], ski
         for paper in corpus.papers for ref in paper.institutions if ref.context
     ]
     undated = [paper for paper in corpus.papers if not paper.date]
+    # what the institution counts rest on: references (a paper counted under an institution) by route
+    routes = Counter(ref.via or "not-recorded" for paper in corpus.papers for ref in paper.institutions)
     return {
         "inputs": {"files": len(files), "entries": entries_read},
         "papers": len(corpus.papers),
@@ -52,6 +56,8 @@ def build_report(corpus: Corpus, graph, entries_read: int, files: list[str], ski
         "ror_version": ror_version(),  # the ROR release institutions were matched against
         "institutions_unmatched": unmatched,
         "institutions_read_in_context": in_context,
+        # every route, 0 included, in ROUTES order (a reference without one, from a corpus of an older build, "not-recorded")
+        "institution_routes": {route: routes[route] for route in (*ROUTES, *sorted(set(routes) - set(ROUTES)))},
     }
 
 

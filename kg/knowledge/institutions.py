@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +29,7 @@ __all__ = [
     "fold_accents",
     "looks_like_acronym",
     "ror_version",
+    "ROUTES",
 ]
 
 ALIASES_FILE = "institution_aliases.tsv"
@@ -116,6 +117,8 @@ _MAX_JOIN = 4
 # The least score of an affiliation-matcher answer that InstitutionLexicon.match takes (kg build);
 # `kg match-affiliations` answers from the matcher's own learned threshold.
 AFFILIATION_MIN_SCORE = 0.5
+# Which list InstitutionLexicon.match linked a printed name through (InstitutionMatch.route).
+ROUTES = ("ror-name", "ror-alias", "alias", "matcher", "unmatched")
 
 
 @dataclass(frozen=True)
@@ -124,13 +127,24 @@ class InstitutionMatch:
 
     ``name`` is the canonical display label, ``ror_id`` the bare ROR id (``"05x2bcf33"``) or
     None, ``key`` the clustering key (``"ror:<id>"`` when linked, else ``"name:<normalised
-    name>"``) and ``via`` how it was found: ``"alias"``, ``"ror"`` or ``"unmatched"``.
+    name>"``), ``via`` how it was found: ``"alias"``, ``"ror"`` or ``"unmatched"``, and ``route``
+    which list linked it, one of :data:`ROUTES`: ``"ror-name"`` (the name of the ROR record it
+    links to, or that name without its " (Country)" suffix), ``"ror-alias"`` (a ROR synonym: an
+    alias, acronym or label of the record, or its name in CJK script from ``ror_labels.tsv``) —
+    both whether the ROR index or the alias table found it, as long as the ROR index alone links
+    the name to that organisation —, ``"alias"`` (the hand-curated alias table, for a name the
+    ROR index alone does not link there: "CMU", "MSR", "Microsoft", which ROR gives every branch),
+    ``"matcher"`` (the affiliation matcher: a ROR organisation found as a whole part of the name,
+    shared by no other) or ``"unmatched"``. The look-ups may read the whole name, the name without
+    parenthetical acronyms or one of its comma-separated parts; the route names the list, not the
+    part. None on a match made without one.
     """
 
     name: str
     ror_id: str | None
     key: str
     via: str
+    route: str | None = None
 
 
 def fold_accents(text: str) -> str:
@@ -338,13 +352,18 @@ class InstitutionLexicon:
         A name shared by several organisations is ambiguous (None) unless exactly one of them
         carries it as its primary name.
         """
+        found = self._ror_lookup(name)
+        return found[0] if found else None
+
+    def _ror_lookup(self, name: str) -> tuple[str, str] | None:
+        # (ROR id, the status it was found under: "name", "synonym" or "short"), as ror_lookup decides
         rows = self._ror.get(normalise_name(name))
         if not rows:
             return None
         for status in ROR_STATUSES:
             ids = {ror_id for ror_id, row_status in rows if row_status == status}
             if ids:
-                return next(iter(ids)) if len(ids) == 1 else None
+                return (next(iter(ids)), status) if len(ids) == 1 else None
         return None
 
     def _alias_match(self, text: str) -> InstitutionMatch | None:
@@ -356,17 +375,27 @@ class InstitutionLexicon:
         canonical, ror_id = entry
         if ror_id is None:
             ror_id = self.ror_lookup(canonical)
-        return _make_match(canonical, ror_id, "alias")
+        return _make_match(canonical, ror_id, "alias", "alias")
 
     def _exact_match(self, text: str) -> InstitutionMatch | None:
         if not normalise_name(text):
             return None
         found = self._alias_match(text)
         if found is not None:
+            registry = self._ror_match(text) if found.ror_id else None
+            if registry is not None and registry.ror_id == found.ror_id:
+                # the table lists a name ROR gives the same organisation ("Stanford University",
+                # "Oxford University"): ROR's own record is the evidence, the route says so
+                found = replace(found, route=registry.route)
             return found
-        ror_id = self.ror_lookup(text)
-        if ror_id is None:
+        return self._ror_match(text)
+
+    def _ror_match(self, text: str) -> InstitutionMatch | None:
+        # The ROR index alone: a name or synonym only one organisation has, not a unit's generic name
+        found = self._ror_lookup(text)
+        if found is None:
             return None
+        ror_id, status = found
         if _is_unit_name(text):
             return None
         label = self.ror_label(ror_id) or text
@@ -374,7 +403,7 @@ class InstitutionLexicon:
             # ROR synonyms include acronyms of organisations all over the world ("TTI" is
             # Techtronic Industries there); a bare acronym only links to a ROR entry named so.
             return None
-        return _make_match(label, ror_id, "ror")
+        return _make_match(label, ror_id, "ror", "ror-alias" if status == "synonym" else "ror-name")
 
     def _strict_match(self, text: str) -> InstitutionMatch | None:
         # Exact match, then the name without parenthetical acronyms: "Royal Institute of
@@ -416,7 +445,8 @@ class InstitutionLexicon:
         parenthetical acronyms, then on its comma-separated parts, then the affiliation matcher
         (an answer scoring at least ``AFFILIATION_MIN_SCORE``, found as a whole part of the name,
         shared by no other organisation, neither fuzzy nor a bare acronym; via ``"ror"``).
-        Unmatched names keep their cleaned printed form and a ``name:`` key.
+        Unmatched names keep their cleaned printed form and a ``name:`` key. ``route`` says which
+        of these linked it (:class:`InstitutionMatch`).
 
         Parameters
         ----------
@@ -440,7 +470,7 @@ class InstitutionLexicon:
         if found is not None:
             return found
         norm = normalise_name(text)
-        return InstitutionMatch(text, None, f"name:{norm or text.casefold()}", "unmatched")
+        return InstitutionMatch(text, None, f"name:{norm or text.casefold()}", "unmatched", "unmatched")
 
     @property
     def affiliations(self):
@@ -470,7 +500,7 @@ class InstitutionLexicon:
         if (answer.ror_id is None or answer.score < AFFILIATION_MIN_SCORE or answer.ambiguity > 1
                 or answer.via not in ("part", "alias", "learned") or not answer.whole):
             return None
-        return _make_match(answer.name, answer.ror_id, "ror")
+        return _make_match(answer.name, answer.ror_id, "ror", "matcher")
 
     def is_known(self, printed: str) -> bool:
         """Return True when :meth:`match` links ``printed`` to an alias or a ROR entry."""
@@ -544,9 +574,9 @@ class InstitutionLexicon:
         return names
 
 
-def _make_match(name: str, ror_id: str | None, via: str) -> InstitutionMatch:
+def _make_match(name: str, ror_id: str | None, via: str, route: str) -> InstitutionMatch:
     key = f"ror:{ror_id}" if ror_id else f"name:{normalise_name(name)}"
-    return InstitutionMatch(name, ror_id, key, via)
+    return InstitutionMatch(name, ror_id, key, via, route)
 
 
 # -- loading -------------------------------------------------------------------------------------

@@ -22,15 +22,16 @@ from .papers import canonical_arxiv_id, group_entries, paper_id, paper_keys, yea
 __all__ = ["resolve", "resolve_institution"]
 
 
-def resolve_institution(printed: str, lexicon) -> tuple[str, str, str | None, bool]:
-    """(id, canonical name, ROR id, matched) of a printed institution name."""
+def resolve_institution(printed: str, lexicon) -> tuple[str, str, str | None, bool, str | None]:
+    """(id, canonical name, ROR id, matched, route) of a printed institution name; the route is the
+    lexicon's (InstitutionMatch.route: "ror-name", "ror-alias", "alias", "matcher" or "unmatched")."""
     match = lexicon.match(printed)
     if match.ror_id:
         inst_id = f"institution:ror-{match.ror_id}"
     else:
         slug = re.sub(r"[^a-z0-9]+", "-", match.key.split(":", 1)[-1].lower()).strip("-") or "unknown"
         inst_id = f"institution:{slug}"
-    return inst_id, match.name, match.ror_id, match.via != "unmatched"
+    return inst_id, match.name, match.ror_id, match.via != "unmatched", match.route
 
 
 # Printed in place of an affiliation by the paper lists digests copy; no organisation stands behind them.
@@ -220,7 +221,7 @@ def _read_institutions(drafts: list[_PaperDraft], author_keys: list[list[str]], 
             record.printed.setdefault(printed, None)
             if not any(ref.institution_id == r.institution_id for ref in paper_refs):
                 paper_refs.append(InstitutionRef(printed=printed, institution_id=r.institution_id, name=r.name,
-                                                 context=r.context))
+                                                 context=r.context, via=r.via))
         refs.append(tuple(paper_refs))
     return refs, records
 

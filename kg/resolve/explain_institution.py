@@ -5,11 +5,12 @@ every printed form, matched or not) and each paper's institution references (the
 printed, the name the form was read as, and — for an acronym its authors decided — the authors seen
 with the institution on other papers). kg/resolve/corpus.py writes both.
 
-How a printed form was matched is stated as far as the record says it. The build keeps no lookup
-route per form (alias table, ROR name or synonym, affiliation matcher): a form read as another name
-than the canonical one was read through the alias table ("MSR" read as Microsoft Research, whose ROR
-organisation is Microsoft); a form that normalises to the canonical name is that name; any other
-form of a ROR-linked institution was found by one of the three, which one is not recorded.
+How a printed form was matched is the route the build recorded on each paper's reference
+(InstitutionRef.via, kg.resolve.institutions.ROUTES): the ROR record's name, a ROR synonym, the
+alias table ("MSR" read as Microsoft Research, whose ROR organisation is Microsoft), the affiliation
+matcher, the paper's authors (an acronym read in context) or nothing (unmatched). A corpus.json
+written before routes were recorded says only what its record shows (read in context, unmatched);
+any other route is "not recorded (older build)".
 
 Institutions whose names are close are listed too, strongest relation first, so a wrong merge or a
 split shows: the same printed form counted under both ("UM"), the same normalised name, an acronym
@@ -31,7 +32,7 @@ from ..errors import KgError
 from ..knowledge.institutions import normalise_name
 from ..model import Corpus, Institution
 from ..util.textnorm import fold
-from .institutions import is_acronym_form, spells
+from .institutions import ROUTES, is_acronym_form, spells
 
 __all__ = ["explain_institution", "explain_institution_json", "find_institutions", "shown", "json_text"]
 
@@ -126,27 +127,34 @@ def find_institutions(corpus: Corpus, query: str) -> list[Institution]:
             if wanted == fold(i.name) or wanted in {fold(p) for p in i.printed} or wanted in read_as.get(i.id, ())]
 
 
-def _route(inst: Institution, printed: str, read_name: str, context: tuple[str, ...]) -> str:
-    """How one paper's printed form came to count under `inst`, as far as corpus.json records it."""
+NOT_RECORDED = "not-recorded"  # the route of a reference in a corpus.json written before routes were recorded
+
+
+def _route(inst: Institution, via: str | None, context: tuple[str, ...]) -> str:
+    """How one paper's printed form came to count under `inst`: the route the build recorded (one of
+    ROUTES); for an older build's reference, "context" or "unmatched" when its record shows it, else
+    NOT_RECORDED."""
+    if via:
+        return via
     if context:
         return "context"
     if not inst.matched:
         return "unmatched"
-    if not inst.ror_id:
-        return "alias"
-    if read_name and read_name != inst.name:
-        return "alias-of-ror"
-    if normalise_name(printed) == normalise_name(inst.name):
-        return "ror-name"
-    return "other-name"
+    return NOT_RECORDED
 
 
 _ROUTE_TEXT = {
-    "unmatched": "unmatched: no alias and no ROR name; counted under its own name",
-    "alias": "alias table (an organisation without a ROR record)",
     "ror-name": "the ROR name",
-    "other-name": "another name (alias table, ROR synonym or affiliation matcher: not recorded which)",
+    "ror-alias": "a ROR synonym (an alias, acronym or label ROR lists for the organisation)",
+    "unmatched": "unmatched: no alias and no ROR name; counted under its own name",
 }
+
+# Routes in a few words, for an institution's summary line
+_ROUTE_SHORT = {
+    "ror-name": "ROR name", "ror-alias": "ROR synonym", "alias": "alias table", "matcher": "affiliation matcher",
+    "context": "read in context", "unmatched": "no match", NOT_RECORDED: "not recorded (older build)",
+}
+_ROUTE_ORDER = {route: k for k, route in enumerate((*ROUTES, NOT_RECORDED))}
 
 
 def _forms(corpus: Corpus, inst: Institution) -> tuple[list[_Form], list[str]]:
@@ -159,7 +167,7 @@ def _forms(corpus: Corpus, inst: Institution) -> tuple[list[_Form], list[str]]:
                 continue
             form = forms.setdefault(ref.printed, _Form(ref.printed))
             form.papers.append(paper.id)
-            route = _route(inst, ref.printed, ref.name, ref.context)
+            route = _route(inst, ref.via, ref.context)
             form.routes[route] += 1
             if ref.name and ref.name != inst.name:
                 form.read_as[ref.name] += 1
@@ -179,16 +187,46 @@ def _route_text(inst: Institution, form: _Form) -> str:
             if len(authors) > MAX_CONTEXT_AUTHORS:
                 shown_authors += f", … and {len(authors) - MAX_CONTEXT_AUTHORS} more"
             text = f"read in context: authors of the paper print this institution on other papers ({shown_authors})"
-        elif route == "alias-of-ror":
-            if set(form.read_as) == {form.printed}:
-                text = f"alias table name, linked to the ROR organisation {shown(inst.name)}"
+        elif route == "alias":
+            text = "alias table"
+            if form.read_as and set(form.read_as) != {form.printed}:
+                text += ": read as " + _read_as(form)
+            elif form.read_as:
+                text += " name"
+            if inst.ror_id:
+                text += f", linked to the ROR organisation {shown(inst.name)}"
             else:
-                names = " / ".join(f'"{shown(name)}"' for name, _ in form.read_as.most_common())
-                text = f"alias table: read as {names}, linked to the ROR organisation {shown(inst.name)}"
-        else:
+                text += " (an organisation without a ROR record)"
+        elif route == "matcher":
+            text = (f"affiliation matcher: a name of the ROR organisation {shown(inst.name)} found as a whole part "
+                    "of it, no other organisation sharing that name")
+        elif route == NOT_RECORDED:
+            text = ("not recorded (older build; rebuild to record whether the alias table, a ROR name or synonym, "
+                    "or the affiliation matcher linked it)")
+            if form.read_as:
+                text += "; read as " + _read_as(form)
+        elif route in _ROUTE_TEXT:
             text = _ROUTE_TEXT[route]
+        else:  # a route this kg does not know (a corpus.json from a later build)
+            text = f"route {shown(route)}"
         parts.append(text if len(form.routes) == 1 else f"{text} on {n:,}")
     return "; ".join(parts)
+
+
+def _read_as(form: _Form) -> str:
+    return " / ".join(f'"{shown(name)}"' for name, _ in form.read_as.most_common())
+
+
+def _routes(forms: list[_Form]) -> Counter:
+    """References (papers) by route over every form."""
+    total: Counter = Counter()
+    for form in forms:
+        total.update(form.routes)
+    return total
+
+
+def _by_route(routes: Counter) -> dict:
+    return {route: routes[route] for route in sorted(routes, key=lambda r: (_ROUTE_ORDER.get(r, len(_ROUTE_ORDER)), r))}
 
 
 @dataclass
@@ -296,6 +334,7 @@ def explain_institution_json(corpus: Corpus, query: str) -> dict:
         "ror_url": ROR_URL + inst.ror_id if inst.ror_id else None,
         "matched": inst.matched,
         "papers": counts.get(inst.id, 0),
+        "routes": _by_route(_routes(forms)),
         "printed": [
             {"printed": f.printed, "papers": len(f.papers),
              "routes": dict(sorted(f.routes.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -330,6 +369,11 @@ def explain_institution(corpus: Corpus, query: str) -> str:
     else:
         lines.append("no ROR record: matched no alias and no ROR name (its id is its normalised name)")
     lines.append(f"counted on {_plural(total, 'paper')} (a paper counts once, whichever of its forms it prints)")
+    routes = _routes(forms)
+    if routes:
+        lines.append("by route: " + ", ".join(
+            f"{_ROUTE_SHORT.get(route, shown(route))} on {_plural(n, 'paper')}"
+            for route, n in sorted(routes.items(), key=lambda kv: (-kv[1], _ROUTE_ORDER.get(kv[0], len(_ROUTE_ORDER)), kv[0]))))
     lines.append(f"{_plural(len(forms), 'printed form')} (papers counted under it, how it was matched, example papers):")
     for form in forms[:MAX_FORMS]:
         lines.append(f'  "{shown(form.printed)}"  {_plural(len(form.papers), "paper")}  {_route_text(inst, form)}')

@@ -10,6 +10,9 @@ name appears with). The lexicon's own reading is replaced only when a candidate 
 ``OVERRIDE`` and more than it; an acronym without a reading takes a candidate scoring ``ADOPT``.
 Both thresholds were chosen on the even-numbered dev digests, the odd ones held out
 (bench/corpus_quality.py measures institution B³ against gold).
+
+Each reading records its route (``ROUTES``): the lexicon's (``InstitutionMatch.route``: "ror-name",
+"ror-alias", "alias", "matcher", "unmatched") or "context" when the authors decided it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,11 @@ from dataclasses import dataclass
 
 from ..knowledge.institutions import fold_accents, looks_like_acronym
 
-__all__ = ["Reading", "is_acronym_form", "spells", "read_in_context"]
+__all__ = ["ROUTES", "Reading", "is_acronym_form", "spells", "read_in_context"]
+
+# Every route a paper's institution reference can have (InstitutionRef.via), in the order reports list them:
+# the lexicon's, then "context" (an acronym read as the institution the paper's authors are seen with)
+ROUTES = ("ror-name", "ror-alias", "alias", "matcher", "context", "unmatched")
 
 OVERRIDE = 0.2
 ADOPT = 0.1
@@ -36,7 +43,7 @@ class Reading:
     """The institution one printed name stands for on one paper.
 
     ``context`` names the paper's authors whose other papers carry this institution, when the
-    reading was chosen from them (empty when the lexicon alone decided).
+    reading was chosen from them (empty when the lexicon alone decided); ``via`` the route (``ROUTES``).
     """
 
     institution_id: str
@@ -44,6 +51,7 @@ class Reading:
     ror_id: str | None
     matched: bool
     context: tuple[str, ...] = ()
+    via: str | None = None
 
 
 def is_acronym_form(printed: str) -> bool:
@@ -86,7 +94,8 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
     papers : sequence of (printed institutions, author keys)
         Per paper, its institution names as printed and its authors (normalised printed names).
     resolve_one : callable
-        printed name -> (id, canonical name, ROR id, matched), the context-free lexicon lookup.
+        printed name -> (id, canonical name, ROR id, matched, route), the context-free lexicon lookup
+        (the route may be left off: the reading then records none).
 
     Returns
     -------
@@ -97,7 +106,8 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
 
     def lookup(name: str) -> Reading:
         if name not in cache:
-            cache[name] = Reading(*resolve_one(name))
+            inst_id, canonical, ror_id, matched, *route = resolve_one(name)
+            cache[name] = Reading(inst_id, canonical, ror_id, matched, via=route[0] if route else None)
         return cache[name]
 
     readings = [[lookup(name) for name in printed] for printed, _ in papers]
@@ -147,5 +157,5 @@ def read_in_context(papers, resolve_one) -> list[list[Reading]]:
             threshold = OVERRIDE if default.matched else ADOPT
             if score[best] >= threshold and score[best] > score.get(default.institution_id, 0.0):
                 label = labels[best]
-                found[k] = Reading(best, label.name, label.ror_id, label.matched, tuple(support[best]))
+                found[k] = Reading(best, label.name, label.ror_id, label.matched, tuple(support[best]), "context")
     return readings

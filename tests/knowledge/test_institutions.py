@@ -63,7 +63,7 @@ def test_strip_country_suffix():
 
 def test_cmu_alias(lexicon):
     assert lexicon.match("CMU") == InstitutionMatch(
-        name="Carnegie Mellon University", ror_id="05x2bcf33", key="ror:05x2bcf33", via="alias"
+        name="Carnegie Mellon University", ror_id="05x2bcf33", key="ror:05x2bcf33", via="alias", route="alias"
     )
 
 
@@ -72,7 +72,7 @@ def test_full_name_and_alias_share_the_key(lexicon):
     assert full.name == "Carnegie Mellon University"
     assert full.key == lexicon.match("CMU").key == "ror:05x2bcf33"
     assert lexicon.match("Peking University") == InstitutionMatch(
-        name="Peking University", ror_id="02v51f717", key="ror:02v51f717", via="alias"
+        name="Peking University", ror_id="02v51f717", key="ror:02v51f717", via="alias", route="ror-name"
     )
     assert lexicon.match("PKU").key == "ror:02v51f717"
 
@@ -86,6 +86,36 @@ def test_microsoft_names(lexicon):
     # Microsoft Research has no ROR record of its own; it is linked to the company.
     assert research.key == microsoft.key == "ror:00d0nc645"
     assert lexicon.match("MSRA").key == "ror:0300m5276"
+
+
+@pytest.mark.parametrize(
+    "printed, via, route, ror_id",
+    [
+        # the ROR record's name, whether the ROR index or the alias table (which lists it) found it
+        ("École normale supérieure PSL", "ror", "ror-name", "05a0dhs15"),
+        ("Stanford University", "alias", "ror-name", "00f54p054"),
+        ("Department of Computer Science, Stanford University", "alias", "ror-name", "00f54p054"),  # a comma part
+        ("Netflix", "alias", "ror-name", "0197qw696"),  # ROR's "Netflix (United States)" without its country
+        # a ROR synonym: an alias, a name in Chinese script (kg/data/ror_labels.tsv)
+        ("Royal Institute of Technology (KTH)", "ror", "ror-alias", "026vcq606"),
+        ("清华大学", "ror", "ror-alias", "03cve4549"),
+        ("Oxford University", "alias", "ror-alias", "052gg0110"),
+        # the hand-curated alias table where the ROR index alone does not link the name there:
+        # acronyms, short names, labs folded into their ROR parent, a name ROR gives every branch
+        ("CMU", "alias", "alias", "05x2bcf33"),
+        ("PKU", "alias", "alias", "02v51f717"),
+        ("MSR", "alias", "alias", "00d0nc645"),
+        ("Microsoft Research", "alias", "alias", "00d0nc645"),
+        ("Microsoft", "alias", "alias", "00d0nc645"),
+        ("Northeastern University", "alias", "alias", None),  # an alias without a ROR record
+        # the affiliation matcher: a ROR name found as a whole part, no other organisation sharing it
+        ("Dept. of Physics, Univ. of Oslo", "ror", "matcher", "01xtthb56"),
+        ("Soochow University", "unmatched", "unmatched", None),
+    ],
+)
+def test_match_records_its_route(lexicon, printed, via, route, ror_id):
+    found = lexicon.match(printed)
+    assert (found.via, found.route, found.ror_id) == (via, route, ror_id)
 
 
 def test_ror_name_with_country_suffix_is_displayed_without_it(lexicon):
@@ -106,12 +136,12 @@ def test_ambiguous_ror_name_stays_unmatched(lexicon):
     # Two ROR organisations are called "Soochow University" (Suzhou and Taipei).
     assert lexicon.ror_lookup("Soochow University") is None
     assert lexicon.match("Soochow University") == InstitutionMatch(
-        name="Soochow University", ror_id=None, key="name:soochow university", via="unmatched"
+        name="Soochow University", ror_id=None, key="name:soochow university", via="unmatched", route="unmatched"
     )
     # Likewise "Northeastern University" (Boston and Shenyang): the alias NEU and the full name
     # stay unlinked and share one name key.
     assert lexicon.match("NEU") == lexicon.match("Northeastern University") == InstitutionMatch(
-        name="Northeastern University", ror_id=None, key="name:northeastern university", via="alias"
+        name="Northeastern University", ror_id=None, key="name:northeastern university", via="alias", route="alias"
     )
 
 
@@ -166,6 +196,7 @@ def test_unknown_name_keeps_its_printed_form(lexicon):
         ror_id=None,
         key="name:quux lab of applied nothing",
         via="unmatched",
+        route="unmatched",
     )
     assert not lexicon.is_known("Quux Lab of Applied Nothing")
     assert lexicon.is_known("CMU")
@@ -258,7 +289,7 @@ def test_custom_alias_table(tmp_path):
         encoding="utf-8",
     )
     custom = load_lexicon(aliases_path=aliases)
-    assert custom.match("QLAB") == InstitutionMatch("Quux Lab", None, "name:quux lab", "alias")
+    assert custom.match("QLAB") == InstitutionMatch("Quux Lab", None, "name:quux lab", "alias", "alias")
     # An empty ROR id is filled in by looking the canonical name up in ROR.
     assert custom.match("PekingU").key == "ror:02v51f717"
     assert custom.match("CMU").via == "unmatched"

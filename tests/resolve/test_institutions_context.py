@@ -29,17 +29,18 @@ def read(papers):
 def test_acronym_takes_the_institution_its_authors_are_printed_with_elsewhere():
     um, macau = read([UM_PAPER, MACAU_PAPER])
     assert um == [context.Reading("institution:ror-01r4q9n85", "University of Macau", "01r4q9n85", True,
-                                  ("x liu", "d f wong"))]
-    # the full names keep the lexicon's reading and no context
-    assert [r.institution_id for r in macau] == [
-        "institution:ror-0384j8v12", "institution:ror-00hhjss72", "institution:ror-01r4q9n85",
-        "institution:ror-01dkjkq64"]
+                                  ("x liu", "d f wong"), "context")]
+    # the full names keep the lexicon's reading, its route and no context
+    assert [(r.institution_id, r.via) for r in macau] == [
+        ("institution:ror-0384j8v12", "alias"), ("institution:ror-00hhjss72", "ror-name"),
+        ("institution:ror-01r4q9n85", "ror-name"), ("institution:ror-01dkjkq64", "alias")]
     assert all(r.context == () for r in macau)
 
 
 def test_without_evidence_the_lexicon_reading_stands():
     (um,) = read([UM_PAPER])
-    assert um == [context.Reading("institution:ror-00jmfr291", "University of Michigan–Ann Arbor", "00jmfr291", True)]
+    assert um == [context.Reading("institution:ror-00jmfr291", "University of Michigan–Ann Arbor", "00jmfr291", True,
+                                  via="alias")]
 
 
 def test_a_name_seen_with_many_institutions_is_weak_evidence():
@@ -59,9 +60,14 @@ def test_the_same_paper_printing_the_full_name_is_not_evidence():
 def test_an_acronym_the_lexicon_leaves_unmatched_is_adopted_on_evidence():
     # "NU" is left out of the alias table (Northwestern / Northeastern / Newcastle / Nagoya)
     nu, _ = read([(["NU"], ["j smith", "k lee"]), (["Newcastle University"], ["k lee"])])
-    assert nu[0].name == "Newcastle University" and nu[0].context == ("k lee",)
+    assert (nu[0].name, nu[0].context, nu[0].via) == ("Newcastle University", ("k lee",), "context")
     (alone,) = read([(["NU"], ["j smith", "k lee"])])
-    assert alone[0].institution_id == "institution:nu" and not alone[0].matched
+    assert (alone[0].institution_id, alone[0].matched, alone[0].via) == ("institution:nu", False, "unmatched")
+
+
+def test_a_lookup_without_a_route_gives_readings_without_one():
+    (found,) = context.read_in_context([(["CMU"], [])], lambda printed: ("institution:x", "X", None, True))
+    assert found == [context.Reading("institution:x", "X", None, True)] and found[0].via is None
 
 
 def test_spells():
@@ -87,8 +93,11 @@ def test_resolve_keeps_the_evidence():
     ]
     corpus = resolve(entries, [Extraction()] * 2)
     paper = next(p for p in corpus.papers if p.title.startswith("Is Chinese"))
-    assert [(r.printed, r.name, r.institution_id, r.context) for r in paper.institutions] == [
-        ("UM", "University of Macau", "institution:ror-01r4q9n85", ("x liu", "d f wong"))]
+    assert [(r.printed, r.name, r.institution_id, r.context, r.via) for r in paper.institutions] == [
+        ("UM", "University of Macau", "institution:ror-01r4q9n85", ("x liu", "d f wong"), "context")]
+    other = next(p for p in corpus.papers if p.title.startswith("Understanding"))
+    assert [(r.printed, r.via) for r in other.institutions] == [
+        ("USYD", "alias"), ("Tencent", "ror-name"), ("University of Macau", "ror-name"), ("JD.com", "alias")]
     macau = next(i for i in corpus.institutions if i.id == "institution:ror-01r4q9n85")
     assert macau.printed == ("UM", "University of Macau")
 
@@ -110,6 +119,8 @@ def test_report_and_papers_jsonl_keep_the_evidence(tmp_path):
     (read_as,) = report["institutions_read_in_context"]
     assert read_as["printed"] == "UM" and read_as["name"] == "University of Macau"
     assert read_as["authors_seen_with_it"] == ["x liu", "d f wong"]
+    assert report["institution_routes"] == {
+        "ror-name": 2, "ror-alias": 0, "alias": 2, "matcher": 0, "context": 1, "unmatched": 0}
     records = [json.loads(line) for line in (tmp_path / "out" / "papers.jsonl").read_text(encoding="utf-8").splitlines()]
     spelling = next(r for r in records if r["title"] == "Is Chinese Spelling Check Ready?")
     assert spelling["institutions"] == [{"name": "University of Macau", "printed": "UM", "id": "institution:ror-01r4q9n85"}]
