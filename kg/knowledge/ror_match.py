@@ -382,7 +382,7 @@ FEATURES = (
     *(f"name_{k}" for k in KINDS), "name_none", "uni_unit",
     "prior", "prior_seen", "share", "hint", "hint_other", "hint_ambiguous", "lead", "is_parent",
     "one_part", "whole_exact",
-    "group_top", "group_top_multi", "group_tie", "group_names_top", "group_multi_whole", "group_multi_lead",
+    "group_top", "group_top_multi", "group_tie", "group_names_top", "group_multi_whole",
     "corrected", "tail_other", "legal_form",
 )
 
@@ -835,7 +835,6 @@ class AffiliationMatcher:
                 f["group_tie"] = float(tie)
                 f["group_names_top"] = float(names_top)
                 f["group_multi_whole"] = f["group_top_multi"] * f["whole_part"]
-                f["group_multi_lead"] = f["group_top_multi"] * f["lead"] * f["one_part"]
                 if top and not tie:  # the group's pick reads as the one organisation of that name
                     f["log_ambiguity"] = f["ambiguous"] = f["hint_ambiguous"] = 0.0
             out.append(f)

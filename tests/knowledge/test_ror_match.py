@@ -15,6 +15,7 @@ from kg.cli import cli
 from kg.knowledge.institutions import load_lexicon, ror_version
 from kg.knowledge.ror_learn import fit, folds, mine, prepare
 from kg.knowledge.ror_match import (
+    FEATURES,
     Affiliation,
     AffiliationMatcher,
     LearnedTables,
@@ -233,6 +234,17 @@ def test_a_company_listed_once_per_country_resolves_by_the_learned_prior(acme_le
     parts, cands = matcher.candidates("Acme R&D")
     scores = {c.ror_id: round(matcher.score(f), 4) for c, f in zip(cands, matcher.features(parts, cands), strict=True)}
     assert scores == {ACME["us"]: 0.6225, ACME["jp"]: 0.0474, ACME["de"]: 0.0474}
+
+
+def test_a_company_leading_a_one_part_string_has_no_penalty_of_its_own(acme_lexicon):
+    # "Samsung Semiconductor R&D Center": the company's name before a unit is scored like its name
+    # anywhere else (a feature for this case learned from a dozen strings only, and cost F1)
+    matcher = AffiliationMatcher(acme_lexicon, LearnedTables(weights=dict(ACME_WEIGHTS), threshold=0.5))
+    parts, cands = matcher.candidates("Acme Semiconductor R&D Center")
+    feats = dict(zip((c.ror_id for c in cands), matcher.features(parts, cands), strict=True))
+    pick = feats[ACME["jp"]]  # the record with the most names
+    assert (pick["group_top_multi"], pick["lead"], pick["one_part"]) == (1.0, 1.0, 1.0)
+    assert "group_multi_lead" not in FEATURES and set(pick) <= set(FEATURES)
 
 
 def test_mine_counts_which_countrys_record_of_a_shared_name_is_meant(acme_lexicon):
