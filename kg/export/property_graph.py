@@ -55,7 +55,7 @@ NODE_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 REL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "HAS_AUTHOR": (("position", "int"), ("printed", "string"), ("sources", "string[]")),
-    "HAS_INSTITUTION": (("printed", "string"), ("sources", "string[]")),
+    "HAS_INSTITUTION": (("printed", "string"), ("route", "string"), ("sources", "string[]")),
     "AFFILIATED_WITH": (("weight", "int"), ("papers", "string[]"), ("via", "string"), ("sources", "string[]")),
     "HAS_TOPIC": (("weight", "float"), ("rank", "int"), ("sources", "string[]")),
     # ADDRESSES_TASK, USES_METHOD, USES_DATASET, USES_METRIC: how the paper's link was found

@@ -148,7 +148,10 @@ class _GraphBuilder:
             extra = {"ror_id": inst.ror_id} if inst.ror_id else {}
             self.add_node(inst.id, "Institution", inst.name, srcs, printed=list(inst.printed), matched=inst.matched,
                           **extra)
-            self.add_edge(pid, inst.id, "HAS_INSTITUTION", srcs, printed=ref.printed)
+            # route: how the printed name was matched (kg.resolve.institutions.ROUTES), so a link that
+            # rests on the affiliation matcher or on context can be told from one on ROR's own name
+            self.add_edge(pid, inst.id, "HAS_INSTITUTION", srcs, printed=ref.printed,
+                          **({"route": ref.via} if ref.via else {}))
             self.paper_count[inst.id].add(pid)
             # digests do not say which author belongs where: the link is "on a paper with"
             for aid in dict.fromkeys(author_ids):
