@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Callable
 
+from ..graph.schema import ENTITY_KINDS, node_id, paper_entities
 from ..model import Corpus, Paper
 
 __all__ = ["KINDS", "PERIODS", "Series", "paper_date", "as_of_bound", "period_of", "periods_between",
@@ -73,13 +74,15 @@ def periods_between(first: str, last: str, period: str) -> tuple[str, ...]:
 
 
 def paper_terms(paper: Paper, kind: str, author_names: dict[str, str]) -> dict[str, str]:
-    """The terms of `kind` the paper names: key → label. Topics, tasks, methods and datasets are their
-    canonical names (key and label alike); authors and institutions their resolved ids, labelled
-    with their names."""
+    """The terms of `kind` the paper names: key → label. Every term is keyed by its node id in the
+    graph (kg.graph.schema.node_id: topics, tasks, methods and datasets fold case there, so "CMT"
+    and "cmt" are one term, as they are one node), labelled with its canonical name; authors and
+    institutions by their resolved ids, labelled with their names."""
     if kind == "topic":
-        return {label: label for label, _ in paper.topics}
+        return {node_id("Topic", label): label for label, _ in paper.topics}
     if kind in ("task", "method", "dataset"):
-        return {e.name: e.name for e in getattr(paper, kind + "s")}
+        entity_kind = next(k for k in ENTITY_KINDS if k.field == kind + "s")
+        return {nid: entity.name for nid, entity in paper_entities(paper, entity_kind)}
     if kind == "author":
         return {a.author_id: author_names.get(a.author_id, a.printed) for a in paper.authorships}
     if kind == "institution":

@@ -117,3 +117,17 @@ def test_as_of_values():
             as_of_bound(bad)
     with pytest.raises(ValueError, match="unknown kind"):
         trends(CORPUS, "venue", date_of=date_of)
+
+
+def test_methods_are_one_term_whatever_their_case_as_in_the_graph():
+    """"CMT" and "cmt" are one graph node (method:cmt), so one term, labelled as first seen."""
+    from dataclasses import replace
+
+    from kg.model import Corpus, Entity
+
+    papers = [replace(p, methods=(Entity("CMT" if i % 2 else "cmt"),))
+              for i, p in enumerate(p for p in CORPUS.papers if p.date and p.date.startswith("2019"))]
+    series = count_series(Corpus(tuple(papers), (), ()), "method", as_of="2019", date_of=date_of)
+    assert list(series.mentions) == ["method:cmt"] and series.mentions["method:cmt"] == [len(papers)]
+    first = min(papers, key=lambda p: p.date)
+    assert series.labels["method:cmt"] == first.methods[0].name
