@@ -511,8 +511,8 @@ def explain(kind, ident, graph_dir, format_):
               help="What to rank: terms of one kind by burst, new collaborations (author pairs), or newly active institutions.")
 @click.option("--format", "format_", default="table", show_default=True, type=click.Choice(["table", "json"]),
               help="Output format: a table, or the JSON list [{label, kind, score, first_seen, counts}] best first.")
-@click.option("--period", default="year", show_default=True, type=click.Choice(["year", "month"]),
-              help="Length of the periods papers are counted in.")
+@click.option("--period", default="year", show_default=True, type=click.Choice(["year", "month", "week"]),
+              help="Length of the periods papers are counted in (week: ISO weeks, Monday to Sunday).")
 @click.option("--min-support", default=5, show_default=True, type=click.IntRange(1),
               help="Papers a burst needs: a term fewer papers name during its burst is not listed.")
 def trends_command(graph_dir, as_of, top, kind, format_, period, min_support):

@@ -30,7 +30,7 @@ def to_table(result: Trends, how: str = "") -> str:
     """A title line, then one row per item: rank, score, label, the period its burst (or newness)
     began, the first date seen, and its papers in the last periods."""
     periods = result.periods[-_SHOWN_PERIODS:]
-    period_word = "yearly" if result.period == "year" else "monthly"
+    period_word = {"year": "yearly", "month": "monthly", "week": "weekly"}[result.period]
     lines = [f"{_TITLES[result.kind]} as of {result.as_of} ({period_word}{'; ' + how if how else ''})"]
     if not result.items:
         lines.append("  none")

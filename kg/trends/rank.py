@@ -169,7 +169,7 @@ def trends(corpus: Corpus, kind: str = "topic", as_of: str | None = None, top: i
     default the latest date of the corpus), best first, from the papers dated on or before it.
 
     `kind` is one of KINDS (terms ranked by burst weight), "collaboration" or "new-institution";
-    `period` "year" or "month"; `date_of` gives a paper's ISO date (default its `date`)."""
+    `period` "year", "month" or "week" (ISO weeks); `date_of` gives a paper's ISO date (default its `date`)."""
     if kind == "collaboration":
         found = new_collaborations(corpus, as_of, period, date_of)
     elif kind == "new-institution":

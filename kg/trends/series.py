@@ -1,15 +1,21 @@
 """From a resolved corpus to count series: each paper's date and period, the terms of one kind it
 names, and per term the papers of each period that name it.
 
-Periods are years ("2019") or months ("2019-06"), cut from the paper's ISO date. A paper without a
-date (or, by month, without a month) belongs to no period: it is counted as undated and left out.
+Periods are years ("2019"), months ("2019-06") or ISO weeks ("2019-W26", Monday to Sunday: what a
+reader of daily digests looks back on), cut from the paper's ISO date. A paper without a date (or,
+by month, without a month; by week, without a day) belongs to no period: it is counted as undated
+and left out.
 
 >>> as_of_bound("2019"), as_of_bound("2020-02"), as_of_bound("2019-06-30")
 ('2019-12-31', '2020-02-29', '2019-06-30')
 >>> period_of("2019-06-30", "year"), period_of("2019-06-30", "month"), period_of("2019", "month")
 ('2019', '2019-06', None)
+>>> period_of("2019-06-30", "week"), period_of("2019-12-30", "week"), period_of("2019-06", "week")
+('2019-W26', '2020-W01', None)
 >>> periods_between("2018-11", "2019-02", "month")
 ('2018-11', '2018-12', '2019-01', '2019-02')
+>>> periods_between("2019-W51", "2020-W02", "week")
+('2019-W51', '2019-W52', '2020-W01', '2020-W02')
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ __all__ = ["KINDS", "PERIODS", "Series", "paper_date", "as_of_bound", "period_of
 
 # the kinds of term a trend is computed for
 KINDS = ("topic", "task", "method", "dataset", "author", "institution")
-PERIODS = ("year", "month")
-_WIDTH = {"year": 4, "month": 7}
+PERIODS = ("year", "month", "week")
+_WIDTH = {"year": 4, "month": 7, "week": 10}  # the date characters a period needs
 _AS_OF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -55,16 +61,29 @@ def as_of_bound(text: str) -> str:
 
 
 def period_of(date: str, period: str) -> str | None:
-    """The period of an ISO date: its year or its month; None when the date is too short for it."""
+    """The period of an ISO date: its year, its month or its ISO week; None when the date is too
+    short for it."""
     width = _WIDTH[period]
     key = date[:width]
-    return key if len(key) == width and key[:4].isdigit() else None
+    if len(key) != width or not key[:4].isdigit():
+        return None
+    if period == "week":
+        try:
+            year, week, _ = Date.fromisoformat(key).isocalendar()
+        except ValueError:
+            return None
+        return f"{year:04d}-W{week:02d}"
+    return key
 
 
 def periods_between(first: str, last: str, period: str) -> tuple[str, ...]:
     """Every period from `first` to `last`, both included, empty ones too."""
     if period == "year":
         return tuple(str(y) for y in range(int(first), int(last) + 1))
+    if period == "week":
+        day, end = (Date.fromisocalendar(int(p[:4]), int(p[6:8]), 1) for p in (first, last))
+        return tuple(f"{y:04d}-W{w:02d}" for y, w, _ in
+                     (Date.fromordinal(o).isocalendar() for o in range(day.toordinal(), end.toordinal() + 1, 7)))
     year, month = int(first[:4]), int(first[5:7])
     found = []
     while f"{year:04d}-{month:02d}" <= last:

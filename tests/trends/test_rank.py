@@ -131,3 +131,22 @@ def test_methods_are_one_term_whatever_their_case_as_in_the_graph():
     assert list(series.mentions) == ["method:cmt"] and series.mentions["method:cmt"] == [len(papers)]
     first = min(papers, key=lambda p: p.date)
     assert series.labels["method:cmt"] == first.methods[0].name
+
+
+def test_weeks():
+    """ISO weeks, Monday to Sunday: the synthetic papers are dated a few days apart within each year,
+    so a weekly series has empty weeks between them, and a burst still needs its support."""
+    from kg.trends.series import period_of
+
+    result = trends(CORPUS, "topic", as_of="2019-12-31", period="week", date_of=date_of, min_support=1)
+    weeks = result.periods
+    assert weeks[-1] == "2020-W01"  # 31 December 2019 is in ISO week 1 of 2020
+    assert weeks[0] == period_of(min(d for p in CORPUS.papers if (d := date_of(p))), "week")
+    assert all(a < b for a, b in zip(weeks, weeks[1:], strict=False))  # one key per week, in order, none skipped
+    assert len(weeks) == len(set(weeks))
+    assert sum(result.documents) == 40
+    assert len(weeks) == 187 and weeks[0] == "2016-W23"  # 10 June 2016 was a Friday
+    assert [w for w, n in zip(weeks, result.documents, strict=True) if n] == [
+        "2016-W23", "2016-W24", "2017-W23", "2017-W24", "2017-W25", "2018-W23", "2018-W24", "2018-W25",
+        "2019-W24", "2019-W25"]
+    assert to_table(result).splitlines()[0] == "Emerging topics as of 2019-12-31 (weekly)"
