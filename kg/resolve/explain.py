@@ -43,23 +43,18 @@ def find_authors(corpus: Corpus, query: str) -> list[Author]:
 
 def explain_author(corpus: Corpus, query: str) -> str:
     """The explanation text of the author `query` (an author id, or a name that only one author has)."""
-    found = find_authors(corpus, query)
-    if not found:
-        raise KgError(f"no author {query!r} in this build (give an author id, e.g. from papers.jsonl, or a printed name)")
+    found = _matching(corpus, query)
     if len(found) > 1:
         lines = [f"{len(found)} authors match {query!r}; explain one of them by id:"]
-        for a in sorted(found, key=lambda a: (-len(a.mentions), a.id)):
+        for a in found:
             lines.append(f"  {a.id}  {a.name}  {len(a.mentions)} mention{'s' if len(a.mentions) != 1 else ''}")
         return "\n".join(lines)
     author = found[0]
-    papers = {p.id: p for p in corpus.papers}
     names = {i.id: i.name for i in corpus.institutions}
     lines = [f"{author.id}  {author.name}"]
     count = len(author.mentions)
     lines.append(f"{count} mention{'s' if count != 1 else ''} (paper#position from 1, printed name):")
-    for paper_id, position in author.mentions:
-        paper = papers.get(paper_id)
-        authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
+    for paper_id, position, paper, authorship in _mentions(corpus, author):
         printed = f'"{authorship.printed}"' if authorship else "?"
         if authorship and authorship.full_name and authorship.full_name != authorship.printed:
             printed += f" (full name {authorship.full_name})"
@@ -80,18 +75,12 @@ def explain_author(corpus: Corpus, query: str) -> str:
 def explain_author_json(corpus: Corpus, query: str) -> dict:
     """The explanation of the author `query` as a JSON-ready dict (docs/cli.md lists its fields): the
     same facts as explain_author, positions counted from 1; several matches: {"query", "matches"}."""
-    found = find_authors(corpus, query)
-    if not found:
-        raise KgError(f"no author {query!r} in this build (give an author id, e.g. from papers.jsonl, or a printed name)")
+    found = _matching(corpus, query)
     if len(found) > 1:
-        return {"query": query, "matches": [{"id": a.id, "name": a.name, "mentions": len(a.mentions)}
-                                            for a in sorted(found, key=lambda a: (-len(a.mentions), a.id))]}
+        return {"query": query, "matches": [{"id": a.id, "name": a.name, "mentions": len(a.mentions)} for a in found]}
     author = found[0]
-    papers = {p.id: p for p in corpus.papers}
     mentions = []
-    for paper_id, position in author.mentions:
-        paper = papers.get(paper_id)
-        authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
+    for paper_id, position, paper, authorship in _mentions(corpus, author):
         mentions.append({
             "paper": paper_id, "position": position + 1,
             "printed": authorship.printed if authorship else None,
@@ -101,3 +90,21 @@ def explain_author_json(corpus: Corpus, query: str) -> dict:
         })
     return {"kind": "author", "id": author.id, "name": author.name, "mentions": mentions,
             "evidence": [_shown_pair(line) for line in author.evidence]}
+
+
+def _matching(corpus: Corpus, query: str) -> list[Author]:
+    """The authors `query` names, most mentions first (then by id); KgError when none does."""
+    found = find_authors(corpus, query)
+    if not found:
+        raise KgError(f"no author {query!r} in this build (give an author id, e.g. from papers.jsonl, or a printed name)")
+    return sorted(found, key=lambda a: (-len(a.mentions), a.id))
+
+
+def _mentions(corpus: Corpus, author: Author):
+    """(paper id, position from 0, the paper or None, its authorship at that position or None) of
+    each of the author's mentions, in order."""
+    papers = {p.id: p for p in corpus.papers}
+    for paper_id, position in author.mentions:
+        paper = papers.get(paper_id)
+        authorship = next((a for a in paper.authorships if a.position == position), None) if paper else None
+        yield paper_id, position, paper, authorship
