@@ -199,14 +199,11 @@ def _child(conn, inputs, out, config, engine) -> None:
         conn.send(("step", stage, done, total))
 
     try:
-        stages = _stages(inputs, out, config, engine, step)
-        conn.send(("read", next(stages)))
-        if conn.recv() != "go":
-            return
-        try:
-            next(stages)
-        except StopIteration as done:
-            conn.send(("done", done.value))
+        with prepare_in_process(inputs, out, config, engine, step) as first_half:
+            conn.send(("read", first_half.read()))
+            if conn.recv() != "go":
+                return
+            conn.send(("done", first_half.finish()))
     except NothingFoundError as error:
         conn.send(("nothing", str(error), error.skipped, error.problems))
     except EOFError:  # the building process went away

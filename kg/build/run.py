@@ -137,7 +137,7 @@ def build(inputs, out, config: BuildConfig = BuildConfig(), progress: Callable[[
         first_half.read()
         with out.lock():
             prepared = first_half.finish()
-            with paused_gc():  # after extraction: spaCy's docs may hold cycles, the rest does not
+            with paused_gc():  # the graph and outputs make millions of small acyclic objects
                 return _write(out, config, prepared, step)
 
 
@@ -150,7 +150,6 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
     `step` is build()'s progress."""
     corpus, files, n_entries, skipped, stats = (prepared.corpus, prepared.files, prepared.n_entries,
                                                 prepared.skipped, prepared.stats)
-    del prepared
     tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
     workers = config.extract.n_process - 1 if can_fork() else 0
     with out.staging() as stage, ExitStack() as stack:

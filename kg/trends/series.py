@@ -36,6 +36,7 @@ __all__ = ["KINDS", "PERIODS", "Series", "paper_date", "as_of_bound", "period_of
 KINDS = ("topic", "task", "method", "dataset", "author", "institution")
 PERIODS = ("year", "month", "week")
 _WIDTH = {"year": 4, "month": 7, "week": 10}  # the date characters a period needs
+_ENTITY_KINDS = {k.field[:-1]: k for k in ENTITY_KINDS}  # "method" → the kind whose field is "methods"
 _AS_OF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -100,8 +101,7 @@ def paper_terms(paper: Paper, kind: str, author_names: dict[str, str]) -> dict[s
     if kind == "topic":
         return {node_id("Topic", label): label for label, _ in paper.topics}
     if kind in ("task", "method", "dataset"):
-        entity_kind = next(k for k in ENTITY_KINDS if k.field == kind + "s")
-        return {nid: entity.name for nid, entity in paper_entities(paper, entity_kind)}
+        return {nid: entity.name for nid, entity in paper_entities(paper, _ENTITY_KINDS[kind])}
     if kind == "author":
         return {a.author_id: author_names.get(a.author_id, a.printed) for a in paper.authorships}
     if kind == "institution":
