@@ -8,8 +8,10 @@ is there):
 
 For each cut-off year Y (2017–2020: the two years after it must be in the corpus):
 
-* kg: the top 20 topics of `kg.trends.trends(corpus, "topic", as_of=Y)` — Kleinberg bursts still
-  going on in Y, from the papers dated up to Y-12-31 only;
+* kg: the top 20 topics of `kg.trends.trends(corpus, "topic", as_of=Y, method=M)` — by default
+  (`--method burst`) Kleinberg bursts still going on in Y; with `--method ratio`, topics whose share in
+  Y is surely above their share in the years before (kg.trends.ratio) — from the papers dated up to
+  Y-12-31 only;
 * baseline: the top 20 topics by last year's growth in share (`kg.trends.growth`: share in Y over
   share in Y−1, same minimum support);
 * a topic *really grows* when the share of papers mentioning it in the two years after the cut-off
@@ -24,7 +26,8 @@ Prints a table per cut-off year (each topic: score, share before, share after, g
 side by side, and their means against the aim (kg ≥ 0.5 and ≥ 0.15 above the baseline).
 
     python bench/trends_quality.py [--build DIR] [--years 2017 2018 2019 2020] [--top 20]
-                                   [--s 2] [--gamma 1] [--min-support 5] [--after 2] [--before 3]
+                                   [--method burst|ratio] [--s 2] [--gamma 1] [--q 0.05]
+                                   [--min-support 5] [--after 2] [--before 3]
                                    [--kind topic] [--dates paper|file] [-q]
 
 Dates: each paper's `date` (kg.ingest.dates, from the digest's date line or the file name); with
@@ -185,8 +188,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--years", type=int, nargs="+", default=[2017, 2018, 2019, 2020])
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--method", choices=["burst", "ratio"], default="burst",
+                        help="kg's ranking: Kleinberg bursts, or the calibrated rise in share")
     parser.add_argument("--s", type=float, default=2.0)
     parser.add_argument("--gamma", type=float, default=1.0)
+    parser.add_argument("--q", type=float, default=0.05, help="--method ratio: the posterior quantile read")
     parser.add_argument("--min-support", type=int, default=5)
     parser.add_argument("--after", type=int, default=2, help="years after the cut-off whose share is compared")
     parser.add_argument("--before", type=int, default=3, help="years up to the cut-off whose share is compared")
@@ -210,7 +216,8 @@ def main() -> None:
     mentions = Mentions(dated, args.kind, author_names)
     last_year = max(y for _, y in dated)
     print("papers per year:", ", ".join(f"{y} {n:,}" for y, n in sorted(mentions.per_year().items())))
-    print(f"parameters: s = {args.s}, γ = {args.gamma}, min support {args.min_support}, top {args.top}; grows: "
+    how = f"s = {args.s}, γ = {args.gamma}" if args.method == "burst" else f"q = {args.q}"
+    print(f"parameters: method {args.method} ({how}), min support {args.min_support}, top {args.top}; grows: "
           f"share in Y+1..Y+{args.after} ≥ 2 × share in Y-{args.before - 1}..Y")
 
     summary, matched = [], []
@@ -220,7 +227,8 @@ def main() -> None:
             continue
         t0 = time.perf_counter()
         ranked = trends(corpus, args.kind, as_of=str(year), top=args.top, s=args.s, gamma=args.gamma,
-                        min_support=args.min_support, period=args.period, date_of=date_of)
+                        min_support=args.min_support, period=args.period, date_of=date_of, method=args.method,
+                        q=args.q)
         seconds = time.perf_counter() - t0
         series = count_series(corpus, args.kind, as_of=str(year), date_of=date_of)
         base = sorted(growth(series, args.kind, args.min_support), key=lambda t: (-t.score, t.label.casefold(), t.key))

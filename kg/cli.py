@@ -515,7 +515,10 @@ def explain(kind, ident, graph_dir, format_):
               help="Length of the periods papers are counted in (week: ISO weeks, Monday to Sunday).")
 @click.option("--min-support", default=5, show_default=True, type=click.IntRange(1),
               help="Papers a burst needs: a term fewer papers name during its burst is not listed.")
-def trends_command(graph_dir, as_of, top, kind, format_, period, min_support):
+@click.option("--method", default="burst", show_default=True, type=click.Choice(["burst", "ratio"]),
+              help="How terms are ranked: burst, the weight of a Kleinberg burst still going on; ratio, how many "
+                   "times its earlier share a term's share in the cut-off's period is, at least (95% sure).")
+def trends_command(graph_dir, as_of, top, kind, format_, period, min_support, method):
     """What is emerging as of a date, from the papers dated on or before it: topics, tasks, methods,
     datasets, authors or institutions ranked by the weight of a burst still going on in the cut-off's
     period (Kleinberg's burst detection on papers per period, as CiteSpace does for terms); or new
@@ -537,13 +540,14 @@ def trends_command(graph_dir, as_of, top, kind, format_, period, min_support):
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
     corpus = BuildDir(graph_dir).read_corpus()
-    result = trends(corpus, kind, as_of=as_of, top=top, period=period, min_support=min_support)
+    result = trends(corpus, kind, as_of=as_of, top=top, period=period, min_support=min_support, method=method)
     click.echo(summary(result), err=True)
     if format_ == "json":
         click.echo(to_json(result))
         return
     how = "new in the period" if kind in ("collaboration", "new-institution") else \
-        f"Kleinberg bursts still going on, at least {min_support} papers"
+        f"Kleinberg bursts still going on, at least {min_support} papers" if method == "burst" else \
+        f"share surely risen over its earlier share, at least {min_support} papers"
     blocks = [to_table(result, how)]
     if kind not in ("collaboration", "new-institution"):
         for extra in ("collaboration", "new-institution"):

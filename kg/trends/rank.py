@@ -1,6 +1,7 @@
 """What is emerging as of a date: terms ranked by the weight of a burst still going on in the cut-off's
-period (kg.trends.burst), new collaborations and newly active institutions of that period, and the
-baseline the benchmark compares bursts with (last period's growth in share).
+period (kg.trends.burst, method "burst") or by how surely their share in that period exceeds their
+earlier share (kg.trends.ratio, method "ratio"), new collaborations and newly active institutions of
+that period, and the baseline the benchmark compares them with (last period's growth in share).
 
 Only papers dated on or before the cut-off are read; every ranking is deterministic (ties go by
 label, then key).
@@ -13,24 +14,28 @@ from typing import Callable
 
 from ..model import Corpus, Paper
 from .burst import GAMMA, S, final_burst
+from .ratio import Q, share_ratio_bound
 from .series import KINDS, Series, count_series, dated_papers, paper_date, period_of, periods_between
 
-__all__ = ["NEW_KINDS", "ALL_KINDS", "MIN_SUPPORT", "Trend", "Trends", "trends", "emerging", "growth",
-           "new_collaborations", "new_institutions"]
+__all__ = ["NEW_KINDS", "ALL_KINDS", "METHODS", "MIN_SUPPORT", "Trend", "Trends", "trends", "emerging", "rising",
+           "growth", "new_collaborations", "new_institutions"]
 
 # beside the burst kinds: author pairs whose first joint paper is in the cut-off's period, and
 # institutions whose first paper is
 NEW_KINDS = ("collaboration", "new-institution")
 ALL_KINDS = KINDS + NEW_KINDS
-MIN_SUPPORT = 5  # papers naming a term during its burst (or, for growth, in the last period)
+MIN_SUPPORT = 5  # papers naming a term during its burst (or, for "ratio" and growth, in the last period)
+# how terms are ranked: Kleinberg bursts still going on, or the calibrated rise of their share
+METHODS = ("burst", "ratio")
 
 
 @dataclass(frozen=True)
 class Trend:
-    """One ranked item: `label`, `kind`, `score` (a burst's weight in nats; for the new kinds the
-    papers of the cut-off's period), `first_seen` (the date of the first paper naming it), `counts`
-    (papers per period, every period of the range, empty ones too); `since`: the period its burst
-    began, `key`: its key (an id for authors, institutions and pairs) — these two are not in the JSON."""
+    """One ranked item: `label`, `kind`, `score` (a burst's weight in nats; by "ratio" the log of the
+    rise in share it is 95% sure of; for the new kinds the papers of the cut-off's period),
+    `first_seen` (the date of the first paper naming it), `counts` (papers per period, every period of
+    the range, empty ones too); `since`: the period its burst began (by "ratio" the period compared),
+    `key`: its key (an id for authors, institutions and pairs) — these two are not in the JSON."""
 
     label: str
     kind: str
@@ -78,6 +83,25 @@ def emerging(series: Series, kind: str, s: float = S, gamma: float = GAMMA,
             continue
         found.append(Trend(series.labels[term], kind, burst.weight, series.first_seen[term],
                            dict(zip(series.periods, counts)), series.periods[burst.start], term))
+    return found
+
+
+def rising(series: Series, kind: str, min_support: int = MIN_SUPPORT, q: float = Q) -> list[Trend]:
+    """Every term at least `min_support` papers of the last period with papers name whose share there
+    surely exceeds its share in all the periods before (kg.trends.ratio: the ratio at the posterior's
+    `q`-quantile is above 1), scored by the log of that ratio (unsorted; `since` is that period)."""
+    last = max((t for t, d in enumerate(series.documents) if d), default=-1)
+    n1, n0 = (series.documents[last], sum(series.documents[:last])) if last >= 0 else (0, 0)
+    found = []
+    if not n0:  # nothing before to compare with
+        return found
+    for term, counts in series.mentions.items():
+        if counts[last] < min_support:
+            continue
+        score = share_ratio_bound(counts[last], n1, sum(counts[:last]), n0, q)
+        if score > 0:
+            found.append(Trend(series.labels[term], kind, score, series.first_seen[term],
+                               dict(zip(series.periods, counts)), series.periods[last], term))
     return found
 
 
@@ -164,20 +188,26 @@ def new_institutions(corpus: Corpus, as_of: str | None = None, period: str = "ye
 
 def trends(corpus: Corpus, kind: str = "topic", as_of: str | None = None, top: int | None = 20, period: str = "year",
            s: float = S, gamma: float = GAMMA, min_support: int = MIN_SUPPORT,
-           date_of: Callable[[Paper], str | None] = paper_date) -> Trends:
+           date_of: Callable[[Paper], str | None] = paper_date, method: str = "burst", q: float = Q) -> Trends:
     """The `top` items of `kind` emerging as of `as_of` (YYYY-MM-DD, YYYY-MM or YYYY: its last day;
     default the latest date of the corpus), best first, from the papers dated on or before it.
 
-    `kind` is one of KINDS (terms ranked by burst weight), "collaboration" or "new-institution";
-    `period` "year", "month" or "week" (ISO weeks); `date_of` gives a paper's ISO date (default its `date`)."""
+    `kind` is one of KINDS (terms ranked by `method`: "burst", the weight of a Kleinberg burst still
+    going on, with `s` and `gamma`; or "ratio", the rise of their share in the last period, at the
+    `q`-quantile), "collaboration" or "new-institution"; `period` "year", "month" or "week" (ISO weeks);
+    `date_of` gives a paper's ISO date (default its `date`)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     if kind == "collaboration":
         found = new_collaborations(corpus, as_of, period, date_of)
     elif kind == "new-institution":
         found = new_institutions(corpus, as_of, period, date_of)
     elif kind in KINDS:
         series = count_series(corpus, kind, as_of, period, date_of)
-        found = Trends(kind, period, series.as_of, series.periods, tuple(series.documents),
-                       _ranked(emerging(series, kind, s, gamma, min_support), None), series.undated, series.later)
+        items = (emerging(series, kind, s, gamma, min_support) if method == "burst"
+                 else rising(series, kind, min_support, q))
+        found = Trends(kind, period, series.as_of, series.periods, tuple(series.documents), _ranked(items, None),
+                       series.undated, series.later)
     else:
         raise ValueError(f"unknown kind {kind!r}: one of {', '.join(ALL_KINDS)}")
     if top is not None:

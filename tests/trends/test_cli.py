@@ -63,3 +63,17 @@ def test_trends_of_a_dated_build(tmp_path):
     months = runner.invoke(cli, ["trends", "--graph", graph, "--as-of", "2019-06", "--period", "month",
                                  "--min-support", "1", "--kind", "new-institution", "--format", "json"])
     assert json.loads(months.stdout)[0]["counts"]["2019-06"] == 3
+
+
+def test_trends_by_share_ratio(tmp_path):
+    graph = _folder(CORPUS, tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["trends", "--graph", graph, "--as-of", "2018", "--method", "ratio", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    # 6 of 10 papers in 2018 after 2 of 20 before (tests/trends/test_ratio.py)
+    assert json.loads(result.stdout) == [{"label": "rising", "kind": "topic", "score": 0.4562,
+                                          "first_seen": "2016-06-10", "counts": {"2016": 1, "2017": 1, "2018": 6}}]
+    table = runner.invoke(cli, ["trends", "--graph", graph, "--as-of", "2018", "--method", "ratio", "--top", "5"])
+    assert table.stdout.splitlines()[0] == ("Emerging topics as of 2018-12-31 (yearly; share surely risen over its "
+                                            "earlier share, at least 5 papers)")
+    assert runner.invoke(cli, ["trends", "--graph", graph, "--method", "counts"]).exit_code == 2
