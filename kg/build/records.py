@@ -35,13 +35,18 @@ def write_corpus(corpus: Corpus, path) -> list[str]:
         handle.write('{"corpus": {')
         for i, name in enumerate(sorted(f.name for f in fields(Corpus))):
             handle.write(f'{", " if i else ""}{encode(name)}: [')
-            records, separator = iter(getattr(corpus, name)), ""
-            for batch in iter(lambda: list(islice(records, 1000)), []):
-                handle.write(separator + encode(batch)[1:-1])  # json's own item separator is ", "
-                separator = ", "
+            _write_items(handle, encode, getattr(corpus, name))
             handle.write("]")
         handle.write(f'}}, "version": {encode(_VERSION)}}}\n')
     return [str(path)]
+
+
+def _write_items(handle, encode, records) -> None:
+    """A JSON array's items (without its brackets), a thousand per encoder call."""
+    records, separator = iter(records), ""
+    for batch in iter(lambda: list(islice(records, 1000)), []):
+        handle.write(separator + encode(batch)[1:-1])  # json's own item separator is ", "
+        separator = ", "
 
 
 def _fields_of(record) -> dict:
@@ -106,18 +111,11 @@ def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
     sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
     node and edge by edge: the whole document as Python objects costs more memory than the graph."""
     dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-    def items(records) -> None:  # a JSON array's items, a thousand per encoder call
-        records, separator = iter(records), ""
-        for batch in iter(lambda: list(islice(records, 1000)), []):
-            handle.write(separator + dumps(batch)[1:-1])  # json's own item separator is ", "
-            separator = ", "
-
     with atomic_open(path) as handle:
         handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
-        items({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True))
+        _write_items(handle, dumps, ({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True)))
         handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
-        items({**data, "id": n} for n, data in graph.nodes(data=True))
+        _write_items(handle, dumps, ({**data, "id": n} for n, data in graph.nodes(data=True)))
         handle.write("]}\n")
     return [str(path)]
 
