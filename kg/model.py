@@ -5,7 +5,8 @@ They hold only plain values and ids, never library objects (spaCy docs, graphs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 
 __all__ = [
     "Source",
@@ -21,6 +22,7 @@ __all__ = [
     "Author",
     "Institution",
     "Corpus",
+    "record_fields",
 ]
 
 
@@ -203,3 +205,17 @@ class Corpus:
     institutions: tuple[Institution, ...]
     problems: tuple[Problem, ...] = ()
     inputs: tuple[str, ...] = field(default=())
+
+
+def record_fields(record) -> dict:
+    """A record (one of these dataclasses) as the dict of its fields, unconverted — the `default` hook
+    with which json's C encoder writes records without dataclasses.asdict's slow deep copy. Raises
+    TypeError for anything else, as the hook must."""
+    if not is_dataclass(record):
+        raise TypeError(f"{type(record).__name__} is not JSON serializable")
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))

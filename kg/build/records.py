@@ -4,14 +4,24 @@ export, viz and explain) and the networkx graph (graph.json)."""
 from __future__ import annotations
 
 import json
-from dataclasses import fields, is_dataclass
-from functools import lru_cache
+from dataclasses import fields
 from itertools import islice
 
 import networkx as nx
 
 from ..errors import InputError
-from ..model import Author, Authorship, Corpus, Entity, Institution, InstitutionRef, Paper, Problem, Source
+from ..model import (
+    Author,
+    Authorship,
+    Corpus,
+    Entity,
+    Institution,
+    InstitutionRef,
+    Paper,
+    Problem,
+    Source,
+    record_fields,
+)
 from ..util.atomic import atomic_open
 
 __all__ = ["write_corpus", "read_corpus", "write_graph_json", "read_graph_json"]
@@ -30,7 +40,7 @@ def write_corpus(corpus: Corpus, path) -> list[str]:
     pure-Python encoder (only a one-shot encode uses the C one), and asdict walks and copies every
     tuple and leaf in Python; here the C encoder walks them and asks only for each record's fields.
     Written a thousand records per encode, so the document is never one string in memory."""
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_fields_of).encode
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=record_fields).encode
     with atomic_open(path) as handle:
         handle.write('{"corpus": {')
         for i, name in enumerate(sorted(f.name for f in fields(Corpus))):
@@ -47,18 +57,6 @@ def _write_items(handle, encode, records) -> None:
     for batch in iter(lambda: list(islice(records, 1000)), []):
         handle.write(separator + encode(batch)[1:-1])  # json's own item separator is ", "
         separator = ", "
-
-
-def _fields_of(record) -> dict:
-    """A record (a kg.model dataclass) as the dict of its fields, for the JSON encoder."""
-    if not is_dataclass(record):
-        raise TypeError(f"{type(record).__name__} is not JSON serializable")
-    return {name: getattr(record, name) for name in _field_names(type(record))}
-
-
-@lru_cache(maxsize=None)
-def _field_names(cls) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
 
 
 def _entities(items: list[dict]) -> tuple[Entity, ...]:

@@ -21,7 +21,7 @@ from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
 from ..extract import ExtractConfig
 from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
-from ..graph.rdf import DEFAULT_BASE, nquads_blocks, triples_from_lines, union_lines
+from ..graph.rdf import DEFAULT_BASE, nquads_blocks, source_keys, triples_from_lines, union_lines
 from ..ingest import Limits
 from ..model import Corpus
 from ..util.atomic import atomic_open
@@ -223,10 +223,12 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
     total = len({source.file for paper in corpus.papers for source in paper.sources}) + 1
     graphs = 0
     progress(graphs, total)
+    # a source graph whose key is the one the previous build recorded is copied from its graph.nq
+    keys = source_keys(corpus, base)
     with atomic_open(path, "wb") as handle:
         store.read_blocks_from(handle.fileno())
         offset, last = 0, None
-        for graph, block in nquads_blocks(corpus, base):
+        for graph, block in nquads_blocks(corpus, base, reuse=lambda graph: store.earlier(graph, keys[graph])):
             if graph != last:  # a big graph comes in several blocks: counted once, when it ends
                 if last is not None:
                     graphs += 1
@@ -235,7 +237,7 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
             handle.write(block)
             handle.flush()  # the store's loader reads the block back from the file
             spans.append((graph, offset, offset + len(block)))
-            store.add(graph, block, offset)
+            store.add(graph, block, offset, keys.get(graph))
             offset += len(block)
     progress(total, total)  # the derived graph is left out when empty: done is the total all the same
     return [str(path)]

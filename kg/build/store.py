@@ -123,6 +123,12 @@ class StoreUpdate:
         # old block is still there, unaltered, is patched by the difference of the two
         self.old_spans: dict[str, list[int]] = record.get("spans", {}) if reusable else {}
         self.previous = previous.graph_nq if reusable else None
+        # the key each graph was made from (kg.graph.rdf.source_keys), where the previous build
+        # recorded them and its graph.nq is still the one the record names: such a graph, its key
+        # unchanged, is read back from there rather than made again (`earlier`)
+        same_file = reusable and record.get("nquads") == _identity(previous.graph_nq)
+        self.old_keys: dict[str, str] = record.get("keys", {}) if same_file else {}
+        self.keys: dict[str, str] = {}
         self.spans: dict[str, list[int]] = {}  # each graph's byte range in the file being written
         self.patched: list[str] = []
         self.new: dict[str, str] = {}
@@ -144,9 +150,25 @@ class StoreUpdate:
         its own descriptor until `finish`); the caller flushes each block before adding it."""
         self._fd = os.dup(fileno)
 
-    def add(self, graph: str, nquads: bytes, offset: int | None = None) -> None:
+    def earlier(self, graph: str, key: str) -> bytes | None:
+        """`graph`'s N-Quads from the previous build's graph.nq when that build made it from `key`
+        too (and the bytes there are still the ones it recorded); else None."""
+        span = self.old_spans.get(graph)
+        if span is None or self.old_keys.get(graph) != key:
+            return None
+        try:
+            with open(self.previous, "rb") as handle:
+                nquads = os.pread(handle.fileno(), span[1] - span[0], span[0])
+        except OSError:
+            return None
+        return nquads if hashlib.sha256(nquads).hexdigest() == self.old.get(graph) else None
+
+    def add(self, graph: str, nquads: bytes, offset: int | None = None, key: str | None = None) -> None:
         """A graph's N-Quads, or the next piece of them (consecutive calls for one graph, as
-        graph_blocks gives a big graph); `offset`: where they start in the file of `read_blocks_from`."""
+        graph_blocks gives a big graph); `offset`: where they start in the file of `read_blocks_from`;
+        `key`: what the graph was made from (recorded for the next update's `earlier`)."""
+        if key is not None:
+            self.keys[graph] = key
         if graph != self._graph:
             self._end_graph()
             if graph in self.new:
@@ -298,6 +320,7 @@ class StoreUpdate:
                   "graphs": self.new if self.digests else None}
         if self.digests and self.spans.keys() == self.new.keys():  # every graph came from the file: where it is
             record["spans"] = self.spans
+            record["keys"] = self.keys
         with open(self.target.store_record, "w", encoding="utf-8") as handle:
             json.dump(record, handle, sort_keys=True, indent=1)
         return {"graphs": len(self.new), "changed": len(self.changed), "removed": len(removed),

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import json
 import os
 import re
 from collections import defaultdict
 from functools import lru_cache
 from itertools import combinations, islice
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from ..knowledge.glossary import zh_label
-from ..model import Corpus, Paper
+from ..model import Corpus, Paper, record_fields
 from ..resolve.categories import CATEGORY_LABELS
 from .hierarchy import topic_tree
 from .schema import EDGES, ENTITY_KINDS, NODES, paper_entities
@@ -41,6 +43,7 @@ __all__ = [
     "triples_from_lines",
     "union_lines",
     "source_graph",
+    "source_keys",
 ]
 
 DEFAULT_BASE = "https://example.org/kg/"
@@ -303,25 +306,46 @@ def _url_term(url: str) -> NamedNode | Literal:
         return Literal(url, datatype=XSD_ANYURI)
 
 
-def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
-    """Corpus-level facts: weighted co-authorships and the topic scheme."""
+def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[str]:
+    """Corpus-level facts as `triple_line`s: weighted co-authorships and the topic scheme.
+
+    The co-authorships (most of a big corpus's derived graph) are written as lines straight from
+    their terms' N-Triples forms, each author's and each count's made once: a Triple object per
+    quad, made only to be printed, cost more than the rest of the graph."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for paper in corpus.papers:
         for a, b in combinations(sorted({x.author_id for x in paper.authorships}), 2):
             counts[(a, b)] += 1
+    co_author, co_author_of, paper_count = _PROPERTY["CO_AUTHOR"], _t("kgo:coAuthor"), _t("kgo:paperCount")
+    typed = f"{RDF_TYPE} {_t('kgo:CoAuthorship')}"
+    person = _memo(lambda author_id: str(minter.entity(author_id)))
+    number = _memo(lambda n: str(Literal(str(n), datatype=XSD_INTEGER)))
     for (a, b), n in sorted(counts.items()):
         link = minter.iri("coauthorship", a.split(":", 1)[1], b.split(":", 1)[1])
-        pa, pb = minter.entity(a), minter.entity(b)
-        yield Triple(pa, _PROPERTY["CO_AUTHOR"], pb)  # undirected: stated both ways
-        yield Triple(pb, _PROPERTY["CO_AUTHOR"], pa)
-        yield Triple(link, RDF_TYPE, _t("kgo:CoAuthorship"))
-        yield Triple(link, _t("kgo:coAuthor"), pa)
-        yield Triple(link, _t("kgo:coAuthor"), pb)
-        yield Triple(link, _t("kgo:paperCount"), Literal(str(n), datatype=XSD_INTEGER))
+        pa, pb = person(a), person(b)
+        yield f"{pa} {co_author} {pb}"  # undirected: stated both ways
+        yield f"{pb} {co_author} {pa}"
+        yield f"{link} {typed}"
+        yield f"{link} {co_author_of} {pa}"
+        yield f"{link} {co_author_of} {pb}"
+        yield f"{link} {paper_count} {number(n)}"
     scheme = minter.iri(*TOPIC_SCHEME.split("/"))
-    yield Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme"))
-    yield Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en"))
-    yield from _topic_hierarchy_triples(corpus, minter)
+    yield triple_line(Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme")))
+    yield triple_line(Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en")))
+    yield from map(triple_line, _topic_hierarchy_triples(corpus, minter))
+
+
+def _memo(make):
+    """`make` with each argument's result kept (an unbounded cache for one call's terms)."""
+    made: dict = {}
+
+    def get(key):
+        value = made.get(key)
+        if value is None:
+            value = made[key] = make(key)
+        return value
+
+    return get
 
 
 def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
@@ -362,17 +386,26 @@ graph is hundreds of megabytes of N-Quads, and Oxigraph bulk-loading one such bl
 times its size in memory."""
 
 
-def nquads_blocks(corpus: Corpus, base: str = DEFAULT_BASE, max_quads: int | None = None) -> Iterator[tuple[str, bytes]]:
+def nquads_blocks(corpus: Corpus, base: str = DEFAULT_BASE, max_quads: int | None = None,
+                  reuse: Callable[[str], bytes | None] | None = None) -> Iterator[tuple[str, bytes]]:
     """(graph IRI, N-Quads bytes): generate_quads serialised, graph by graph, each graph in one
     block or, when it has more than `max_quads` (PIECE_QUADS) quads, in consecutive pieces.
 
     Each graph's triples are sorted and joined as N-Triples lines (pyoxigraph's own term syntax),
-    not made into Quad objects to be serialised: the same bytes, in less time."""
+    not made into Quad objects to be serialised: the same bytes, in less time.
+
+    `reuse(graph IRI)`: a source graph's N-Quads as an earlier build wrote them, or None; the caller
+    answers only for a graph whose `source_keys` key is the one it had then (kg build --update), so
+    those bytes are what making the graph would give, and the graph is not made again."""
     max_quads = max_quads or PIECE_QUADS
     minter = Minter(base)
     index = _index(corpus)
     for file, papers in _papers_by_file(corpus):
         graph = source_graph(minter, file)
+        earlier = reuse(graph.value) if reuse is not None else None
+        if earlier is not None:
+            yield from _pieces(graph.value, earlier, max_quads)
+            continue
         # as lines: a Triple's str() is its N-Triples form, which pyoxigraph's N-Quads writer prints
         lines = sorted({str(t) for paper in papers for t in _paper_triples(paper, index, minter)})
         yield from _blocks(graph, lines, max_quads)
@@ -385,6 +418,51 @@ def _blocks(graph: NamedNode, lines: Iterable[str], max_quads: int) -> Iterator[
     lines = iter(lines)
     while piece := list(islice(lines, max_quads)):
         yield graph.value, (end.join(piece) + end).encode("utf-8")
+
+
+def _pieces(graph: str, nquads: bytes, max_quads: int) -> Iterator[tuple[str, bytes]]:
+    """A whole graph's N-Quads in the blocks `_blocks` gives: at most `max_quads` lines each."""
+    if nquads.count(b"\n") <= max_quads:
+        yield graph, nquads
+        return
+    lines = nquads.splitlines(keepends=True)
+    for start in range(0, len(lines), max_quads):
+        yield graph, b"".join(lines[start:start + max_quads])
+
+
+# What a source graph's quads are made by, beside the papers: the code and tables its key covers.
+_SOURCE_GRAPH_CODE = ("graph/rdf.py", "graph/schema.py", "knowledge/glossary.py", "resolve/categories.py", "model.py",
+                      "data/glossary_zh_en.tsv.gz")
+
+
+@lru_cache(maxsize=1)
+def _source_graph_code() -> bytes:
+    import pyoxigraph
+
+    kg = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(pyoxigraph.__version__.encode())
+    for name in _SOURCE_GRAPH_CODE:
+        digest.update(name.encode() + b"\0" + (kg / name).read_bytes())
+    return digest.digest()
+
+
+def source_keys(corpus: Corpus, base: str = DEFAULT_BASE) -> dict[str, str]:
+    """A key of each source graph (by IRI): a digest of everything its quads are made from — its
+    papers (each as a whole: its other sources are stated too), the names of their authors, the
+    institutions they name, the base, and the code and tables that make quads. Equal keys, equal
+    N-Quads; a build records them so that an update makes again only the graphs whose key moved."""
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=record_fields).encode
+    minter = Minter(base)
+    index = _index(corpus)
+    keys = {}
+    for file, papers in _papers_by_file(corpus):
+        digest = hashlib.sha256(_source_graph_code() + base.encode() + b"\0" + file.encode())
+        for paper in papers:
+            names = [index["authors"][a.author_id] for a in paper.authorships]
+            institutions = [index["institutions"][ref.institution_id] for ref in paper.institutions]
+            digest.update(encode([paper, names, institutions]).encode("utf-8"))
+        keys[source_graph(minter, file).value] = digest.hexdigest()
+    return keys
 
 
 def _index(corpus: Corpus) -> dict:
@@ -413,7 +491,7 @@ def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode
 def _derived_lines(corpus: Corpus, minter: "Minter") -> Iterator[str]:
     """The derived graph's triples as sorted, unique `triple_line`s: most of a big corpus's triples
     are co-authorships, and a line costs a fraction of the memory of a Triple object."""
-    lines = sorted(map(triple_line, _derived_triples(corpus, minter)))
+    lines = sorted(_derived_triples(corpus, minter))
     return (line for i, line in enumerate(lines) if not i or line != lines[i - 1])
 
 

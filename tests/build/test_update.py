@@ -406,3 +406,53 @@ def test_exporters_say_whether_they_read_the_property_tables():
 
     readers = sorted(name for name in exporter_names() if get_exporter(name).reads_tables)
     assert readers == ["ladybug", "ladybug-db", "neo4j"]
+
+
+def test_an_update_makes_again_only_the_source_graphs_whose_papers_changed(tmp_path, monkeypatch):
+    """Each source graph's key (kg.graph.rdf.source_keys) is recorded with the store; an update copies
+    a graph whose key it finds unchanged from the previous graph.nq instead of making its quads."""
+    from kg.graph import rdf as kg_rdf
+
+    made: list[str] = []
+    paper_triples = kg_rdf._paper_triples
+
+    def recording(paper, index, minter):
+        made.append(paper.sources[0].file)
+        return paper_triples(paper, index, minter)
+
+    monkeypatch.setattr(kg_rdf, "_paper_triples", recording)
+    work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
+    _build(work, "out")
+    assert sorted(set(made)) == [f"seeds/{SEED_DIGEST}", f"seeds/{SEED_FEED_1}"]
+    made.clear()
+    again = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    assert made == [] and again.stats["store_changed"] == 0  # nothing changed: every graph copied
+    record = json.loads(BuildDir(work / "out").store_record.read_text(encoding="utf-8"))
+    assert set(record["keys"]) == set(record["graphs"]) - {"https://example.org/kg/graph/derived"}
+    shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
+    _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
+    # the new feed is made; so is the first feed, which shares a paper (EMO) with it: that paper
+    # now names both sources; the digest's graph is copied
+    assert f"seeds/{SEED_DIGEST}" not in {file for file in made}
+    assert {f"seeds/{SEED_FEED_1}", f"seeds/{SEED_FEED_2}"} <= set(made)
+    full = _seeds(tmp_path / "full", SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(full, "out")
+    assert (work / "out" / "graph.nq").read_bytes() == (full / "out" / "graph.nq").read_bytes()
+    assert _store_quads(work / "out") == _store_quads(full / "out")
+
+
+def test_source_keys_move_with_what_a_graph_is_made_from(fixture_corpus):
+    from dataclasses import replace
+
+    from kg.graph.rdf import Minter, source_graph, source_keys
+
+    keys = source_keys(fixture_corpus)
+    assert source_keys(fixture_corpus) == keys and len(keys) == len({s.file for p in fixture_corpus.papers for s in p.sources})
+    assert set(source_keys(fixture_corpus, "https://other.org/").values()).isdisjoint(keys.values())
+    # an author renamed by resolution changes the graphs of that author's papers, and only those
+    author = fixture_corpus.papers[0].authorships[0].author_id
+    renamed = replace(fixture_corpus, authors=tuple(replace(a, name=a.name + " X") if a.id == author else a
+                                                    for a in fixture_corpus.authors))
+    moved = {g for g, k in source_keys(renamed).items() if keys[g] != k}
+    named = {s.file for p in fixture_corpus.papers if any(a.author_id == author for a in p.authorships) for s in p.sources}
+    assert moved and moved == {source_graph(Minter(), file).value for file in named}
