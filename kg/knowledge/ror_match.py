@@ -22,7 +22,8 @@ answers one ROR id or none (it abstains when unsure). Steps:
    country is still looked up: "Weill Cornell Medical College Qatar"); common words of names in
    other languages read as the English ones ("Instituto de Física" = Institute of Physics); a word
    the index does not know is read as the index word one edit away ("Instutute", "Wuerzburg",
-   "M?xico"), and two words as one the index knows ("Hang Kong" → Hangkong).
+   "M?xico"; of several, the one the part's other words share names with: "Ruder Boskovic"), and
+   two words as one the index knows ("Hang Kong" → Hangkong).
 3. *Scoring*: each candidate organisation gets features (how it matched, how much of its part it
    covers, where its part stands — the organisation is usually the last part before the address —,
    what kind of organisation its name says, how often the training data asserted it when it was a
@@ -209,7 +210,7 @@ _COUNTRY_CODES = frozenset({"cn", "usa", "uk", "prc"})
 # Legal forms that say which country a company is registered in.
 _LEGAL_COUNTRY = {
     "gmbh": ("germany", "austria", "switzerland"), "ag": ("germany", "austria", "switzerland"),
-    "kk": ("japan",), "inc": ("united states",), "llc": ("united states",), "corp": ("united states",),
+    "kk": ("japan",), "inc": ("united states",), "llc": ("united states",),
     "sas": ("france",), "sarl": ("france",), "bv": ("netherlands",), "spa": ("italy",), "srl": ("italy",),
     "ab": ("sweden",), "oy": ("finland",), "plc": ("united kingdom",), "pty": ("australia",),
     "pvt": ("india",),
@@ -383,7 +384,7 @@ FEATURES = (
     "prior", "prior_seen", "share", "hint", "hint_other", "hint_ambiguous", "lead", "is_parent",
     "one_part", "whole_exact",
     "group_top", "group_top_multi", "group_tie", "group_names_top", "group_multi_whole",
-    "corrected", "tail_other", "legal_form",
+    "corrected", "tail_other", "legal_form", "left_short",
 )
 
 
@@ -403,7 +404,7 @@ class AffiliationMatcher:
         self._loose: dict[str, dict[str, str]] = {}
         self._built = False
         self._rates_of: dict | None = None
-        self._fixes: dict[str, str | None] = {}
+        self._fixes: dict[str, tuple[str, ...]] = {}
         self._rates_base = 0.5
 
     def country(self, ror_id: str) -> str | None:
@@ -496,17 +497,28 @@ class AffiliationMatcher:
         loose = loose_words([word])
         return bool(loose) and all(w in self._idf for w in loose)
 
-    def _spelling(self, word: str) -> str | None:
+    def _spelling(self, word: str, context: list[str] = ()) -> str | None:
         """The index word a word the index does not know is a misspelling of: German "ue" for "ü"
-        ("Wuerzburg"), else one letter left out, added, changed or two swapped ("Instutute"), the most
-        frequent such word; None when there is none (or the word is short, a number or known)."""
+        ("Wuerzburg"), else one letter left out, added, changed or two swapped ("Instutute"): of
+        several such words, the one most names share with the `context` words ("Ruder Boskovic" →
+        Rudjer, not the more frequent Rider), then the most frequent; None when there is none (or
+        the word is short, a number or known)."""
+        near = self._near(word)
+        if len(near) > 1 and context:
+            together = self._together(near, context)
+            if together is not None:
+                return together
+        return near[0] if near else None
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """The index words a word the index does not know may be a misspelling of, most frequent first."""
         if word in self._fixes:
             return self._fixes[word]
-        fix = None
+        near: tuple[str, ...] = ()
         if len(word) >= _MIN_FIX and word.isascii() and word.isalpha() and not self._known(word):
             umlaut = word.replace("ue", "u").replace("oe", "o").replace("ae", "a")
             if umlaut != word and self._known(umlaut):
-                fix = umlaut
+                near = (umlaut,)
             else:
                 letters = "abcdefghijklmnopqrstuvwxyz"
                 splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
@@ -516,12 +528,32 @@ class AffiliationMatcher:
                 edits.update(a + c + b for a, b in splits for c in letters)
                 edits.discard(word)
                 vocab = self._vocab
-                near = [w for w in edits if w in vocab]
-                if near:
-                    fix = max(near, key=lambda w: (vocab[w], w))
+                near = tuple(sorted((w for w in edits if w in vocab), key=lambda w: (vocab[w], w), reverse=True))
         if len(self._fixes) < 100_000:
-            self._fixes[word] = fix
-        return fix
+            self._fixes[word] = near
+        return near
+
+    def _together(self, near: tuple[str, ...], context: list[str]) -> str | None:
+        """Of `near`, the word whose names share most with the names of the (rarer) `context` words;
+        None when none shares any."""
+        postings = self._postings
+        keys: set[int] = set()
+        for word in loose_words(context):
+            ids = postings.get(word)
+            if ids is not None and len(ids) <= _MAX_POSTINGS:
+                keys.update(ids)
+        if not keys:
+            return None
+        best, best_shared = None, 0
+        for word in near:
+            loose = loose_words([word])
+            ids = postings.get(loose[0]) if loose else None
+            if ids is None or len(ids) > _MAX_POSTINGS:
+                continue
+            shared = sum(1 for i in ids if i in keys)
+            if shared > best_shared:
+                best, best_shared = word, shared
+        return best
 
     def _corrected(self, words: list[str]) -> tuple[list[str], list[int]] | None:
         """`words` with misspelt words read as the index words they are nearest to, and two words
@@ -542,7 +574,7 @@ class AffiliationMatcher:
                     out.append(joined)
                     i += 2
                     continue
-            fix = self._spelling(word)
+            fix = self._spelling(word, words[:i] + words[i + 1 :])
             if fix is not None:
                 changed.append(len(out))
             out.append(fix or word)
@@ -571,7 +603,7 @@ class AffiliationMatcher:
     def _fuzzy(self, words: list[str], limit: int = 3) -> list[tuple[float, float, str]]:
         """Loose keys sharing most of the weight of `words` (inverse document frequency of their
         words): (share of the key's weight covered, share of the part's weight covered, key), best first."""
-        query = set(loose_words(words))
+        query = sorted(set(loose_words(words)))  # one order: float sums, hence ties, the same every run
         if len(query) < 2:
             return []
         idf = self._idf
@@ -635,6 +667,7 @@ class AffiliationMatcher:
                 found[cand.ror_id] = cand
 
         previous_words: list[str] = []
+        named = False  # a part so far is wholly the name of one organisation
         for index, part in enumerate(parts):
             raw = _norm(part).split()[:_MAX_TOKENS]
             words = _without_legal_tail(_without_country_tail(raw))
@@ -651,6 +684,10 @@ class AffiliationMatcher:
             # a city after the organisation, before the country: "MIT CSAIL, Cambridge, MA, USA"
             if found and n <= 2 and index > 0 and all(_address_like(p) for p in parts[index + 1 :]) \
                     and index + 1 < len(parts):
+                continue
+            # or ending the string, after a part that names one organisation whole: "University of
+            # South Carolina, Columbia" (Columbia is a city here, not Columbia University)
+            if named and n == 1 and index + 1 == len(parts):
                 continue
             alias = self.lexicon._alias_match(part)
             if alias is not None and alias.ror_id:
@@ -686,11 +723,14 @@ class AffiliationMatcher:
                         if hit is None:
                             continue
                         kind, ids = hit
-                        if len(ids) > _MAX_IDS or (size > 1 and size < m and not _worth_a_span(run, kind)):
+                        if len(ids) > _MAX_IDS:
+                            ids = self._located(ids, text)
+                        if not ids or (size > 1 and size < m and not _worth_a_span(run, kind)):
                             continue
                         if size == 1 and (kind != "exact" or (len(ids) > 3 and start > 0)):
                             continue
                         whole = whole or size == m
+                        named = named or (size == m and len(ids) == 1 and kind != "loose" and not corrected)
                         left, right = _proper_around(run_words, start, start + size)
                         for ror_id, status in ids.items():
                             offer(Candidate(ror_id, kind, index, start, start + size, m, status, len(ids),
@@ -713,7 +753,7 @@ class AffiliationMatcher:
                 if not ids and len(acronym) >= 4 and acronym.isupper():
                     ids = set(self._initials.get(acronym.lower(), ()))  # "EMBL": its name's initials
                 if 0 < len(ids) <= 3:
-                    for ror_id in ids:
+                    for ror_id in sorted(ids):  # one order every run (the scorer's fit sums in it)
                         offer(Candidate(ror_id, "acronym", index, at, at + 1, n, "synonym", len(ids)))
             if not whole and index < _MAX_FUZZY_PARTS and len(words) <= 16 and words[0] not in _UNIT_FIRST:
                 for name_cov, part_cov, key in self._fuzzy(fixed or words):
@@ -744,6 +784,15 @@ class AffiliationMatcher:
                 for p, s, e, other in runs
             )
         return parts, keys, found
+
+    def _located(self, ids: dict[str, str], text: str) -> dict[str, str]:
+        """Of a name too many organisations share to weigh them all (a company ROR lists once per
+        country, "AstraZeneca"), the ones in a country the string names; none when it names none."""
+        hints = countries_in(text)
+        if not hints:
+            return {}
+        kept = {ror_id: status for ror_id, status in ids.items() if self.country(ror_id) in hints}
+        return kept if len(kept) <= _MAX_IDS else {}
 
     @staticmethod
     def with_learned(keys: list[str], found: dict[str, Candidate], learned: LearnedTables) -> list[Candidate]:
@@ -782,7 +831,7 @@ class AffiliationMatcher:
         countries = {c.ror_id: self.country(c.ror_id) for c in cands}
         tails = [_tail_country(part) for part in parts]
         legal = float(any(w in _LEGAL for w in _norm(parts[-1]).split()[-3:])) if parts else 0.0
-        groups = self._groups(cands, countries, hints)
+        groups = self._groups(cands, countries, hints, _legal_home(text))
         distinct = max(1, len(cands) - sum(1 for g in groups.values() if not g[0]))  # a group counts once
         out = []
         for c in cands:
@@ -817,6 +866,8 @@ class AffiliationMatcher:
             tail = tails[c.part] if c.part < len(tails) else None
             f["tail_other"] = float(tail is not None and countries[c.ror_id] not in (None, tail))
             f["left_proper"] = float(c.left)
+            # a company's name, country left out, ending a longer name: "Standard [Optics Technology] Ltd"
+            f["left_short"] = float(c.left and c.status == "short")
             f["right_proper"] = float(c.right)
             country = countries[c.ror_id]
             city = self.lexicon.ror_city(c.ror_id)
@@ -852,12 +903,14 @@ class AffiliationMatcher:
         c_times, g_times = table.get(country or "", (0, 0)) if country else (0, 0)
         return (g_times + _COUNTRY_SHRINK * self._rates_base) / (c_times + _COUNTRY_SHRINK)
 
-    def _groups(self, cands: list[Candidate], countries: dict, hints: frozenset) -> dict[str, tuple]:
+    def _groups(self, cands: list[Candidate], countries: dict, hints: frozenset,
+                home: str | None = None) -> dict[str, tuple]:
         """For candidates found by a name several organisations share (a company listed once per
         country, "Fujitsu"): id → (ranked first of its group, tied with another on every count, has
         the most names in the index of its group, the group's organisations are each in another
-        country). The rank: the string names its country (or a legal form says it), then how often
-        the training data asserted it, then the most names in the index (the head office's record
+        country). The rank: the string names its country (or a legal form says it), then the
+        country the legal form names first (`home`: "GmbH", Germany), then how often the training
+        data asserted it, then the most names in the index (the head office's record
         has its names in other languages, often), then how often the training data meant the record
         located in its country when a name was shared."""
         by_span: dict[tuple, list[Candidate]] = defaultdict(list)
@@ -876,7 +929,8 @@ class AffiliationMatcher:
             ranks = {}
             for c, count in zip(group, counts, strict=True):
                 cand_times, gold_times = seen.get(c.ror_id, (0, 0))
-                ranks[c.ror_id] = (countries[c.ror_id] in hints, (gold_times + 1) / (cand_times + 2),
+                ranks[c.ror_id] = (countries[c.ror_id] in hints, countries[c.ror_id] == home,
+                                   (gold_times + 1) / (cand_times + 2),
                                    count if unique_most else 0, self._country_rate(countries[c.ror_id]))
             ranked = sorted(group, key=lambda c: (ranks[c.ror_id], c.ror_id), reverse=True)
             tie = ranks[ranked[1].ror_id] == ranks[ranked[0].ror_id]
@@ -955,6 +1009,8 @@ def _without_country_tail(words: list[str]) -> list[str]:
             words = words[:-2]
         elif (words[-1] in _COUNTRY_KEYS or words[-1] in _COUNTRY_CODES) and words[-2] not in _STOP:
             words = words[:-1]
+        elif words[-1] in _COUNTRY_KEYS and words[-2] == "of" and len(words) > 3:
+            words = words[:-2]  # "National Research Council of Italy"; the raw words are looked up too
         else:
             break
     return words
@@ -1005,6 +1061,16 @@ def countries_in(text: str) -> frozenset[str]:
         for word in words[-3:] if words else ():
             found.update(_LEGAL_COUNTRY.get(word, ()))
     return frozenset(found)
+
+
+def _legal_home(text: str) -> str | None:
+    """The country a company's legal form says first, where the string names none: "GmbH" → Germany
+    (before Austria and Switzerland)."""
+    words = _norm(text).split()[-3:]
+    for word in words:
+        if word in _LEGAL_COUNTRY:
+            return None if countries_in(text) - set(_LEGAL_COUNTRY[word]) else _LEGAL_COUNTRY[word][0]
+    return None
 
 
 def label_country(label: str) -> str | None:
