@@ -21,7 +21,7 @@ from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
 from ..extract import ExtractConfig
 from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
-from ..graph.rdf import DEFAULT_BASE, nquads_blocks, source_keys, triples_from_lines, union_lines
+from ..graph.rdf import DEFAULT_BASE, nquads_blocks, quads_from_lines, source_keys, union_lines
 from ..ingest import Limits
 from ..model import Corpus
 from ..util.atomic import atomic_open
@@ -209,7 +209,7 @@ def _write_rdf_outputs(corpus: Corpus, stage: BuildDir, base: str, store: StoreU
     step("writing graph.ttl", 0, None)
     counts = VoidCounts()
     union = counts.counting(union_lines(stage.graph_nq, spans))
-    written += write_rdf(corpus, stage.graph_ttl, "turtle", base, triples_from_lines(union))
+    written += write_rdf(corpus, stage.graph_ttl, "turtle", base, quads_from_lines(union))
     return written, generate_void(corpus, base, counts=counts)
 
 

@@ -36,7 +36,7 @@ def write_rdf(corpus: Corpus, path, format: str = "turtle", base: str = DEFAULT_
     "ttl", "nt"…) to `path` (atomically); returns the paths written.
 
     `triples`: the corpus's sorted unique triples when the caller has them already (a build makes
-    them while writing graph.nq), for a triple format."""
+    them while writing graph.nq), for a triple format: Triples, or Quads in the default graph."""
     name = format if format in RDF_FORMATS else registry.plugin("exporter", format).name
     rdf_format, _, quads = RDF_FORMATS[name]
     minter = Minter(base)
