@@ -21,6 +21,7 @@ from ..extract import extract_entries
 from ..extract.cache import FindingsCache, extractor_fingerprint
 from ..extract.engines import can_fork
 from ..ingest import read_inputs
+from ..ingest.cache import ParseCache, reader_fingerprint
 from ..ingest.dates import with_date
 from ..model import Corpus
 from ..resolve import resolve
@@ -52,10 +53,15 @@ def _stages(inputs, out, config, engine, step: Step):
     """The first half as a generator: reads, then yields the number of entries (the caller takes
     the build folder's lock before asking for more), then extracts and resolves and returns the
     Prepared. Raises NothingFoundError, before yielding, when the inputs hold no entry."""
-    read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total))
+    # an update parses only the files whose bytes changed; a full build parses all and refills the cache
+    with ParseCache(out.cache, reader_fingerprint(config.format, config.limits), read=config.update) as parsed:
+        read = read_inputs(inputs, config.format, config.limits, progress=lambda done, total: step("reading", done, total),
+                           cache=parsed)
     if not read.entries:
         raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
     yield len(read.entries)
+    parsed.save()  # under the lock now
+    del parsed
     files, skipped, problems = list(read.files), tuple(read.skipped), read.problems
     entries = with_date(read.entries, config.date)  # a list
     del read

@@ -1,16 +1,21 @@
 """The extraction cache: findings of each text on disk, so a rebuild or `kg build --update` runs
-spaCy only over texts it has not seen.
+spaCy only over texts it has not seen, and each text's ranked Extraction, so an update re-ranks only
+the texts whose ranking inputs changed.
 
-Keyed by the text's digest (kg.extract.mentions.entry_text_key) within a fingerprint of everything
-findings depend on — the extraction code, its data tables, the spaCy model and its version — so a
-changed extractor never serves stale findings: a new fingerprint starts an empty table.
+Findings are keyed by the text's digest (kg.extract.mentions.entry_text_key), Extractions by a
+digest of everything ranking one text reads (kg.extract.mentions.rank_key), both within a
+fingerprint of everything they depend on — the extraction and ranking code, its data tables, the
+spaCy model and its version — so a changed extractor never serves stale results: a new
+fingerprint starts empty tables.
 SQLite, because it is in the standard library, crash-safe, and fast at keyed lookups.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -21,10 +26,17 @@ __all__ = ["FindingsCache", "extractor_fingerprint"]
 _HERE = Path(__file__).resolve().parent
 _KG = _HERE.parent
 _DATA = _KG / "data"
-# The code outside kg/extract/ that findings depend on: the glossary and the topic key.
-_SHARED_CODE = ("knowledge/glossary.py", "util/words.py")
-# The data tables extraction reads (others, like institution names, only matter after extraction).
-_DATA_FILES = ("topic_df.tsv.gz", "glossary_zh_en.tsv.gz", "topic_variants.tsv", "datasets.txt")
+# The code outside kg/extract/ that findings and ranking depend on: the glossary, the topic key,
+# the entity gazetteers, code links, how shipped tables are read, and the records (the ranked
+# Extractions are pickled). tests/extract/test_rank_cache.py checks this list against what kg.extract imports.
+_SHARED_CODE = ("knowledge/glossary.py", "util/words.py", "knowledge/entity_names.py", "knowledge/code_hosts.py",
+                "util/files.py", "model.py")
+# The data tables extraction and ranking read (others, like institution names, only matter after
+# extraction); tests/extract/test_rank_cache.py checks every table the code above names is here.
+_DATA_FILES = ("topic_df.tsv.gz", "glossary_zh_en.tsv.gz", "topic_variants.tsv", "datasets.txt", "methods.txt",
+               "metrics.txt", "entity_lexicon.tsv", "boilerplate.tsv")
+_CHUNK = 500  # keys per lookup: under SQLite's limit on bound parameters
+_PICKLE = 5
 
 
 def extractor_fingerprint(model: str | None, nlp=None) -> str:
@@ -46,13 +58,15 @@ def extractor_fingerprint(model: str | None, nlp=None) -> str:
             digest.update(f"{package}-{metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
             pass
+    digest.update(f"python-{sys.version_info[0]}.{sys.version_info[1]}".encode())  # the pickled Extractions
     return digest.hexdigest()[:16]
 
 
 class FindingsCache:
-    """Findings by text key, stored in one SQLite file; entries of other fingerprints are ignored
-    (and dropped by `prune`). With ``read=False`` nothing is looked up, only stored: a full build
-    extracts every text afresh and leaves the cache ready for the next update."""
+    """Findings by text key and ranked Extractions by rank key, stored in one SQLite file; rows of
+    other fingerprints are ignored (and dropped by `prune`). With ``read=False`` nothing is looked
+    up, only stored: a full build extracts and ranks every text afresh and leaves the cache ready
+    for the next update."""
 
     def __init__(self, path, fingerprint: str, read: bool = True):
         self.path = Path(path)
@@ -63,34 +77,79 @@ class FindingsCache:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS findings (fingerprint TEXT, key TEXT, data TEXT, PRIMARY KEY (fingerprint, key))"
         )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS ranked (fingerprint TEXT, key TEXT, data BLOB, PRIMARY KEY (fingerprint, key))"
+        )
         self.hits = 0
         self.misses = 0
+        self.ranked_hits = 0
+        self.ranked_misses = 0
+        # text key -> digest of its findings' JSON, for the rank keys (kg.extract.mentions.rank_key)
+        self.digests: dict[str, str] = {}
+        self._ranked_keys: set[str] = set()  # rank keys stored by this build, kept by `prune`
 
     def get_many(self, keys) -> dict:
         keys = list(keys)
         out = {}
-        for start in range(0, len(keys) if self.read else 0, 500):  # SQLite's limit on bound parameters
-            chunk = keys[start : start + 500]
-            rows = self.db.execute(
-                f"SELECT key, data FROM findings WHERE fingerprint = ? AND key IN ({','.join('?' * len(chunk))})",
-                [self.fingerprint, *chunk],
-            )
-            out.update((key, Findings.from_json(data)) for key, data in rows)
+        for key, data in self._rows("findings", keys):
+            out[key] = Findings.from_json(data)
+            self.digests[key] = _digest(data)
         self.hits += len(out)
         self.misses += len(keys) - len(out)
         return out
 
     def put_many(self, findings: dict) -> None:
+        rows = []
+        for key, found in findings.items():
+            data = found.to_json()
+            self.digests[key] = _digest(data)
+            rows.append((self.fingerprint, key, data))
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO findings VALUES (?, ?, ?)", rows)
+
+    def findings_digest(self, key: str, findings: Findings) -> str:
+        """The digest of a text's findings: the one noted when they were read or stored, else computed."""
+        digest = self.digests.get(key)
+        return digest if digest is not None else _digest(findings.to_json())
+
+    def get_ranked(self, keys) -> dict:
+        """The Extractions stored under these rank keys (those found)."""
+        keys = list(keys)
+        out = {key: pickle.loads(data) for key, data in self._rows("ranked", keys)}
+        self.ranked_hits += len(out)
+        self.ranked_misses += len(keys) - len(out)
+        return out
+
+    def put_ranked(self, extractions: dict) -> None:
+        self._ranked_keys.update(extractions)
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
-                [(self.fingerprint, key, f.to_json()) for key, f in findings.items()],
+                "INSERT OR REPLACE INTO ranked VALUES (?, ?, ?)",
+                ((self.fingerprint, key, pickle.dumps(x, protocol=_PICKLE)) for key, x in extractions.items()),
             )
 
     def prune(self) -> int:
-        """Drop the findings of other fingerprints (an older extractor); the number dropped."""
+        """Drop the rows of other fingerprints (an older extractor), and the ranked Extractions
+        this build did not store (a full build stores every one it uses; the others were ranked
+        with display forms or titles that are gone); the number of rows dropped."""
         with self.db:
-            return self.db.execute("DELETE FROM findings WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+            dropped = self.db.execute("DELETE FROM findings WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM kept")
+            self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in self._ranked_keys))
+            dropped += self.db.execute(
+                "DELETE FROM ranked WHERE fingerprint != ? OR key NOT IN (SELECT key FROM kept)", (self.fingerprint,)
+            ).rowcount
+        return dropped
+
+    def _rows(self, table: str, keys: list):
+        """(key, data) of the given keys found in `table` under this fingerprint; none unless reading."""
+        for start in range(0, len(keys) if self.read else 0, _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            yield from self.db.execute(
+                f"SELECT key, data FROM {table} WHERE fingerprint = ? AND key IN ({','.join('?' * len(chunk))})",
+                [self.fingerprint, *chunk],
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -100,3 +159,7 @@ class FindingsCache:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

@@ -14,6 +14,7 @@ candidates (kg.extract.zh) and ranked the same way.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -43,7 +44,7 @@ from .selection import Ranked, select
 from .zh import zh_candidates, zh_named
 
 __all__ = [
-    "extract_entries", "find_entries", "rank_entries", "english_text", "latin_names", "entry_text_key",
+    "extract_entries", "find_entries", "rank_entries", "rank_key", "english_text", "latin_names", "entry_text_key",
 ]
 
 # Scoring constants, chosen on half of SemEval-2017 (bench/topics_quality.py; the other half agrees)
@@ -61,8 +62,11 @@ _TITLE_BONUS = 5.0
 
 
 def entry_text_key(entry: Entry) -> str:
-    """A digest of the text extraction reads, so identical texts are processed once."""
-    data = "\x1f".join([entry.title or "", entry.abstract or "", entry.lang, "\x1e".join(entry.urls)])
+    """A digest of the text extraction reads, so identical texts are processed once: the title, the
+    abstract, the urls and, for an entry without an English abstract, the Chinese text read instead
+    (a summary two entries print differently is two texts)."""
+    data = "\x1f".join([entry.title or "", entry.abstract or "", entry.lang, "\x1e".join(entry.urls),
+                        _chinese_text(entry)])
     return hashlib.sha1(data.encode("utf-8")).hexdigest()
 
 
@@ -359,11 +363,13 @@ def find_entries(
 
 
 def rank_entries(
-    entries: list[Entry], findings: dict[str, Findings], config: ExtractConfig = ExtractConfig()
+    entries: list[Entry], findings: dict[str, Findings], config: ExtractConfig = ExtractConfig(), cache=None
 ) -> list[Extraction]:
     """Corpus-level ranking: topic scores (idf from the shipped background table; from the build's own
     document frequencies only when the background is off), one printed form per topic across the
-    build. Pure function of the findings, so it is redone on every build and update."""
+    build. Pure function of the findings, so it is redone on every build and update; with the
+    background on, each text's Extraction is looked up in `cache` (kg.extract.cache.FindingsCache)
+    under its rank_key first, and stored there when it had to be ranked."""
     keys = [entry_text_key(e) for e in entries]
     unique: dict[str, Entry] = {}
     for key, entry in zip(keys, entries, strict=True):
@@ -372,14 +378,20 @@ def rank_entries(
     df: Counter = Counter()
     surfaces: dict[str, Counter] = {}
     zh_surfaces: dict[str, Counter] = {}  # printed by the glossary for Chinese-only entries
+    topic_keys: dict[str, list[str]] = {}  # text key -> its topic keys (the display forms its rank key covers)
     # findings are read in key order, so the result does not depend on which entry came first
     for key in sorted(unique):
         raw = findings[key]
         _, _, alias = _method_and_aliases(raw)
         merged = _merged_candidates(raw, alias, background)
         df.update(merged.keys())
+        topic_keys[key] = list(merged)
+        printed = zh_surfaces if raw.zh else surfaces
         for topic, stats in merged.items():
-            (zh_surfaces if raw.zh else surfaces).setdefault(topic, Counter())[stats[4]] += 1
+            counts = printed.get(topic)
+            if counts is None:  # (not setdefault: a Counter made per occurrence cost a second on the dev corpus)
+                counts = printed[topic] = Counter()
+            counts[stats[4]] += 1
     # one printed form per topic across the build: the most common in English entries (the glossary's
     # choice among variants, "text data" for "textual data", only where no English entry has the topic),
     # ties broken alphabetically
@@ -392,11 +404,49 @@ def rank_entries(
         # fast updates). Measured: SemEval-2017 F1@10 35.0 either way, SciERC dev F1 0.505 → 0.503,
         # Chinese top-10 agreement 0.478 → 0.483
         df, n_docs = Counter(), 0
-    finished = {
-        key: _finish(entry, findings[key].copy(), df, n_docs, config, display, background)
+    else:
+        cache = None  # every text's weights depend on the whole build: nothing to reuse
+    finished = _finish_all(unique, findings, df, n_docs, config, display, background, topic_keys, cache)
+    return [finished[key] for key in keys]
+
+
+def rank_key(entry: Entry, findings_digest: str, config: ExtractConfig, display: dict[str, str],
+             topic_keys: list[str]) -> str:
+    """A digest of everything `_finish` reads of one text when topic weights come from the background
+    table alone (the code and tables are the cache's fingerprint): its findings, the entry's title,
+    links and Chinese text, the topics kept, and the build's printed form of each of its topics.
+    The topic keys themselves follow from the findings, so their forms are listed in their order."""
+    data = [findings_digest, entry.title, entry.urls, _chinese_text(entry), config.max_topics,
+            [display[key] for key in topic_keys]]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _finish_all(
+    unique: dict[str, Entry], findings: dict[str, Findings], df: Counter, n_docs: int, config: ExtractConfig,
+    display: dict[str, str], background: Background, topic_keys: dict[str, list[str]], cache,
+) -> dict[str, Extraction]:
+    """`_finish` of each text, served from `cache` where the text's rank key is stored (only given
+    when weights come from the background alone); what had to be ranked is stored."""
+
+    def finish(key: str, entry: Entry) -> Extraction:
+        return _finish(entry, findings[key].copy(), df, n_docs, config, display, background)
+
+    if cache is None:
+        return {key: finish(key, entry) for key, entry in unique.items()}
+    ranks = {
+        key: rank_key(entry, cache.findings_digest(key, findings[key]), config, display, topic_keys[key])
         for key, entry in unique.items()
     }
-    return [finished[key] for key in keys]
+    stored = cache.get_ranked(ranks.values())
+    finished, fresh = {}, {}
+    for key, entry in unique.items():
+        extraction = stored.get(ranks[key])
+        if extraction is None:
+            extraction = fresh[ranks[key]] = finish(key, entry)
+        finished[key] = extraction
+    if fresh:
+        cache.put_ranked(fresh)
+    return finished
 
 
 def extract_entries(
@@ -410,9 +460,10 @@ def extract_entries(
     """Extract topics, methods, datasets and code links from every entry, in the order given.
 
     Identical texts are processed once, and texts found in `cache` (kg.extract.cache.FindingsCache)
-    not at all. Topic scores use the document frequency of each label over the entries given plus
-    the shipped background table (``config.background``), so a word found in most abstracts ranks
-    low. Chinese-only entries get English topics through the glossary.
+    not at all; with the background table on, a text whose ranking inputs are unchanged is not
+    re-ranked either (rank_key). Topic scores use the document frequency of each label in the
+    shipped background table (``config.background``; else over the entries given), so a word found
+    in most abstracts ranks low. Chinese-only entries get English topics through the glossary.
     """
     entries = list(entries)
     unique: dict[str, Entry] = {}
@@ -427,4 +478,4 @@ def extract_entries(
         if cache is not None:
             cache.put_many(found)
         findings.update(found)
-    return rank_entries(entries, findings, config)
+    return rank_entries(entries, findings, config, cache)

@@ -18,6 +18,7 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import Problem, ReadResult
+from .cache import content_digest
 from .dates import date_entries
 from .encoding import DecodeError, decode_text
 from .limits import Limits, entry_chars, format_size
@@ -77,7 +78,7 @@ def iter_input_files(inputs) -> list[str]:
     return scan_inputs(inputs)[0]
 
 
-def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -> ReadResult:
+def read_file(path: str, format: str | None = None, limits: Limits = Limits(), cache=None) -> ReadResult:
     """Read one file with the named reader, or the reader that recognises it.
 
     Never raises for bad content: an unreadable, oversized, undecodable or unrecognised file comes
@@ -89,6 +90,8 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     comes back in `skipped` with the reason, with a forced `format` too.
     Every entry its reader left undated is dated where the file says when (kg.ingest.dates.date_entries:
     a date line of the document, else the file name's date, else the month of its arXiv id).
+    With a `cache` (kg.ingest.cache.ParseCache), a file whose bytes it holds a result for is not
+    parsed again, and what is parsed is put in it.
     Raises FormatError for an unknown `format` name.
     """
     reader = get_reader(format) if format is not None else None
@@ -100,6 +103,18 @@ def read_file(path: str, format: str | None = None, limits: Limits = Limits()) -
     data, problem = _read_bytes(path, limits)
     if problem is not None:
         return ReadResult((), (problem,))
+    if cache is None:
+        return _read_data(data, path, reader, limits)
+    digest = content_digest(data)
+    result = cache.get(path, digest)
+    if result is None:
+        result = _read_data(data, path, reader, limits)
+        cache.put(path, digest, result)
+    return result
+
+
+def _read_data(data: bytes, path: str, reader, limits: Limits) -> ReadResult:
+    """read_file past reading the bytes: what depends only on them, the path, the reader and the limits."""
     try:
         decoded = decode_text(data)
     except DecodeError as exc:
@@ -202,7 +217,7 @@ def _within_limits(entries, path: str, limits: Limits) -> tuple[tuple, tuple]:
 
 
 def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
-                progress: Callable[[int, int], None] | None = None) -> ReadResult:
+                progress: Callable[[int, int], None] | None = None, cache=None) -> ReadResult:
     """Read every file under `inputs`; entries in file then position order, problems collected.
 
     `limits` caps the size of a file and the length of an entry (see Limits); what exceeds them is
@@ -210,6 +225,7 @@ def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
     other files looked at are in `files`.
     `progress(done, total)` is called with the files looked at so far (skipped ones included) out
     of every file found: once before the first, then after each.
+    `cache` (kg.ingest.cache.ParseCache) serves the files parsed before with the same bytes.
     """
     if format is not None:
         get_reader(format)  # fail early on an unknown name
@@ -218,7 +234,7 @@ def read_inputs(inputs, format: str | None = None, limits: Limits = Limits(),
     if progress:
         progress(0, len(files))
     for done, path in enumerate(files, 1):
-        result = read_file(path, format, limits)
+        result = read_file(path, format, limits, cache)
         entries.extend(result.entries)
         problems.extend(result.problems)
         skipped.extend(result.skipped)
