@@ -56,7 +56,8 @@ def _plain(value):
     if kind is int or kind is float or kind is bool:
         return value
     if isinstance(value, (list, tuple, set)):
-        value = LIST_SEPARATOR.join(str(v) for v in value)
+        value = LIST_SEPARATOR.join(map(str, value))
+        return value if value.isprintable() else _XML_INVALID.sub("", value)
     if isinstance(value, str):
         return _XML_INVALID.sub("", value)
     if isinstance(value, (bool, int, float)):
@@ -94,9 +95,14 @@ class _Records:
         """The attributes written for one node or edge: None left out, `fill` (label, type) never empty."""
         attrs = {}
         for key, value in data.items():
-            if value is None:
+            kind = type(value)  # _plain's common cases inline: millions of values
+            if kind is str:
+                attrs[key] = value if value.isprintable() else _plain(value)
+            elif kind is int or kind is float or kind is bool:
+                attrs[key] = value
+            elif value is None:
                 continue
-            if type(value) is list:
+            elif kind is list:
                 if value is not self.last_list:
                     self.last_list, self.last_text = value, _plain(value)
                 attrs[key] = self.last_text
@@ -133,26 +139,48 @@ def _cast(value, kind: type):
 
 def _attribute_types(records: Iterable[dict], fill: str) -> Iterator[tuple[str, type]]:
     """The distinct (name, type) pairs of the attributes `_record` gives over all `records`, in
-    order of first appearance, without converting the values: one flat loop (millions of values).
-    An empty `fill` attribute counts as text: `_record` replaces it by the (str) fallback."""
+    order of first appearance, without converting the values. An empty `fill` attribute counts as
+    text: `_record` replaces it by the (str) fallback.
+
+    The records have a few shapes (names, value types, and whether `fill` is empty), collected in
+    C-level steps per record, in order of first appearance; a pair first appears with the first
+    shape that has it, so the shapes give the pairs in the records' order."""
     seen: dict[tuple[str, type], None] = {}
-    scalars = (bool, int, float)
-    for data in records:
+    none = type(None)
+    shapes = dict.fromkeys((tuple(data), tuple(map(type, data.values())), not data.get(fill)) for data in records)
+    for keys, kinds, unfilled in shapes:
         filled = False
-        for key, value in data.items():
-            if value is None:
+        for key, kind in zip(keys, kinds):
+            if kind is none:
                 continue
             if key == fill:
                 filled = True
-                value = _plain(value) or ""
-            kind = type(value)  # _plain_type(value) for the common types, without a call
-            if kind is not str and kind not in scalars:
-                kind = _plain_type(value)
-            if (key, kind) not in seen:
-                seen[key, kind] = None
-        if not filled and (fill, str) not in seen:
-            seen[fill, str] = None
+                kind = str if unfilled else _plain_kind(kind)  # type(_plain(value) or "")
+            elif kind is not str:
+                kind = _plain_kind(kind)
+            seen.setdefault((key, kind))
+        if not filled:
+            seen.setdefault((fill, str))
     return iter(seen)
+
+
+def _plain_kind(kind: type) -> type:
+    """_plain_type of a value of this type."""
+    return kind if issubclass(kind, (bool, int, float)) else str
+
+
+def _edge_records(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    """The data of graph.edges(data=True), in its order, without the views' steps per edge."""
+    if type(graph) is not nx.MultiDiGraph:
+        return (data for *_, data in graph.edges(data=True))
+    return (data for nbrs in graph._adj.values() for keyed in nbrs.values() for data in keyed.values())
+
+
+def _edges(graph: nx.MultiDiGraph) -> Iterator[tuple]:
+    """graph.edges(keys=True, data=True), without the views' steps per edge (read-only)."""
+    if type(graph) is not nx.MultiDiGraph:
+        return iter(graph.edges(keys=True, data=True))
+    return ((u, v, key, data) for u, nbrs in graph._adj.items() for v, keyed in nbrs.items() for key, data in keyed.items())
 
 
 def _node_types(graph: nx.MultiDiGraph) -> dict[str, type]:
@@ -160,7 +188,7 @@ def _node_types(graph: nx.MultiDiGraph) -> dict[str, type]:
 
 
 def _edge_types(graph: nx.MultiDiGraph) -> dict[str, type]:
-    return _unify(_attribute_types((data for *_, data in graph.edges(data=True)), "type"), forced_float=("weight",))
+    return _unify(_attribute_types(_edge_records(graph), "type"), forced_float=("weight",))
 
 
 def generate_gephi_graph(graph: nx.MultiDiGraph, edge_keys: str = "ids") -> nx.MultiDiGraph:
@@ -302,13 +330,34 @@ def _escapes():
     return attribute, text
 
 
-def _batches(elements: Iterable[str]) -> Iterator[bytes]:
+# Marks each value in the text of an element (`_marked`): the values of a batch are then escaped in
+# one call. No value holds it: XML 1.0 cannot, and _plain and _xml_ids drop it.
+_MARK = "\x00"
+
+
+def _marked(value: str) -> str:
+    return _MARK + value + _MARK
+
+
+def _batches(elements: Iterable[str], escape=None) -> Iterator[bytes]:
     """Elements written as text (each already led by its newline and indentation), as UTF-8 in
     batches, with raw CRs kept as ElementTree's path keeps them (`_lines`). Writing the few tags of
-    a node or edge directly is much faster than building and serializing ElementTree elements."""
+    a node or edge directly is much faster than building and serializing ElementTree elements.
+
+    With `escape` (ElementTree's attribute or text escaping), the values marked in the text
+    (`_marked`) are escaped, all of a batch's in one call: escaping replaces characters one by one
+    and leaves the mark, so the escaped values, joined by marks, split back apart."""
     elements = iter(elements)
     for batch in iter(lambda: list(itertools.islice(elements, _BATCH)), []):
-        yield _keep_carriage_returns("".join(batch).encode("utf-8", "xmlcharrefreplace"))
+        text = "".join(batch)
+        if escape is not None:
+            pieces = text.split(_MARK)  # markup, value, markup, …, markup
+            values = _MARK.join(pieces[1::2])
+            escaped = escape(values)
+            if escaped != values:
+                pieces[1::2] = escaped.split(_MARK)
+            text = "".join(pieces)
+        yield _keep_carriage_returns(text.encode("utf-8", "xmlcharrefreplace"))
 
 
 def _container(tag: str, attrib: dict, parts: Iterable[bytes], level: int) -> Iterator[bytes]:
@@ -365,30 +414,37 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     # "<data key=…" at the data elements' depth (3), per (scope, name)
     opens = {scope_name: f'\n      <data key="{attr(key_id)}"' for scope_name, key_id in keys.items()}
 
+    # each node's id escaped once (edges name them again and again)
+    escaped_ids = {nid: attr(xml_id) for nid, xml_id in ids.items()}
+
     def data(parts, scope, attrs):
+        """The `<data>` of each attribute, its value marked (`_batches` escapes it)."""
         kinds = types[scope]
         for name, value in attrs.items():
             kind = kinds[name]
-            value = str(_cast(value, kind))
-            if kind is bool:
-                value = value.lower()
+            if kind is not str or type(value) is not str:  # else str(_cast(value, str)) is value
+                value = str(_cast(value, kind))
+                if kind is bool:
+                    value = value.lower()
             head = opens[scope, name]
-            parts.append(f"{head}>{text(value)}</data>" if value else head + " />")
+            parts.append(f"{head}>{_MARK}{value}{_MARK}</data>" if value else head + " />")
 
     def nodes():
         record = _Records()
         for nid, attrs in graph.nodes(data=True):
-            parts = [f'\n    <node id="{attr(ids[nid])}">']
+            parts = [f'\n    <node id="{escaped_ids[nid]}">']
             data(parts, "node", record(attrs, "label", ids[nid]))
             parts.append("\n    </node>")
             yield "".join(parts)
 
     def edges():
         record = _Records()
-        for i, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
-            attrs = record(attrs, "type", _plain(str(key)))
+        relations: dict = {}  # edge key → its text
+        for i, (u, v, key, attrs) in enumerate(_edges(graph)):
+            relation = relations.get(key) or relations.setdefault(key, _plain(str(key)))
+            attrs = record(attrs, "type", relation)
             undirected = ' directed="false"' if attrs["type"] in UNDIRECTED_EDGE_TYPES else ""
-            parts = [f'\n    <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="e{i}"{undirected}>']
+            parts = [f'\n    <edge source="{escaped_ids[u]}" target="{escaped_ids[v]}" id="e{i}"{undirected}>']
             data(parts, "edge", attrs)
             parts.append("\n    </edge>")
             yield "".join(parts)
@@ -396,7 +452,7 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     declarations = [Element("key", {"id": key_id, "for": scope, "attr.name": name,
                                     "attr.type": xml_types[types[scope][name]]})
                     for (scope, name), key_id in reversed(keys.items())]
-    graph_part = _container("graph", {"edgedefault": "directed"}, _batches(itertools.chain(nodes(), edges())), 1)
+    graph_part = _container("graph", {"edgedefault": "directed"}, _batches(itertools.chain(nodes(), edges()), text), 1)
     root = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI, "xsi:schemaLocation": GraphML.SCHEMALOCATION}
     yield from _container("graphml", root, itertools.chain(_lines(iter(declarations), 1), graph_part), 0)
 
@@ -463,27 +519,35 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
             return
         parts.append(head + ">\n        <attvalues>")
         for name, value in attrs.items():
-            parts.append(f'{opens[scope, name]} value="{attr(_gexf_value(value, kinds[name]))}" />')
+            parts.append(f'{opens[scope, name]} value="{_MARK}{_gexf_value(value, kinds[name])}{_MARK}" />')
         parts.append(f"\n        </attvalues>\n      </{tag}>")
+
+    # each node's id escaped once (edges name them again and again); values are marked, and
+    # `_batches` escapes them
+    escaped_ids = {nid: attr(xml_id) for nid, xml_id in ids.items()}
 
     def nodes():
         record = _Records()
         for nid, data in graph.nodes(data=True):
-            attrs = {k: _cast(v, node_types[k]) for k, v in record(data, "label", ids[nid]).items()}
+            attrs = {k: v if type(v) is node_types[k] else _cast(v, node_types[k])
+                     for k, v in record(data, "label", ids[nid]).items()}
             parts: list[str] = []
-            element(parts, "node", f'\n      <node id="{attr(ids[nid])}" label="{attr(str(attrs.pop("label")))}"', "node", node_types, attrs)
+            element(parts, "node", f'\n      <node id="{escaped_ids[nid]}" label="{_marked(str(attrs.pop("label")))}"', "node",
+                    node_types, attrs)
             yield "".join(parts)
 
     def edges():
         record = _Records()
-        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
-            key = _plain(str(key))
-            attrs = {k: _cast(val, edge_types[k]) for k, val in record(data, "type", key).items()}
+        relations: dict = {}  # edge key → its text
+        for i, (u, v, key, data) in enumerate(_edges(graph)):
+            key = relations.get(key) or relations.setdefault(key, _plain(str(key)))
+            attrs = {k: val if type(val) is edge_types[k] else _cast(val, edge_types[k])
+                     for k, val in record(data, "type", key).items()}
             relation = str(attrs.pop("type"))
-            head = f'\n      <edge source="{attr(ids[u])}" target="{attr(ids[v])}" id="{i}" label="{attr(relation)}"'
+            head = f'\n      <edge source="{escaped_ids[u]}" target="{escaped_ids[v]}" id="{i}" label="{_marked(relation)}"'
             attrs.pop("label", None)  # the relation is the label
             if "weight" in attrs:
-                head += f' weight="{attr(str(attrs.pop("weight")))}"'
+                head += f' weight="{_marked(str(attrs.pop("weight")))}"'
             if relation in UNDIRECTED_EDGE_TYPES:
                 head += ' type="undirected"'
             attrs["networkx_key"] = key
@@ -503,8 +567,8 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     SubElement(meta, "creator").text = f"NetworkX {nx.__version__}"
     graph_part = itertools.chain(
         _lines(declarations(), 2),
-        _container("nodes", {}, _batches(nodes()), 2),
-        _container("edges", {}, _batches(edges()), 2),
+        _container("nodes", {}, _batches(nodes(), attr), 2),
+        _container("edges", {}, _batches(edges(), attr), 2),
     )
     head = _lines(iter([meta]), 1)
     graph_attrib = {"defaultedgetype": "directed", "mode": "static", "name": ""}

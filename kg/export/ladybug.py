@@ -27,11 +27,9 @@ from ..util.files import sha256_of
 from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
-    NodeTable,
-    RelTable,
-    format_cell,
+    NodeTable,  # noqa: F401
     graph_tables,
-    write_csv,
+    write_table_csv,
     write_texts,
 )
 
@@ -107,17 +105,6 @@ def generate_copy_cypher(node_tables, rel_tables, delimiter: str = ";", multilin
         f = rel_file(t.type)
         lines.append(_copy(t.type, f, [FROM_COLUMN, TO_COLUMN], t.columns, delimiter, f in multiline))
     return "\n".join(lines) + "\n"
-
-
-def _node_rows(table: NodeTable, delimiter: str):
-    for nid, *values in table.rows:
-        yield [format_cell(nid, "string"), *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
-
-
-def _rel_rows(table: RelTable, delimiter: str):
-    for start, end, *values in table.rows:
-        yield [format_cell(start, "string"), format_cell(end, "string"),
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def generate_readme(node_tables, rel_tables, delimiter: str) -> str:
@@ -223,13 +210,13 @@ def write_ladybug(corpus: Corpus, out_dir, graph=None) -> list[str]:
     written: list[str] = []
     multiline: set[str] = set()
     for t in node_tables:
-        paths, broken = write_csv(folder / node_file(t.label), ["id", *(c.name for c in t.columns)], _node_rows(t, delimiter))
+        paths, broken = write_table_csv(folder / node_file(t.label), ["id", *(c.name for c in t.columns)], t, delimiter)
         written += paths
         if broken:
             multiline.add(node_file(t.label))
     for t in rel_tables:
         header = [FROM_COLUMN, TO_COLUMN, *(c.name for c in t.columns)]
-        paths, broken = write_csv(folder / rel_file(t.type), header, _rel_rows(t, delimiter))
+        paths, broken = write_table_csv(folder / rel_file(t.type), header, t, delimiter)
         written += paths
         if broken:
             multiline.add(rel_file(t.type))

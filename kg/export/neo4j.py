@@ -16,11 +16,8 @@ from ..model import Corpus
 from .property_graph import (
     CYPHER_QUERIES,
     Column,
-    NodeTable,
-    RelTable,
-    format_cell,
     graph_tables,
-    write_csv,
+    write_table_csv,
     write_texts,
 )
 
@@ -125,18 +122,6 @@ def generate_load_cypher(node_tables, rel_tables, delimiter: str = ";", url_pref
             f"}} IN TRANSACTIONS OF {BATCH_ROWS} ROWS;"
         )
     return "\n".join(parts) + "\n"
-
-
-def _node_rows(table: NodeTable, delimiter: str):
-    for nid, *values in table.rows:
-        yield [format_cell(nid, "string"), table.label,
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
-
-
-def _rel_rows(table: RelTable, delimiter: str):
-    for start, end, *values in table.rows:
-        yield [format_cell(start, "string"), format_cell(end, "string"), table.type,
-               *(format_cell(v, c.kind, delimiter) for v, c in zip(values, table.columns, strict=True))]
 
 
 def _admin_delimiter(delimiter: str) -> str:
@@ -265,10 +250,10 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
     written: list[str] = []
     for table in node_tables:
         header = [f"id:ID({table.label})", ":LABEL", *(header_field(c) for c in table.columns)]
-        written += write_csv(folder / node_file(table.label), header, _node_rows(table, delimiter))[0]
+        written += write_table_csv(folder / node_file(table.label), header, table, delimiter, table.label)[0]
     for table in rel_tables:
         header = [f":START_ID({table.start})", f":END_ID({table.end})", ":TYPE", *(header_field(c) for c in table.columns)]
-        written += write_csv(folder / rel_file(table.type), header, _rel_rows(table, delimiter))[0]
+        written += write_table_csv(folder / rel_file(table.type), header, table, delimiter, table.type)[0]
     texts = {
         "constraints.cypher": generate_constraints_cypher(node_tables),
         "load.cypher": generate_load_cypher(node_tables, rel_tables, delimiter),

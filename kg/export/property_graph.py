@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain, islice, repeat
+from operator import itemgetter
 
 import networkx as nx
 
 from ..graph.schema import EDGE_TYPES, ENTITY_KINDS, NODE_TYPES
 from ..util.atomic import atomic_open
-from ..util.csvsafe import neutralise
+from ..util.csvsafe import FORMULA_PREFIXES, neutralise
 
 __all__ = [
     "Column",
@@ -31,6 +33,7 @@ __all__ = [
     "choose_array_delimiter",
     "format_cell",
     "write_csv",
+    "write_table_csv",
     "write_texts",
 ]
 
@@ -101,13 +104,18 @@ class RelTable:
 
 
 def _kind(value) -> str:
-    if isinstance(value, bool):
+    return _kind_of_type(type(value))
+
+
+def _kind_of_type(kind: type) -> str:
+    """_kind of a value of this type (issubclass, as _kind's isinstance)."""
+    if issubclass(kind, bool):
         return "bool"
-    if isinstance(value, int):
+    if issubclass(kind, int):
         return "int"
-    if isinstance(value, float):
+    if issubclass(kind, float):
         return "float"
-    if isinstance(value, (list, tuple, set)):
+    if issubclass(kind, (list, tuple, set)):
         return "string[]"
     return "string"
 
@@ -122,17 +130,9 @@ def _merge_kind(a: str | None, b: str) -> str:
     return "string"
 
 
-_KIND_OF_TYPE = {str: "string", bool: "bool", int: "int", float: "float", list: "string[]", tuple: "string[]", set: "string[]"}
-
-
-def _columns(declared, records: Iterable[dict]) -> tuple[Column, ...]:
-    # the distinct (attribute, kind) pairs first, then one merge per column: the merge does not
-    # depend on the order the kinds are met in, and a table has millions of values
-    pairs = set()
-    for data in records:
-        for key, value in data.items():
-            if value is not None:
-                pairs.add((key, _KIND_OF_TYPE.get(type(value)) or _kind(value)))
+def _columns(declared, pairs: Iterable[tuple[str, str]]) -> tuple[Column, ...]:
+    """The columns of a table from the distinct (attribute, kind) pairs of its records: one merge
+    per column, which does not depend on the order the kinds are met in."""
     kinds: dict[str, str | None] = {name: None for name, _ in declared}
     for key, kind in sorted(pairs):
         if key not in _DROPPED:
@@ -143,26 +143,40 @@ def _columns(declared, records: Iterable[dict]) -> tuple[Column, ...]:
     return tuple(Column(name, kinds[name] or default.get(name, "string")) for name in ordered)
 
 
-def _values(columns: tuple[Column, ...]):
-    """A function giving a record's values in column order, typed as the columns say."""
-    getters = [(_SOURCE_KEY.get(c.name, c.name), c.kind) for c in columns]
+def _array(value) -> tuple:
+    return tuple(map(str, value if isinstance(value, (list, tuple, set)) else [value]))
 
-    def values(data: dict) -> tuple:
-        out = []
-        for key, kind in getters:
-            value = data.get(key)
-            if value is None:
-                pass
-            elif kind == "string[]":
-                value = tuple(str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value]))
-            elif kind == "float":
-                value = float(value)
-            elif kind == "string" and not isinstance(value, str):
-                value = str(value)
-            out.append(value)
-        return tuple(out)
 
+def _typed(values: list, kind: str) -> list:
+    """A column's values (None: missing) typed as its kind says: arrays as tuples of str, floats
+    as float, text as str; ints and booleans as they are."""
+    if kind == "string[]":
+        # build_graph shares equal lists between the nodes and edges of a paper: each list object
+        # becomes one tuple, shared by its rows (`values` holds them all meanwhile: ids are stable)
+        arrays: dict[int, tuple] = {}
+        return [None if v is None else arrays.get(id(v)) or arrays.setdefault(id(v), _array(v)) for v in values]
+    if kind == "float":
+        return [None if v is None else float(v) for v in values]
+    if kind == "string":
+        return [v if v is None or isinstance(v, str) else str(v) for v in values]
     return values
+
+
+def _table(declared, keys: Sequence[Sequence], records: Sequence[dict]) -> tuple[tuple[Column, ...], tuple[tuple, ...]]:
+    """The columns of a table whose rows hold `records` (declared ones first), and its rows
+    (*keys, *values in column order).
+
+    A column at a time, in C-level steps where there are millions: each attribute's values are
+    gathered once, and give both the kinds it has and its column's values."""
+    gathered = {key: list(map(dict.get, records, repeat(key))) for key in set().union(*records) if key not in _DROPPED}
+    columns = _columns(declared, {(key, _kind_of_type(kind)) for key, values in gathered.items()
+                                  for kind in set(map(type, values)) if kind is not type(None)})
+    values = []
+    for c in columns:
+        key = _SOURCE_KEY.get(c.name, c.name)
+        column = gathered.pop(key) if key in gathered else list(map(dict.get, records, repeat(key)))
+        values.append(_typed(column, c.kind))
+    return columns, tuple(zip(*keys, *values))
 
 
 def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tuple[RelTable, ...]]:
@@ -183,26 +197,37 @@ def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tupl
     for nid, data in graph.nodes(data=True):
         by_label.setdefault(data["type"], []).append((nid, data))
     node_tables = []
-    for label, items in by_label.items():
-        items.sort(key=lambda item: item[0])
-        columns = _columns(NODE_COLUMNS.get(label, (("name", "string"),)), (d for _, d in items))
-        values = _values(columns)
-        rows = tuple((nid, *values(d)) for nid, d in items)
+    for label in list(by_label):
+        items = by_label.pop(label)  # each table's pairs let go once its rows are made
+        items.sort(key=itemgetter(0))
+        nids, records = zip(*items) if items else ((), ())
+        del items
+        columns, rows = _table(NODE_COLUMNS.get(label, (("name", "string"),)), [nids], records)
         node_tables.append(NodeTable(label, columns, rows))
 
     by_type: dict[str, list] = {rel: [] for rel in EDGE_TYPES}
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        by_type.setdefault(key, []).append((u, v, data))
+    multi_di = type(graph) is nx.MultiDiGraph
+    if multi_di:  # graph.edges(keys=True, data=True), without the views' steps per edge (read-only)
+        for u, nbrs in graph._adj.items():
+            for v, keyed in nbrs.items():
+                for key, data in keyed.items():
+                    (by_type.get(key) or by_type.setdefault(key, [])).append((u, v, data))
+    else:
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            by_type.setdefault(key, []).append((u, v, data))
     rel_tables = []
-    for rel, items in by_type.items():
+    for rel in list(by_type):
+        items = by_type.pop(rel)
         if rel in EDGE_TYPES:
             start, end = EDGE_TYPES[rel]
         else:  # a relation build_graph adds later: its endpoint types are in the graph
             start, end = graph.nodes[items[0][0]]["type"], graph.nodes[items[0][1]]["type"]
-        items.sort(key=lambda item: (item[0], item[1]))
-        columns = _columns(REL_COLUMNS.get(rel, ()), (d for _, _, d in items))
-        values = _values(columns)
-        rows = tuple((u, v, *values(d)) for u, v, d in items)
+        # a MultiDiGraph has one edge of a key (here: of a table) from u to v: no two (u, v) tie,
+        # so the triples sort as their (u, v) do, without a key tuple each
+        items.sort(key=None if multi_di else itemgetter(0, 1))
+        starts, ends, records = zip(*items) if items else ((), (), ())
+        del items
+        columns, rows = _table(REL_COLUMNS.get(rel, ()), [starts, ends], records)
         rel_tables.append(RelTable(rel, start, end, columns, rows))
     return tuple(node_tables), tuple(rel_tables)
 
@@ -245,11 +270,15 @@ def choose_array_delimiter(tables: Iterable) -> str:
     used: set[str] = set()
     for table in tables:
         offset = 1 if isinstance(table, NodeTable) else 2
-        arrays = [i + offset for i, c in enumerate(table.columns) if c.kind == "string[]"]
-        for row in table.rows:
-            for i in arrays:
-                for element in row[i] or ():
-                    used.update(d for d in _DELIMITERS if d in element)
+        for i, c in enumerate(table.columns):
+            if c.kind != "string[]":
+                continue
+            # each array object once (generate_tables shares them between rows); the elements of a
+            # batch of arrays joined by a line break, which no delimiter is, then one search per delimiter
+            arrays = list({id(a): a for a in map(itemgetter(i + offset), table.rows) if a}.values())
+            for first in range(0, len(arrays), 10000):
+                text = "\n".join(chain.from_iterable(arrays[first:first + 10000]))
+                used.update(d for d in _DELIMITERS if d in text)
     for delimiter in _DELIMITERS:
         if delimiter not in used:
             return delimiter
@@ -281,7 +310,7 @@ def format_cell(value, kind: str, delimiter: str = ";") -> str:
         if not value:
             return ""
         # each element on its own: a database splits the cell, and every element must undo the same way
-        return delimiter.join(neutralise(str(v).replace(delimiter, " ")) for v in value)
+        return delimiter.join([neutralise(str(v).replace(delimiter, " ")) for v in value])
     return neutralise(str(value))
 
 
@@ -291,28 +320,105 @@ def write_csv(path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> tup
     `multiline` says whether some cell holds a line break (quoted, so the file stays valid): some
     loaders need to be told (neo4j-admin --multiline-fields, LadybugDB PARALLEL=false).
     """
+    rows = iter(rows)
+    return _write_texts(path, _csv_batches(chain([[header]], iter(lambda: list(islice(rows, _CSV_BATCH)), []))))
+
+
+def write_table_csv(path, header: Sequence[str], table: NodeTable | RelTable, delimiter: str = ";",
+                    constant: str | None = None) -> tuple[list[str], bool]:
+    """write_csv of a table: each row's id (start and end ids), then `constant` when given (Neo4j's
+    :LABEL or :TYPE, as it is), then its values, every cell made by format_cell.
+
+    The same bytes as write_csv of the rows formatted one by one, made a batch of rows at a time:
+    the cells column by column (_format_column), and the batch's CSV text by joining the cells when
+    none holds a character the csv writer would quote (_plain_batches)."""
+    width = (1 if isinstance(table, NodeTable) else 2) + (constant is not None) + len(table.columns)
+    return _write_texts(path, chain(_csv_batches([[header]]),
+                                    _plain_batches(_table_cells(table, delimiter, constant), width)))
+
+
+def _write_texts(path, texts: Iterable[tuple[str, bool]]) -> tuple[list[str], bool]:
     multiline = False
     with atomic_open(path) as handle:
-        for text, breaks in _csv_batches(chain([header], rows)):
+        for text, breaks in texts:
             handle.write(text)
             multiline = multiline or breaks
     return [str(path)], multiline
 
 
 _CSV_BATCH = 2000  # rows per csv.writer call
+_CACHED_ARRAYS = 100_000  # array cells remembered per column (_format_column) before starting afresh
+# a cell starting with one of FORMULA_PREFIXES (neutralise changes it), in cells each led by "\n";
+# a search for "\n" first, then a check of what follows: much quicker than "^" in MULTILINE mode
+_FORMULA_START = re.compile("\n(?:" + "|".join(map(re.escape, FORMULA_PREFIXES)) + ")")
 
 
-def _csv_batches(rows: Iterable[Sequence[str]]):
+def _table_cells(table: NodeTable | RelTable, delimiter: str, constant: str | None) -> Iterator[list[tuple]]:
+    """Batches of the CSV rows of `table` (write_table_csv), every cell a str."""
+    keys = 1 if isinstance(table, NodeTable) else 2
+    kinds = ["string"] * keys + [c.kind for c in table.columns]
+    caches: list[dict[int, str]] = [{} for _ in kinds]
+    rows = iter(table.rows)
+    for batch in iter(lambda: list(islice(rows, _CSV_BATCH)), []):
+        values = list(zip(*batch, strict=True))
+        if len(values) != len(kinds):
+            raise ValueError(f"{len(values)} values in a row of {len(kinds)} columns")
+        cells: list = [_format_column(v, kind, delimiter, cache) for v, kind, cache in zip(values, kinds, caches)]
+        if constant is not None:
+            cells.insert(keys, repeat(constant, len(batch)))
+        yield list(zip(*cells))
+
+
+def _format_column(values: Sequence, kind: str, delimiter: str, cache: dict[int, str]) -> Sequence[str]:
+    """[format_cell(v, kind, delimiter) for v in values], in as few Python steps per cell as can be.
+
+    Text (and array elements) is looked at a column at a time: joined by line breaks, one search
+    tells that no cell starts as a formula, and no element holds the delimiter; then neutralise and
+    the delimiter's replacement leave every cell as it is. `cache` keeps the cells of arrays that
+    rows share (generate_tables), by the array's id: the table holds them all while it is used."""
+    if kind == "string":
+        try:
+            text = "\n" + "\n".join(values)
+        except TypeError:  # a None, or a value not text
+            return [neutralise(v) if type(v) is str else format_cell(v, kind) for v in values]
+        return [neutralise(v) for v in values] if _FORMULA_START.search(text) else values
+    if kind == "int":
+        return [str(v) if type(v) is int else format_cell(v, kind) for v in values]
+    if kind == "float":
+        return [repr(v) if type(v) is float else format_cell(v, kind) for v in values]
+    if kind == "bool":
+        return ["" if v is None else "true" if v else "false" for v in values]
+    if kind == "string[]":
+        try:
+            text = "\n" + "\n".join(chain.from_iterable(filter(None, values)))
+        except TypeError:  # an element not text
+            text = None
+        if text is not None and delimiter not in text and not _FORMULA_START.search(text):
+            return [delimiter.join(v) if v else "" for v in values]
+        if len(cache) > _CACHED_ARRAYS:
+            cache.clear()
+        return [cache.get(id(v)) or cache.setdefault(id(v), format_cell(v, kind, delimiter)) for v in values]
+    return [format_cell(v, kind, delimiter) for v in values]
+
+
+_DELIMITER, _QUOTE, _LINE_END = ",", '"', "\r\n"
+
+
+def _csv_writer(buffer):
+    """The writer of every CSV here. Its line end is "\\r\\n" so that it quotes a cell holding a
+    lone "\\r" (before Python 3.13 it does not when the line end is "\\n": the row would split);
+    the line ends are then made "\\n"."""
+    return csv.writer(buffer, delimiter=_DELIMITER, quotechar=_QUOTE, lineterminator=_LINE_END, quoting=csv.QUOTE_MINIMAL)
+
+
+def _csv_batches(batches: Iterable[list[Sequence[str]]]):
     """(CSV text of a batch of rows, each ending in "\n"; whether a cell holds a line break).
 
-    The writer's own line end is "\r\n" so that it quotes a cell holding a lone "\r" (before
-    Python 3.13 it does not when the line end is "\n": the row would split); the line ends are then
-    made "\n". When no cell of a batch holds a "\r", every "\r\n" in it is a line end and one
+    When no cell of a batch holds a "\r", every "\r\n" the writer wrote is a line end and one
     replace does it; else the batch is redone row by row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    rows = iter(rows)
-    for batch in iter(lambda: list(islice(rows, _CSV_BATCH)), []):
+    writer = _csv_writer(buffer)
+    for batch in batches:
         writer.writerows(batch)
         text = buffer.getvalue()
         buffer.seek(0)
@@ -327,6 +433,35 @@ def _csv_batches(rows: Iterable[Sequence[str]]):
             buffer.seek(0)
             buffer.truncate()
         yield "".join(lines), any("\r" in line or line.count("\n") > 1 for line in lines)
+
+
+def _plain_batches(batches: Iterable[list[Sequence[str]]], width: int):
+    """_csv_batches of batches of rows of `width` cells, each a str.
+
+    The csv writer (QUOTE_MINIMAL) quotes a cell holding its delimiter, its quote character or a
+    character of its line end (or a row of one empty cell), and writes any other row as its cells
+    joined by the delimiter. A batch's rows are so joined, and counting the delimiters and line
+    ends in the text tells whether that is what the writer gives; where not, the rows that need it
+    go through the writer, one by one."""
+    if width < 2:
+        yield from _csv_batches(batches)
+        return
+    quoted = _QUOTE + _LINE_END
+    for batch in batches:
+        text = "\n".join(map(_DELIMITER.join, batch)) + "\n"
+        if (text.count(_DELIMITER) == len(batch) * (width - 1) and text.count("\n") == len(batch)
+                and not any(c in text for c in quoted if c != "\n")):
+            yield text, False
+            continue
+        lines, breaks = [], False
+        for row, line in zip(batch, map(_DELIMITER.join, batch)):
+            if line.count(_DELIMITER) == width - 1 and not any(c in line for c in quoted):
+                lines.append(line + "\n")
+            else:
+                line, broken = next(_csv_batches([[row]]))
+                lines.append(line)
+                breaks = breaks or broken
+        yield "".join(lines), breaks
 
 
 @dataclass(frozen=True)
