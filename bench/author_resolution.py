@@ -139,7 +139,7 @@ def institution_scores(corpus_dir: Path):
         if g["kind"] != "A":
             continue
         for k, inst in enumerate(g["institutions"]):
-            inst_id, _, _, matched = resolve_institution(inst["printed"], lexicon)
+            inst_id, _, _, matched, _ = resolve_institution(inst["printed"], lexicon)
             ours[(g["file"], g["entry"], k)] = inst_id
             norm[(g["file"], g["entry"], k)] = inst["norm"]
             if not matched:

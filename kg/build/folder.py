@@ -10,7 +10,8 @@ is read or made until asked. The layout, each name spelled once below::
       neo4j/ ladybug/ graph.graphml …                      (export targets; named by kg.export)
       .kg/                  kept between builds, never an output
         lock                one writer at a time (a build, or a command rebuilding the store)
-        extract.sqlite      the extraction cache
+        extract.sqlite      the caches an update reads: findings and ranked results of each text
+                            (kg.extract.cache), parsed input files (kg.ingest.cache)
         staging/            the build being written, laid out like OUT (its store in staging/.kg/store)
         store -> store-N    the current store (kg.build.store): store-N/db, store-N/store.json
 
@@ -146,7 +147,7 @@ class BuildDir:
 
     @property
     def cache(self) -> Path:
-        """The extraction cache (kg.extract.cache)."""
+        """The caches file: findings and ranked results (kg.extract.cache), parsed files (kg.ingest.cache)."""
         return self.state / CACHE_FILE
 
     @property
