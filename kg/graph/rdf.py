@@ -460,7 +460,9 @@ def source_keys(corpus: Corpus, base: str = DEFAULT_BASE) -> dict[str, str]:
         digest = hashlib.sha256(_source_graph_code() + base.encode() + b"\0" + file.encode())
         for paper in papers:
             names = [index["authors"][a.author_id] for a in paper.authorships]
-            institutions = [index["institutions"][ref.institution_id] for ref in paper.institutions]
+            # what _institution_triples reads of each (not its printed forms across the corpus)
+            institutions = [(i.id, i.name, i.ror_id) for i in (index["institutions"][ref.institution_id]
+                                                              for ref in paper.institutions)]
             digest.update(encode([paper, names, institutions]).encode("utf-8"))
         keys[source_graph(minter, file).value] = digest.hexdigest()
     return keys
