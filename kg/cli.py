@@ -272,9 +272,10 @@ def _build_summary(report: dict) -> str:
 
 
 def _build_stats(stats: dict) -> str:
-    """What the extraction cache and the store did, e.g. "extracted 20 texts, reused 0; store: 4 of
-    4 graphs changed, 0 removed"."""
-    return (f"extracted {_count(stats['texts_extracted'], 'text')}, reused {stats['texts_reused']}; "
+    """What the caches and the store did, e.g. "parsed 3 files, reused 0; extracted 20 texts, reused 0;
+    store: 4 of 4 graphs changed, 0 removed"."""
+    return (f"parsed {_count(stats['files_parsed'], 'file')}, reused {stats['files_reused']}; "
+            f"extracted {_count(stats['texts_extracted'], 'text')}, reused {stats['texts_reused']}; "
             f"store: {stats['store_changed']} of {_count(stats['store_graphs'], 'graph')} changed, "
             f"{stats['store_removed']} removed")
 

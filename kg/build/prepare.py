@@ -61,6 +61,7 @@ def _stages(inputs, out, config, engine, step: Step):
         raise NothingFoundError(_nothing_found(inputs, out.path), read.skipped, read.problems)
     yield len(read.entries)
     parsed.save()  # under the lock now
+    parse_stats = {"files_parsed": parsed.misses, "files_reused": parsed.hits}
     del parsed
     files, skipped, problems = list(read.files), tuple(read.skipped), read.problems
     entries = with_date(read.entries, config.date)  # a list
@@ -79,7 +80,8 @@ def _stages(inputs, out, config, engine, step: Step):
         extractions = extract_entries(entries, config.extract, progress=tick, cache=cache, engine=engine)
         # every entry is extracted now, whatever the count of distinct texts reached
         step("extracting", total, total)
-        stats = {"texts_extracted": cache.misses, "texts_reused": cache.hits}
+        stats = {**parse_stats, "texts_extracted": cache.misses, "texts_reused": cache.hits,
+                 "texts_ranked": cache.ranked_misses, "ranks_reused": cache.ranked_hits}
         if not config.update:
             cache.prune()
     step("resolving", 0, None)

@@ -59,7 +59,9 @@ def test_an_update_parses_and_ranks_only_what_changed(tmp_path, monkeypatch):
     parsed, ranked = _counting(monkeypatch)
     same = _prepare(tmp_path, BuildConfig(update=True))
     assert (parsed, ranked) == ([], [])
-    assert same.corpus == full.corpus and same.stats == full.stats | {"texts_extracted": 0, "texts_reused": 15}
+    assert same.corpus == full.corpus and same.stats == full.stats | {"files_parsed": 0, "files_reused": 2,
+                                                                     "texts_extracted": 0, "texts_reused": 15,
+                                                                     "texts_ranked": 0, "ranks_reused": 15}
 
     shutil.copy(SEEDS / SEED_FEED_2, tmp_path / "seeds" / SEED_FEED_2)
     added = _prepare(tmp_path, BuildConfig(update=True))

@@ -60,12 +60,14 @@ def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch
         monkeypatch.setattr(kg_store, "LOAD_CHUNK", chunk)
     work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
     first = _build(work, "out")
-    assert first.stats == {"texts_extracted": 15, "texts_reused": 0,
+    assert first.stats == {"files_parsed": 2, "files_reused": 0, "texts_extracted": 15, "texts_reused": 0,
+                           "texts_ranked": 15, "ranks_reused": 0,
                            "store_graphs": 3, "store_changed": 3, "store_removed": 0, "store_patched": 0}
     shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
     added = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
     # the second feed's 10 entries: one repeats a first-feed text (EMO), nine are new
     assert added.stats["texts_extracted"] == 9 and added.stats["texts_reused"] == 15
+    assert added.stats["files_parsed"] == 1 and added.stats["files_reused"] == 2
     assert added.stats["store_removed"] == 0 and added.stats["store_graphs"] == 4
     # the derived graph changed (new co-occurrences, hierarchy): patched by its difference, not reloaded
     assert added.stats["store_patched"] >= 1
