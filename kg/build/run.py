@@ -78,7 +78,7 @@ class BuildResult:
     graph: nx.MultiDiGraph
     report: dict
     written: tuple[str, ...]
-    stats: dict = field(default_factory=dict)  # texts extracted and reused, store graphs changed
+    stats: dict = field(default_factory=dict)  # files parsed and reused, texts extracted, ranked and reused, store graphs changed
 
     @property
     def partial(self) -> bool:
