@@ -31,7 +31,9 @@ def to_table(result: Trends, how: str = "") -> str:
     began, the first date seen, and its papers in the last periods."""
     periods = result.periods[-_SHOWN_PERIODS:]
     period_word = {"year": "yearly", "month": "monthly", "week": "weekly"}[result.period]
-    lines = [f"{_TITLES[result.kind]} as of {result.as_of} ({period_word}{'; ' + how if how else ''})"]
+    # no dated paper and no --as-of: no date to name ("as of  (yearly…" read as a missing value)
+    when = f" as of {result.as_of}" if result.as_of else ", no dated paper"
+    lines = [f"{_TITLES[result.kind]}{when} ({period_word}{'; ' + how if how else ''})"]
     if not result.items:
         lines.append("  none")
         return "\n".join(lines)
