@@ -110,3 +110,16 @@ def output_files(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.relative_to(folder).parts[0] != ".kg"
     }
+
+
+def uncovered_kg_modules(script: str, package: str, covered: tuple[str, ...], inert: set[str]) -> list[str]:
+    """The kg modules that running `script` in a fresh interpreter imports outside `package` and
+    outside the files a cache's fingerprint `covered` (paths under kg/), but for `inert` ones: what
+    that fingerprint misses (kg.extract.cache, kg.ingest.cache)."""
+    import subprocess
+    import sys
+
+    script += "\nimport sys\nprint(' '.join(sorted(m for m in sys.modules if m == 'kg' or m.startswith('kg.'))))\n"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    names = {"kg." + name[:-3].replace("/", ".") for name in covered}
+    return [m for m in loaded if not m.startswith(package) and m not in names | inert]

@@ -103,12 +103,9 @@ class RelTable:
     rows: tuple[tuple, ...]
 
 
-def _kind(value) -> str:
-    return _kind_of_type(type(value))
-
-
 def _kind_of_type(kind: type) -> str:
-    """_kind of a value of this type (issubclass, as _kind's isinstance)."""
+    """The column kind of a value of this type: bool, int, float, string[] (lists, tuples, sets) or
+    string (anything else); subclasses count as their base."""
     if issubclass(kind, bool):
         return "bool"
     if issubclass(kind, int):

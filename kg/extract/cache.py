@@ -19,6 +19,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from ..util.files import digest_files
 from .findings import Findings
 
 __all__ = ["FindingsCache", "extractor_fingerprint"]
@@ -43,12 +44,8 @@ def extractor_fingerprint(model: str | None, nlp=None) -> str:
     """A digest of the extraction code, its data tables and the spaCy pipeline used."""
     digest = hashlib.sha256()
     code = sorted(path.relative_to(_KG).as_posix() for path in _HERE.rglob("*.py"))
-    for name in [*code, *_SHARED_CODE]:
-        digest.update(name.encode() + b"\0" + (_KG / name).read_bytes())
-    for name in _DATA_FILES:
-        path = _DATA / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+    digest_files(digest, _KG, [*code, *_SHARED_CODE])
+    digest_files(digest, _DATA, _DATA_FILES)
     if nlp is not None:
         digest.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}".encode())
     else:

@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -29,6 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 from ..knowledge.glossary import zh_label
 from ..model import Corpus, Paper, record_fields
 from ..resolve.categories import CATEGORY_LABELS
+from ..util.files import digest_files
 from .hierarchy import topic_tree
 from .schema import EDGES, ENTITY_KINDS, NODES, paper_entities
 
@@ -307,7 +308,7 @@ def _url_term(url: str) -> NamedNode | Literal:
         return Literal(url, datatype=XSD_ANYURI)
 
 
-def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[str]:
+def _derived_triple_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
     """Corpus-level facts as `triple_line`s: weighted co-authorships and the topic scheme.
 
     The co-authorships (most of a big corpus's derived graph) are written as lines straight from
@@ -319,8 +320,8 @@ def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[str]:
             counts[(a, b)] += 1
     co_author, co_author_of, paper_count = _PROPERTY["CO_AUTHOR"], _t("kgo:coAuthor"), _t("kgo:paperCount")
     typed = f"{RDF_TYPE} {_t('kgo:CoAuthorship')}"
-    person = _memo(lambda author_id: str(minter.entity(author_id)))
-    number = _memo(lambda n: str(Literal(str(n), datatype=XSD_INTEGER)))
+    person = cache(lambda author_id: str(minter.entity(author_id)))
+    number = cache(lambda n: str(Literal(str(n), datatype=XSD_INTEGER)))
     for (a, b), n in sorted(counts.items()):
         link = minter.iri("coauthorship", a.split(":", 1)[1], b.split(":", 1)[1])
         pa, pb = person(a), person(b)
@@ -334,19 +335,6 @@ def _derived_triples(corpus: Corpus, minter: Minter) -> Iterator[str]:
     yield triple_line(Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme")))
     yield triple_line(Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en")))
     yield from map(triple_line, _topic_hierarchy_triples(corpus, minter))
-
-
-def _memo(make):
-    """`make` with each argument's result kept (an unbounded cache for one call's terms)."""
-    made: dict = {}
-
-    def get(key):
-        value = made.get(key)
-        if value is None:
-            value = made[key] = make(key)
-        return value
-
-    return get
 
 
 def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
@@ -440,10 +428,8 @@ _SOURCE_GRAPH_CODE = ("graph/rdf.py", "graph/schema.py", "knowledge/glossary.py"
 def _source_graph_code() -> bytes:
     import pyoxigraph
 
-    kg = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(pyoxigraph.__version__.encode())
-    for name in _SOURCE_GRAPH_CODE:
-        digest.update(name.encode() + b"\0" + (kg / name).read_bytes())
+    digest_files(digest, Path(__file__).resolve().parent.parent, _SOURCE_GRAPH_CODE)
     return digest.digest()
 
 
@@ -494,7 +480,7 @@ def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode
 def _derived_lines(corpus: Corpus, minter: "Minter") -> Iterator[str]:
     """The derived graph's triples as sorted, unique `triple_line`s: most of a big corpus's triples
     are co-authorships, and a line costs a fraction of the memory of a Triple object."""
-    lines = sorted(_derived_triples(corpus, minter))
+    lines = sorted(_derived_triple_lines(corpus, minter))
     return (line for i, line in enumerate(lines) if not i or line != lines[i - 1])
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .. import registry
 from ..model import ReadResult
+from ..util.files import digest_files
 from .limits import Limits
 
 __all__ = ["ParseCache", "reader_fingerprint", "content_digest"]
@@ -32,7 +33,8 @@ __all__ = ["ParseCache", "reader_fingerprint", "content_digest"]
 _KG = Path(__file__).resolve().parent.parent
 # The code outside kg/ingest/ a ReadResult depends on (tests/ingest/test_parse_cache.py checks this
 # list against what reading imports)
-_SHARED_CODE = ("model.py", "registry.py", "knowledge/institutions.py", "util/names.py", "util/textnorm.py")
+_SHARED_CODE = ("model.py", "registry.py", "knowledge/institutions.py", "util/names.py", "util/textnorm.py",
+                "util/files.py")
 # The tables reading uses: institution names are split against the alias table and the ROR index
 _DATA_FILES = ("institution_aliases.tsv", "ror_names.tsv.gz", "ror_labels.tsv")
 _PICKLE = 5
@@ -42,12 +44,8 @@ def reader_fingerprint(format: str | None, limits: Limits) -> str:
     """A digest of the reader code, its tables, the registered readers, `format` and `limits`."""
     digest = hashlib.sha256()
     code = sorted(path.relative_to(_KG).as_posix() for path in (_KG / "ingest").rglob("*.py"))
-    for name in [*code, *_SHARED_CODE]:
-        digest.update(name.encode() + b"\0" + (_KG / name).read_bytes())
-    for name in _DATA_FILES:
-        path = _KG / "data" / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+    digest_files(digest, _KG, [*code, *_SHARED_CODE])
+    digest_files(digest, _KG / "data", _DATA_FILES)
     for plugin in registry.plugins("reader"):  # detection tries every reader, others' too
         digest.update(f"{plugin.name}\0{plugin.aliases}\0".encode())
         for target in (plugin.target, plugin.options.get("detect")):

@@ -7,9 +7,10 @@ import hashlib
 import io
 from contextlib import contextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Iterator
 
-__all__ = ["sha256_of", "open_shipped"]
+__all__ = ["sha256_of", "open_shipped", "digest_files"]
 
 
 def sha256_of(path) -> str:
@@ -19,6 +20,16 @@ def sha256_of(path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def digest_files(digest, folder: Path, names) -> None:
+    """Feed `digest` each file's name and bytes (name, NUL, bytes), `names` relative to `folder`, in
+    the order given; a file that is not there is left out (a package installed without an optional
+    table). What the caches' fingerprints are made of: the code and tables a result depends on."""
+    for name in names:
+        path = folder / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
 
 
 @contextmanager
