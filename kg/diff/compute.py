@@ -102,6 +102,9 @@ def read_snapshot(path) -> Snapshot:
     path = papers_file(path)
     snap = Snapshot(path)
     intern: dict[str, str] = {}  # one string object per id, however many papers name it
+    # each kind's keys, once per paper, counted at the end (a Counter.update per paper and kind
+    # was most of the reading)
+    seen: dict[str, list] = {kind: [] for kind in ("authors", "institutions", "topics", *ENTITY_KINDS, "sources")}
     for record in read_records(path):
         pid = record["id"]
         authors = [a for a in record.get("authors") or () if isinstance(a, dict) and a.get("id")]
@@ -113,23 +116,25 @@ def read_snapshot(path) -> Snapshot:
             key = _name_key(author)
             if author["id"] not in snap.names or key < snap.names[author["id"]]:
                 snap.names[intern[author["id"]]] = key
-        snap.counts["authors"].update(set(byline))
+        seen["authors"].extend(set(byline))
         institutions = {i["id"]: i.get("name") or i["id"] for i in record.get("institutions") or ()
                         if isinstance(i, dict) and i.get("id")}
         for iid, name in institutions.items():
             snap.institution_names.setdefault(iid, name)
-        snap.counts["institutions"].update(institutions.keys())
+        seen["institutions"].extend(institutions)
         for kind in ("topics", *ENTITY_KINDS):
-            snap.counts[kind].update({str(label) for label in record.get(kind) or ()})
+            seen[kind].extend({str(label) for label in record.get(kind) or ()})
         files = set()
         for source in record.get("sources") or ():
             if isinstance(source, dict) and "file" in source:
                 snap.entries[(source["file"], source.get("line"))] = pid
                 files.add(source["file"])
-        snap.counts["sources"].update(files)
+        seen["sources"].extend(files)
         date = record.get("date")
         if isinstance(date, str) and date:
             snap.dates = [min(snap.dates[0], date), max(snap.dates[1], date)] if snap.dates else [date, date]
+    for kind, keys in seen.items():
+        snap.counts[kind] = Counter(keys)
     return snap
 
 
@@ -208,7 +213,7 @@ def _compare(old: Counter, new: Counter, describe) -> dict[str, list]:
     added = [{**describe(k, "new"), "papers": new[k]} for k in sorted(new.keys() - old.keys())]
     removed = [{**describe(k, "old"), "papers": old[k]} for k in sorted(old.keys() - new.keys())]
     grown = [{**describe(k, "new"), "papers": new[k], "before": old[k]}
-             for k in sorted(new.keys() & old.keys()) if new[k] > old[k]]
+             for k in sorted(k for k in new.keys() & old.keys() if new[k] > old[k])]
     return {"added": added, "removed": removed, "grown": grown}
 
 

@@ -86,7 +86,22 @@ def build_changes(previous, staged, out_dir, maps: bool) -> list[str]:
     if old is None:
         return []
     links = {view: file for view, (file, _) in MAP_PAGES.items()} if maps else {}
-    return write_changes(compute_changes(old, staged), out_dir, links)
+    # an update that changed no paper writes the same papers.jsonl: read once, it is both builds
+    new = old if _same_bytes(previous, staged) else staged
+    return write_changes(compute_changes(old, new), out_dir, links)
+
+
+def _same_bytes(a, b, chunk: int = 1 << 20) -> bool:
+    """Whether the files `a` and `b` hold the same bytes."""
+    if os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb") as first, open(b, "rb") as second:
+        while True:
+            block = first.read(chunk)
+            if block != second.read(chunk):
+                return False
+            if not block:
+                return True
 
 
 def remove_changes(folder) -> None:

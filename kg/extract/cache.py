@@ -2,8 +2,10 @@
 spaCy only over texts it has not seen, and each text's ranked Extraction, so an update re-ranks only
 the texts whose ranking inputs changed.
 
-Findings are keyed by the text's digest (kg.extract.mentions.entry_text_key), Extractions by a
-digest of everything ranking one text reads (kg.extract.mentions.rank_key), both within a
+Findings are keyed by the text's digest (kg.extract.mentions.entry_text_key), and so are its topic
+forms (kg.extract.findings.TopicForms: what ranking reads of every text before it ranks any, so an
+update reads those instead of decoding and merging every text's findings); Extractions are keyed
+by a digest of everything ranking one text reads (kg.extract.mentions.rank_key), all within a
 fingerprint of everything they depend on — the extraction and ranking code, its data tables, the
 spaCy model and its version — so a changed extractor never serves stale results: a new
 fingerprint starts empty tables.
@@ -20,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..util.files import digest_files
-from .findings import Findings
+from .findings import Findings, TopicForms
 
 __all__ = ["FindingsCache", "extractor_fingerprint"]
 
@@ -60,10 +62,10 @@ def extractor_fingerprint(model: str | None, nlp=None) -> str:
 
 
 class FindingsCache:
-    """Findings by text key and ranked Extractions by rank key, stored in one SQLite file; rows of
-    other fingerprints are ignored (and dropped by `prune`). With ``read=False`` nothing is looked
-    up, only stored: a full build extracts and ranks every text afresh and leaves the cache ready
-    for the next update."""
+    """Findings and topic forms by text key and ranked Extractions by rank key, stored in one
+    SQLite file; rows of other fingerprints are ignored (and dropped by `prune`). With
+    ``read=False`` nothing is looked up, only stored: a full build extracts and ranks every text
+    afresh and leaves the cache ready for the next update."""
 
     def __init__(self, path, fingerprint: str, read: bool = True):
         self.path = Path(path)
@@ -77,6 +79,9 @@ class FindingsCache:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS ranked (fingerprint TEXT, key TEXT, data BLOB, PRIMARY KEY (fingerprint, key))"
         )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS forms (fingerprint TEXT, key TEXT, data TEXT, PRIMARY KEY (fingerprint, key))"
+        )
         self.hits = 0
         self.misses = 0
         self.ranked_hits = 0
@@ -85,14 +90,17 @@ class FindingsCache:
         self.digests: dict[str, str] = {}
         self._ranked_keys: set[str] = set()  # rank keys stored by this build, kept by `prune`
 
-    def get_many(self, keys) -> dict:
+    def get_many(self, keys, count: bool = True) -> dict:
+        """The findings stored under these text keys (those found); counted as hits and misses
+        unless ``count`` is false (findings read again for ranking, of texts counted already)."""
         keys = list(keys)
         out = {}
         for key, data in self._rows("findings", keys):
             out[key] = Findings.from_json(data)
             self.digests[key] = _digest(data)
-        self.hits += len(out)
-        self.misses += len(keys) - len(out)
+        if count:
+            self.hits += len(out)
+            self.misses += len(keys) - len(out)
         return out
 
     def put_many(self, findings: dict) -> None:
@@ -108,6 +116,19 @@ class FindingsCache:
         """The digest of a text's findings: the one noted when they were read or stored, else computed."""
         digest = self.digests.get(key)
         return digest if digest is not None else _digest(findings.to_json())
+
+    def get_forms(self, keys) -> dict:
+        """The TopicForms stored under these text keys (those found), counted as hits: a text's
+        forms are stored with its findings."""
+        keys = list(keys)
+        out = {key: TopicForms.from_json(data) for key, data in self._rows("forms", keys)}
+        self.hits += len(out)
+        return out
+
+    def put_forms(self, forms: dict) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO forms VALUES (?, ?, ?)",
+                                ((self.fingerprint, key, f.to_json()) for key, f in forms.items()))
 
     def get_ranked(self, keys) -> dict:
         """The Extractions stored under these rank keys (those found)."""
@@ -131,6 +152,7 @@ class FindingsCache:
         with display forms or titles that are gone); the number of rows dropped."""
         with self.db:
             dropped = self.db.execute("DELETE FROM findings WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+            dropped += self.db.execute("DELETE FROM forms WHERE fingerprint != ?", (self.fingerprint,)).rowcount
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM kept")
             self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in self._ranked_keys))

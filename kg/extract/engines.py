@@ -19,7 +19,6 @@ from typing import Callable
 
 from .. import registry
 from ..errors import KgError
-from .columns import release
 from .findings import Findings, findings_from_doc
 from .pipeline import ExtractConfig, load_pipeline
 
@@ -30,6 +29,8 @@ Texts = dict  # key -> (English text, title length)
 
 def find_texts(nlp, items: list[tuple[str, tuple[str, int]]], batch_size: int, n_process: int = 1):
     """(key, Findings) for each (text, (key, title_len)) item, in order, through nlp.pipe."""
+    from .columns import release  # (spaCy's: imported once there is a pipeline)
+
     try:
         for doc, (key, title_len) in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield key, findings_from_doc(doc, title_len)

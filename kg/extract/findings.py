@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["Findings", "findings_from_doc"]
+__all__ = ["Findings", "TopicForms", "findings_from_doc"]
 
 
 @dataclass
@@ -41,6 +41,30 @@ class Findings:
     def copy(self) -> "Findings":
         """A copy whose `datasets` list may be replaced (ranking sets it on Chinese findings; cached findings stay as found)."""
         return Findings(self.candidates, self.acronyms, self.named, list(self.datasets), self.zh, self.zh_aliases)
+
+
+@dataclass
+class TopicForms:
+    """What ranking reads of one text before it ranks any (kg.extract.mentions.topic_forms): the
+    digest of its findings' JSON, whether it is Chinese, and its topic keys with the form the text
+    prints each in, in the order ranking meets them. Cached beside the findings (kg.extract.cache).
+
+    >>> f = TopicForms("ab12", False, ["selfattention"], ["self-attention"])
+    >>> TopicForms.from_json(f.to_json()) == f
+    True
+    """
+
+    digest: str
+    zh: bool
+    keys: list
+    labels: list
+
+    def to_json(self) -> str:
+        return json.dumps([self.digest, self.zh, self.keys, self.labels], ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "TopicForms":
+        return cls(*json.loads(text))
 
 
 def findings_from_doc(doc, title_len: int) -> Findings:

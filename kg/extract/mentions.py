@@ -22,10 +22,14 @@ from typing import Callable, Iterable
 
 from ..knowledge.code_hosts import code_urls
 from ..model import Entity, Entry, Extraction
+from ..util.gcpause import paused_gc
 from ..util.words import topic_key
 from .background import KNOWN_TERM_DF, Background, load_background
 from .clean import clean_text
-from .components import (
+from .engines import LocalEngine
+from .findings import Findings, TopicForms
+from .kinds import entity_kind, load_lexicon
+from .phrases import (
     _SKIP_MODIFIERS,
     _WEAK_MODIFIERS,
     GENERIC_NOUNS,
@@ -36,15 +40,13 @@ from .components import (
     singular_short_form,
     trim_edges,
 )
-from .engines import LocalEngine
-from .findings import Findings
-from .kinds import entity_kind, load_lexicon
 from .pipeline import ExtractConfig
 from .selection import Ranked, select
 from .zh import zh_candidates, zh_named
 
 __all__ = [
     "extract_entries", "find_entries", "rank_entries", "rank_key", "english_text", "latin_names", "entry_text_key",
+    "topic_forms",
 ]
 
 # Scoring constants, chosen on half of SemEval-2017 (bench/topics_quality.py; the other half agrees)
@@ -370,43 +372,102 @@ def rank_entries(
     build. Pure function of the findings, so it is redone on every build and update; with the
     background on, each text's Extraction is looked up in `cache` (kg.extract.cache.FindingsCache)
     under its rank_key first, and stored there when it had to be ranked."""
-    keys = [entry_text_key(e) for e in entries]
+    return _rank(entries, [entry_text_key(e) for e in entries], findings, {}, config, cache)
+
+
+def topic_forms(raw: Findings, digest: str, background: Background) -> TopicForms:
+    """The TopicForms of a text's findings (`digest`: of their JSON): the topic keys ranking gives
+    it and the form it prints each in, as `_finish` merges them."""
+    _, _, alias = _method_and_aliases(raw)
+    merged = _merged_candidates(raw, alias, background)
+    return TopicForms(digest, raw.zh, list(merged), [stats[4] for stats in merged.values()])
+
+
+_FORMS_BATCH = 1000  # TopicForms stored at a time: a full build holds no more of them
+
+
+def _rank(entries: list[Entry], keys: list[str], findings: dict[str, Findings], forms: dict[str, TopicForms],
+          config: ExtractConfig, cache, more_findings=None) -> list[Extraction]:
+    """rank_entries of `entries`, whose text keys are `keys`. Each text's TopicForms is taken from
+    `forms` (read from the cache) or made from its findings in `findings` (and stored in `cache`);
+    the findings of a text served by its forms are only needed when it is ranked afresh, and
+    are then asked of `more_findings(keys)` (default: read from `cache`)."""
     unique: dict[str, Entry] = {}
     for key, entry in zip(keys, entries, strict=True):
         unique.setdefault(key, entry)
-    background = load_background() if config.background else Background()
-    df: Counter = Counter()
-    surfaces: dict[str, Counter] = {}
-    zh_surfaces: dict[str, Counter] = {}  # printed by the glossary for Chinese-only entries
+    if not config.background:
+        return _rank_by_build(entries, keys, unique, findings, config)
+    surfaces: dict[str, dict] = {}
+    zh_surfaces: dict[str, dict] = {}  # printed by the glossary for Chinese-only entries
     topic_keys: dict[str, list[str]] = {}  # text key -> its topic keys (the display forms its rank key covers)
-    # findings are read in key order, so the result does not depend on which entry came first
+    digests: dict[str, str] = {}  # text key -> the digest of its findings
+    fresh: dict[str, TopicForms] = {}
+    # texts are read in key order, so the result does not depend on which entry came first
     for key in sorted(unique):
-        raw = findings[key]
-        _, _, alias = _method_and_aliases(raw)
-        merged = _merged_candidates(raw, alias, background)
-        df.update(merged.keys())
-        topic_keys[key] = list(merged)
-        printed = zh_surfaces if raw.zh else surfaces
-        for topic, stats in merged.items():
+        text = forms.get(key)
+        if text is None:
+            raw = findings[key]
+            text = topic_forms(raw, cache.findings_digest(key, raw) if cache is not None else "", load_background())
+            if cache is not None:
+                fresh[key] = text
+                if len(fresh) >= _FORMS_BATCH:
+                    cache.put_forms(fresh)
+                    fresh = {}
+        printed = zh_surfaces if text.zh else surfaces
+        for topic, label in zip(text.keys, text.labels):
             counts = printed.get(topic)
-            if counts is None:  # (not setdefault: a Counter made per occurrence cost a second on the dev corpus)
-                counts = printed[topic] = Counter()
-            counts[stats[4]] += 1
+            if counts is None:  # (a dict, not a Counter, per topic: hundreds of thousands of them)
+                printed[topic] = {label: 1}
+            else:
+                counts[label] = counts.get(label, 0) + 1
+        topic_keys[key], digests[key] = text.keys, text.digest
+    if fresh:
+        cache.put_forms(fresh)
     # one printed form per topic across the build: the most common in English entries (the glossary's
     # choice among variants, "text data" for "textual data", only where no English entry has the topic),
-    # ties broken alphabetically
-    display = {key: _most_printed(c) for key, c in zh_surfaces.items()}
-    display.update((key, _most_printed(c)) for key, c in surfaces.items())
+    # ties broken alphabetically.
+    # A paper's topic weights come from the shipped background table alone, not from the rest of
+    # the build: what one paper contributes does not depend on the corpus (issue 25's decision for
+    # fast updates). Measured: SemEval-2017 F1@10 35.0 either way, SciERC dev F1 0.505 → 0.503,
+    # Chinese top-10 agreement 0.478 → 0.483
+    display = _display(zh_surfaces, surfaces)
+    del surfaces, zh_surfaces
+    if more_findings is None and cache is not None:
+        def more_findings(wanted):
+            return cache.get_many(wanted, count=False)
+    # (the background table is read only if a text is ranked afresh: an update may rank none)
+    finished = _finish_all(unique, findings, Counter(), 0, config, display, None, topic_keys, digests, cache,
+                           more_findings)
+    return [finished[key] for key in keys]
+
+
+def _display(zh_surfaces: dict[str, dict], surfaces: dict[str, dict]) -> dict[str, str]:
+    """Topic key -> its printed form: the most common in English texts, else in Chinese ones."""
+    display = {key: _most_printed(c) if len(c) > 1 else next(iter(c)) for key, c in zh_surfaces.items()}
+    display.update((key, _most_printed(c) if len(c) > 1 else next(iter(c))) for key, c in surfaces.items())
+    return display
+
+
+def _rank_by_build(entries: list[Entry], keys: list[str], unique: dict[str, Entry], findings: dict[str, Findings],
+                   config: ExtractConfig) -> list[Extraction]:
+    """Ranking with the background table off: idf from the build's own document frequencies, so
+    every text's weights depend on the whole build and nothing is cached."""
+    background = Background()
+    df: Counter = Counter()
+    surfaces: dict[str, dict] = {}
+    zh_surfaces: dict[str, dict] = {}
+    topic_keys: dict[str, list[str]] = {}
+    for key in sorted(unique):
+        text = topic_forms(findings[key], "", background)
+        df.update(text.keys)
+        printed = zh_surfaces if text.zh else surfaces
+        for topic, label in zip(text.keys, text.labels):
+            counts = printed.setdefault(topic, {})
+            counts[label] = counts.get(label, 0) + 1
+        topic_keys[key] = text.keys
+    display = _display(zh_surfaces, surfaces)
     n_docs = sum(1 for key in unique if findings[key].candidates)
-    if config.background:
-        # a paper's topic weights come from the shipped background table alone, not from the rest of
-        # the build: what one paper contributes does not depend on the corpus (issue 25's decision for
-        # fast updates). Measured: SemEval-2017 F1@10 35.0 either way, SciERC dev F1 0.505 → 0.503,
-        # Chinese top-10 agreement 0.478 → 0.483
-        df, n_docs = Counter(), 0
-    else:
-        cache = None  # every text's weights depend on the whole build: nothing to reuse
-    finished = _finish_all(unique, findings, df, n_docs, config, display, background, topic_keys, cache)
+    finished = _finish_all(unique, findings, df, n_docs, config, display, background, topic_keys, {}, None)
     return [finished[key] for key in keys]
 
 
@@ -423,26 +484,31 @@ def rank_key(entry: Entry, findings_digest: str, config: ExtractConfig, display:
 
 def _finish_all(
     unique: dict[str, Entry], findings: dict[str, Findings], df: Counter, n_docs: int, config: ExtractConfig,
-    display: dict[str, str], background: Background, topic_keys: dict[str, list[str]], cache,
+    display: dict[str, str], background: Background | None, topic_keys: dict[str, list[str]],
+    digests: dict[str, str], cache, more_findings=None,
 ) -> dict[str, Extraction]:
     """`_finish` of each text, served from `cache` where the text's rank key is stored (only given
-    when weights come from the background alone); what had to be ranked is stored."""
+    when weights come from the background alone); what had to be ranked is stored. The findings
+    of a text ranked afresh that `findings` lacks come from `more_findings(keys)`; `background`
+    None is the shipped table."""
 
-    def finish(key: str, entry: Entry) -> Extraction:
-        return _finish(entry, findings[key].copy(), df, n_docs, config, display, background)
+    def finish(key: str, entry: Entry, raw: Findings) -> Extraction:
+        return _finish(entry, raw.copy(), df, n_docs, config, display, background or load_background())
 
     if cache is None:
-        return {key: finish(key, entry) for key, entry in unique.items()}
+        return {key: finish(key, entry, findings[key]) for key, entry in unique.items()}
     ranks = {
-        key: rank_key(entry, cache.findings_digest(key, findings[key]), config, display, topic_keys[key])
+        key: rank_key(entry, digests[key], config, display, topic_keys[key])
         for key, entry in unique.items()
     }
     stored = cache.get_ranked(ranks.values())
+    wanted = [key for key in unique if ranks[key] not in stored and key not in findings]
+    more = more_findings(wanted) if wanted else {}
     finished, fresh = {}, {}
     for key, entry in unique.items():
         extraction = stored.get(ranks[key])
         if extraction is None:
-            extraction = fresh[ranks[key]] = finish(key, entry)
+            extraction = fresh[ranks[key]] = finish(key, entry, findings.get(key) or more[key])
         finished[key] = extraction
     if fresh:
         cache.put_ranked(fresh)
@@ -466,16 +532,36 @@ def extract_entries(
     in most abstracts ranks low. Chinese-only entries get English topics through the glossary.
     """
     entries = list(entries)
+    keys = [entry_text_key(entry) for entry in entries]
     unique: dict[str, Entry] = {}
-    for entry in entries:
-        unique.setdefault(entry_text_key(entry), entry)
-    findings = cache.get_many(unique) if cache is not None else {}
-    missing = {key: entry for key, entry in unique.items() if key not in findings}
-    if progress and findings:
-        progress(len(findings))
+    for key, entry in zip(keys, entries, strict=True):
+        unique.setdefault(key, entry)
+    # reading the cache and ranking make hundreds of thousands of small acyclic objects: the cyclic
+    # collector, which would walk them again and again, is paused meanwhile (not for spaCy)
+    with paused_gc():
+        # a text whose topic forms are cached needs its findings only if it must be ranked afresh
+        forms = cache.get_forms(unique) if cache is not None and config.background else {}
+        needed = [key for key in unique if key not in forms]
+        findings = cache.get_many(needed) if cache is not None else {}
+    missing = {key: unique[key] for key in needed if key not in findings}
+    if progress and len(unique) > len(missing):
+        progress(len(unique) - len(missing))
     if missing:
         found = find_entries(missing, config, nlp, progress, engine)
         if cache is not None:
             cache.put_many(found)
         findings.update(found)
-    return rank_entries(entries, findings, config, cache)
+
+    def more_findings(wanted: list[str]) -> dict[str, Findings]:
+        """The findings of texts served by their forms, to rank them afresh: read from the cache
+        (a cache that lost them, edited by hand, has them found again)."""
+        out = cache.get_many(wanted, count=False)
+        lost = {key: unique[key] for key in wanted if key not in out}
+        if lost:
+            found = find_entries(lost, config, nlp, None, engine)
+            cache.put_many(found)
+            out.update(found)
+        return out
+
+    with paused_gc():
+        return _rank(entries, keys, findings, forms, config, cache, more_findings)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import warnings
 from dataclasses import dataclass
-
-import spacy
-from spacy.language import Language
-from thinc.api import NumpyOps, get_current_ops, use_ops
+from typing import TYPE_CHECKING
 
 from ..errors import ModelError
-from . import attributes, components  # noqa: F401  (register the memo components and the kg_ components)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# spaCy (and the kg_ components registered with it) is imported by load_pipeline only: a build
+# whose texts are all in the extraction cache never needs it, and importing it takes a second
 
 __all__ = ["ExtractConfig", "load_pipeline", "MODEL_CANDIDATES"]
 
@@ -39,6 +41,10 @@ def load_pipeline(model: str | None = None) -> Language:
 
     Raises ModelError when no candidate model is installed.
     """
+    import spacy
+
+    from . import attributes, components  # noqa: F401  (register the memo components and the kg_ components)
+
     names = (model,) if model else MODEL_CANDIDATES
     errors = []
     for name in names:
@@ -66,6 +72,8 @@ def _numpy_blas():
     are most of the spaCy pass, and OpenBLAS on one thread does them faster, with the same findings.
     Other backends (Apple's, GPUs) are left alone. Models keep the ops they were built with, so
     this changes no other pipeline in the process."""
+    from thinc.api import NumpyOps, get_current_ops, use_ops
+
     if type(get_current_ops()) is NumpyOps:
         return use_ops("numpy", use_blis=False)
     return contextlib.nullcontext()

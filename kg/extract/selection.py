@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from ..model import VIA, Entity
 from ..util.words import topic_key
 from .background import KNOWN_TERM_DF, Background
-from .components import _DATASET_WORDS
 from .kinds import entity_kind, load_lexicon
+from .phrases import _DATASET_WORDS
 from .specificity import is_boilerplate, is_specific_word, load_boilerplate
 
 __all__ = ["Ranked", "select", "MAX_PER_KIND"]

@@ -10,7 +10,7 @@ are most often in (the category is the top concept).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Iterable, Mapping
 
 from ..model import Corpus
@@ -29,10 +29,15 @@ def topic_tree(corpus: Corpus) -> tuple[dict[str, str], dict[str, str]]:
     >>> topic_tree(Corpus((), (), ()))
     ({}, {})
     """
-    categories: dict[str, Counter] = defaultdict(Counter)
+    categories: dict[str, Counter] = {}
     for paper in corpus.papers:
+        category = paper.category
         for label, _ in paper.topics:
-            categories[label].update([paper.category] if paper.category else [])
+            counts = categories.get(label)
+            if counts is None:  # (not defaultdict and update: a million calls on a big corpus)
+                counts = categories[label] = Counter()
+            if category:
+                counts[category] = counts.get(category, 0) + 1
     broader = broader_topics(categories)
     return broader, root_categories(categories, broader)
 
@@ -45,16 +50,16 @@ def broader_topics(labels: Iterable[str]) -> dict[str, str]:
     >>> broader_topics(["few-shot semantic segmentation", "semantic segmentation", "segmentation", "network"])
     {'few-shot semantic segmentation': 'semantic segmentation', 'semantic segmentation': 'segmentation'}
     """
-    labels = list(dict.fromkeys(labels))
+    keys = {label: topic_key(label) for label in labels}  # each label once, in order
     by_key: dict[str, str] = {}
-    for label in sorted(labels):
-        by_key.setdefault(topic_key(label), label)
+    for label in sorted(keys):
+        by_key.setdefault(keys[label], label)
     out: dict[str, str] = {}
-    for label in labels:
+    for label, key in keys.items():
         words = label.split()
         for i in range(1, len(words)):
             parent = by_key.get(topic_key(" ".join(words[i:])))
-            if parent is not None and topic_key(parent) != topic_key(label):
+            if parent is not None and keys[parent] != key:
                 out[label] = parent
                 break
     return out
@@ -79,7 +84,13 @@ def root_categories(topic_categories: Mapping[str, Counter], broader: Mapping[st
 
     totals: dict[str, Counter] = {}
     for label, counts in topic_categories.items():
-        totals.setdefault(root(label), Counter()).update(counts)
+        top = root(label)
+        total = totals.get(top)
+        if total is None:
+            totals[top] = Counter(counts)
+        else:
+            for category, n in counts.items():
+                total[category] = total.get(category, 0) + n
     out = {}
     for label, counts in totals.items():
         if label in broader or not counts:

@@ -166,3 +166,31 @@ def test_another_paper_on_the_line_of_a_gone_one_is_not_the_same_paper(tmp_path)
     assert changes["papers"]["reidentified"] == []
     assert [p["id"] for p in changes["papers"]["added"]] == ["arxiv:2301.00007"]
     assert [p["id"] for p in changes["papers"]["removed"]] == [FSS]
+
+
+def test_build_changes_reads_an_unchanged_papers_jsonl_once_and_writes_what_two_reads_give(tmp_path, monkeypatch):
+    """An update that changed no paper: the previous papers.jsonl and the staged one hold the same
+    bytes, are read once, and the files written are those comparing two equal builds; a file that
+    differs in one byte is read as well."""
+    from kg.diff import compute as compute_module, output
+
+    one = folder(tmp_path / "one", papers(KN, FSS, NOTE, ODD))
+    two = folder(tmp_path / "two", papers(KN, FSS, NOTE, ODD))
+    expected = changes_text(compute_changes(one, two))
+    reads, real = [], compute_module.read_snapshot
+
+    def counted(path):
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(output, "read_snapshot", counted)
+    monkeypatch.setattr(compute_module, "read_snapshot", counted)
+    written = output.build_changes(one / "papers.jsonl", two / "papers.jsonl", tmp_path / "out", maps=False)
+    assert len(reads) == 1 and (tmp_path / "out" / "changes.json").read_text(encoding="utf-8") == expected
+    assert written == [str(tmp_path / "out" / "changes.json"), str(tmp_path / "out" / "changes.html")]
+    edited = tmp_path / "edited.jsonl"
+    edited.write_bytes((two / "papers.jsonl").read_bytes().replace(b'"title"', b'"title" ', 1))
+    reads.clear()
+    output.build_changes(one / "papers.jsonl", edited, tmp_path / "out2", maps=False)
+    assert len(reads) == 2
+    assert (tmp_path / "out2" / "changes.json").read_text(encoding="utf-8") == changes_text(compute_changes(one, edited))

@@ -3,7 +3,7 @@
 import pytest
 
 from kg.extract import extract_entries
-from kg.extract.components import is_edge_word, is_invariant, singular, singular_head, trim_edges
+from kg.extract.phrases import is_edge_word, is_invariant, singular, singular_head, trim_edges
 from kg.model import Entity, Entry, Source
 
 

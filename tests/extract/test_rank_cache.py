@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from kg.extract import ExtractConfig
+from kg.extract.background import load_background
 from kg.extract.cache import _DATA_FILES, _SHARED_CODE, FindingsCache
 from kg.extract.findings import Findings
 from kg.extract.mentions import entry_text_key, rank_entries
@@ -116,7 +117,7 @@ def test_prune_keeps_only_what_the_full_build_stored(tmp_path):
 # --- the fingerprint covers what extraction and ranking read ---------------------------------------------
 
 # kg modules loaded with extraction that change neither findings nor rankings
-_INERT = {"kg", "kg.errors", "kg.registry", "kg.util", "kg.util.lazy", "kg.knowledge"}
+_INERT = {"kg", "kg.errors", "kg.registry", "kg.util", "kg.util.lazy", "kg.util.gcpause", "kg.knowledge"}
 
 
 def test_the_fingerprint_covers_every_kg_module_extraction_imports():
@@ -148,3 +149,97 @@ def test_the_fingerprint_covers_every_table_the_covered_code_names():
         source = open(module.__file__, encoding="utf-8").read()
         named.update(re.findall(r'joinpath\("data/([^"]+)"\)', source))
     assert named and named <= set(_DATA_FILES)
+
+
+# --- topic forms: what an update reads of each cached text instead of its findings ---------------------
+
+
+class _Engine:
+    """Findings from a table instead of spaCy; notes the texts asked for."""
+
+    def __init__(self, table):
+        self.table, self.asked = table, []
+
+    def find(self, texts, config, progress=None):
+        self.asked += sorted(texts)
+        return {key: Findings.from_json(self.table[key].to_json()) for key in texts}
+
+
+def _extract(tmp_path, entries, table, read=True):
+    from kg.extract.mentions import extract_entries
+
+    engine = _Engine(table)
+    with FindingsCache(tmp_path / "c.sqlite", "fp", read=read) as cache:
+        out = extract_entries(entries, cache=cache, engine=engine)
+        counts = (cache.hits, cache.misses, cache.ranked_hits, cache.ranked_misses)
+    return out, counts, engine.asked
+
+
+def _forms_rows(tmp_path) -> int:
+    import sqlite3
+
+    return sqlite3.connect(tmp_path / "c.sqlite").execute("SELECT COUNT(*) FROM forms").fetchone()[0]
+
+
+def test_topic_forms_are_the_topic_keys_and_printed_forms_ranking_merges():
+    from kg.extract.findings import TopicForms
+    from kg.extract.mentions import topic_forms
+
+    forms = topic_forms(FOUND[entry_text_key(X)], "d1", load_background())
+    assert forms == TopicForms("d1", False, ["graphneuralnetwork", "molecularpropertyprediction"],
+                               ["graph neural network", "molecular property prediction"])
+
+
+def test_an_update_reads_topic_forms_not_findings(tmp_path):
+    fresh = rank_entries([A, X], FOUND)
+    full, counts, asked = _extract(tmp_path, [A, X], FOUND, read=False)
+    assert (full, counts, len(asked), _forms_rows(tmp_path)) == (fresh, (0, 2, 0, 2), 2, 2)
+    update, counts, asked = _extract(tmp_path, [A, X], FOUND)
+    assert (update, counts, asked) == (fresh, (2, 0, 2, 0), [])
+
+
+def test_a_cache_without_topic_forms_makes_and_stores_them(tmp_path):
+    import sqlite3
+
+    _extract(tmp_path, [A, X], FOUND, read=False)
+    with sqlite3.connect(tmp_path / "c.sqlite") as db:  # a cache written before forms were
+        db.execute("DELETE FROM forms")
+    update, counts, asked = _extract(tmp_path, [A, X], FOUND)
+    assert (update, counts, asked, _forms_rows(tmp_path)) == (rank_entries([A, X], FOUND), (2, 0, 2, 0), [], 2)
+
+
+def test_a_text_served_by_its_forms_and_ranked_afresh_reads_its_findings(tmp_path):
+    import sqlite3
+
+    _extract(tmp_path, [A, X], FOUND, read=False)
+    # two new texts print "self attention" as "self-attention": the build's form of A's topic
+    # changes, and A is ranked again, from the findings the cache holds
+    new = [_entry(n, f"Paper {n}") for n in ("b", "c")]
+    table = dict(FOUND, **{entry_text_key(e): _findings("self-attention", "vision transformer") for e in new})
+    update, counts, asked = _extract(tmp_path, [A, X, *new], table)
+    assert update == rank_entries([A, X, *new], table)
+    assert counts == (2, 2, 1, 3) and asked == sorted(entry_text_key(e) for e in new)
+    with sqlite3.connect(tmp_path / "c.sqlite") as db:  # findings lost, forms kept: A is extracted again
+        db.execute("DELETE FROM findings WHERE key = ?", (entry_text_key(A),))
+        db.execute("DELETE FROM ranked")
+    update, counts, asked = _extract(tmp_path, [A, X, *new], table)
+    assert update == rank_entries([A, X, *new], table) and asked == [entry_text_key(A)]
+
+
+def test_a_build_whose_texts_are_all_cached_never_imports_spacy():
+    """spaCy (a second to import) is imported when a text must go through the pipeline, not before."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import kg.build.run, kg.build.prepare, kg.extract.engines\n"
+        "from kg.extract.findings import Findings\n"
+        "from kg.extract.mentions import rank_entries, entry_text_key\n"
+        "from kg.model import Entry, Source\n"
+        "e = Entry(Source('a.txt', 1), 'feed', title='T', abstract='Graph neural networks.')\n"
+        "rank_entries([e], {entry_text_key(e): Findings({'graph neural network': [1, 0, 3, False, False]})})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

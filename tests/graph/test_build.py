@@ -4,7 +4,7 @@ from collections import Counter
 
 from kg.graph.build import build_graph
 from kg.graph.schema import EDGE_TYPES, ENTITY_EDGE_TYPES, NODE_TYPES
-from kg.model import Corpus, Entity, Paper, Source
+from kg.model import Author, Authorship, Corpus, Entity, Paper, Source
 
 from ..fixtures.corpus import (
     DAI,
@@ -128,27 +128,54 @@ def test_an_entity_a_paper_names_twice_is_one_node_and_one_edge_with_the_stronge
                                                                               ("task:depth", "defined")]
 
 
-def test_edges_are_adopted_as_add_edges_from_would_add_them():
-    """kg.graph.build hands its edge dicts to the graph without networkx's copy: the same graph,
-    edge order and views as add_edges_from, and later changes seen from both directions."""
+def test_the_adjacency_is_what_networkx_itself_would_make(fixture_graph):
+    """kg.graph.build fills networkx's adjacency dicts itself: one key dict per node pair shared by
+    both directions, and the same graph and views as networkx's own add_nodes_from/add_edges_from."""
     import networkx as nx
 
-    from kg.graph.build import _adopt_edges
+    g = fixture_graph
+    for u, v in g.edges():
+        assert g._succ[u][v] is g._pred[v][u]
+    expected = nx.MultiDiGraph(**g.graph)
+    expected.add_nodes_from(g.nodes(data=True))
+    expected.add_edges_from(g.edges(keys=True, data=True))
+    assert list(g.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(g.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(g, expected)
+    assert all(sorted(g.in_edges(n, keys=True)) == sorted(expected.in_edges(n, keys=True)) for n in g)
 
-    items = {("a", "b", "CO_AUTHOR"): {"type": "CO_AUTHOR", "weight": 2},
-             ("p", "a", "HAS_AUTHOR"): {"type": "HAS_AUTHOR", "position": 1},
-             ("a", "b", "AFFILIATED_WITH"): {"type": "AFFILIATED_WITH"},
-             ("b", "a", "CO_AUTHOR"): {"type": "CO_AUTHOR", "weight": 1}}
-    expected, adopted = nx.MultiDiGraph(), nx.MultiDiGraph()
-    for g in (expected, adopted):
-        g.add_nodes_from(["p", "a", "b"])
-    expected.add_edges_from((u, v, k, dict(d)) for (u, v, k), d in items.items())
-    data = items[("a", "b", "CO_AUTHOR")]
-    _adopt_edges(adopted, items)
-    assert items == {}
-    assert list(adopted.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
-    assert list(adopted.in_edges("a", keys=True)) == list(expected.in_edges("a", keys=True)) == [
-        ("p", "a", "HAS_AUTHOR"), ("b", "a", "CO_AUTHOR")]
-    assert adopted.edges["a", "b", "CO_AUTHOR"] is data  # the dict itself, not a copy
-    assert adopted.pred["b"]["a"]["CO_AUTHOR"] is data
-    assert adopted.number_of_edges("a", "b") == 2 and nx.utils.graphs_equal(adopted, expected)
+
+def test_nodes_and_edges_met_again_gather_sources_and_papers_in_the_order_first_met():
+    """Node and edge order is the order first met (every output's order); a node or edge met again
+    gathers its sources and papers, sorted and unique; an author printed twice on one paper is one
+    HAS_AUTHOR edge (the first position) and counts that paper once."""
+    a, b, c = (Authorship(0, "B Bee", "author:b"), Authorship(1, "A Ay", "author:a"),
+               Authorship(2, "B Bee", "author:b"))
+
+    def paper(pid, authorships, sources, topics=()):
+        return Paper(pid, pid.upper(), None, None, None, ("en",), (), authorships, (), topics, (), (), (), (),
+                     tuple(Source(f, n) for f, n in sources))
+
+    p2 = paper("p2", (Authorship(0, "A Ay", "author:a"), Authorship(1, "B Bee", "author:b")),
+               [("z.txt", 3), ("a.txt", 1)], (("graph", 1.0),))
+    p1 = paper("p1", (a, b, c), [("b.txt", 2), ("b.txt", 2)], (("graph", 2.0), ("net", 1.0)))
+    g = build_graph(Corpus((p2, p1), (Author("author:a", "A Ay", ()), Author("author:b", "B Bee", ())), ()))
+    assert list(g) == ["p2", "author:a", "author:b", "topic:graph", "p1", "topic:net"]
+    assert [(u, v, k) for u, v, k in g.edges(keys=True)] == [
+        ("p2", "author:a", "HAS_AUTHOR"), ("p2", "author:b", "HAS_AUTHOR"), ("p2", "topic:graph", "HAS_TOPIC"),
+        ("author:a", "author:b", "CO_AUTHOR"), ("topic:graph", "topic:net", "CO_OCCURS"),
+        ("p1", "author:b", "HAS_AUTHOR"), ("p1", "author:a", "HAS_AUTHOR"), ("p1", "topic:graph", "HAS_TOPIC"),
+        ("p1", "topic:net", "HAS_TOPIC")]
+    assert list(g.in_edges("author:b", keys=True)) == [("p2", "author:b", "HAS_AUTHOR"),
+                                                        ("author:a", "author:b", "CO_AUTHOR"),
+                                                        ("p1", "author:b", "HAS_AUTHOR")]
+    assert g.nodes["author:b"] == {"type": "Author", "label": "B Bee", "sources": ["a.txt:1", "b.txt:2", "z.txt:3"],
+                                   "paper_count": 2}
+    assert g.nodes["p1"]["sources"] == ["b.txt:2"] and g.nodes["p2"]["sources"] == ["a.txt:1", "z.txt:3"]
+    assert g.edges["p1", "author:b", "HAS_AUTHOR"] == {"type": "HAS_AUTHOR", "position": 1, "printed": "B Bee",
+                                                       "sources": ["b.txt:2"]}
+    assert g.edges["author:a", "author:b", "CO_AUTHOR"] == {
+        "type": "CO_AUTHOR", "sources": ["a.txt:1", "b.txt:2", "z.txt:3"], "papers": ["p1", "p2"], "weight": 2}
+    assert g.edges["topic:graph", "topic:net", "CO_OCCURS"] == {
+        "type": "CO_OCCURS", "sources": ["b.txt:2"], "papers": ["p1"], "weight": 1}
+    assert g.nodes["topic:graph"]["paper_count"] == 2 and g.nodes["topic:net"]["paper_count"] == 1

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ...knowledge.glossary import Glossary, load_glossary
 from ...util.words import is_latin, topic_key
 from ..background import load_background
-from ..components import GENERIC_NOUNS, best_long_form, singular_head, singular_short_form
+from ..phrases import GENERIC_NOUNS, best_long_form, singular_head, singular_short_form
 from .segment import NUMBER_RE, ZH_STOP, latin_label, segment
 from .translate import MAX_WORDS, compounds_of, split_unknown, translate_run
 
