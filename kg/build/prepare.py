@@ -25,6 +25,7 @@ from ..ingest.cache import ParseCache, reader_fingerprint
 from ..ingest.dates import with_date
 from ..model import Corpus
 from ..resolve import resolve
+from ..resolve.author_cache import AuthorBlockCache, resolver_fingerprint
 from ..util.gcpause import paused_gc, trim_heap
 
 __all__ = ["Prepared", "prepare_in_process", "prepare_in_child", "can_isolate"]
@@ -85,8 +86,12 @@ def _stages(inputs, out, config, engine, step: Step):
         if not config.update:
             cache.prune()
     step("resolving", 0, None)
-    with paused_gc():  # spaCy's docs may hold cycles, resolution makes none worth collecting
-        corpus = resolve(entries, extractions, max_topics=config.extract.max_topics)
+    # an update clusters again only the name blocks whose inputs changed; a full build refills the cache
+    with AuthorBlockCache(out.cache, resolver_fingerprint(), read=config.update) as blocks, paused_gc():
+        # spaCy's docs may hold cycles, resolution makes none worth collecting
+        corpus = resolve(entries, extractions, max_topics=config.extract.max_topics, author_cache=blocks)
+        if not config.update:
+            blocks.prune()
     _release_matchers()
     n_entries = len(entries)
     del entries, extractions  # the corpus holds what outputs need

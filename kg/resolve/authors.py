@@ -16,7 +16,8 @@ resolver decides from the evidence a digest gives, and says why.
    often the two names publish together; each shared institution, weighted by the institution's size
    and by how many mentions of the block list it, and a penalty when both papers list institutions and
    share none; the arXiv category (same / different); topic similarity (tf-idf cosine of the papers'
-   content words and, when the build ran NLP, extracted topics); and the places on the author lists
+   content words and, when the build ran NLP, extracted topics; the idf is a background corpus's,
+   kg/resolve/word_df.py, so a paper's vector does not depend on the rest of the build); and the places on the author lists
    (two last authors are often one group leader). Names printed two ways that fold to one form ("C Ré"
    / "C Re") are not told apart: gold keeps such spellings as two people, but in real data they are
    one person. The year is carried on mentions but not weighed: over a few years of papers a year gap
@@ -30,6 +31,9 @@ resolver decides from the evidence a digest gives, and says why.
    direct evidence (a shared co-author or institution), never on the name prior alone.
 4. **Evidence.** Each merge is kept on the author as one line: the strongest pair (paper#position),
    the log-odds of every piece of its evidence, and the cluster link (`kg explain author ID`).
+5. **Reuse.** With the build's cache (kg/resolve/author_cache.py), a block whose mentions and the
+   statistics its clustering reads are unchanged gets its stored clusters and lines back instead of
+   being clustered again: what `kg build --update` does for the blocks a new digest does not touch.
 
 bench/author_resolution.py measures the result on ../shared/corpus (B³ against gold full names as
 written, beside merging by printed name and keeping every mention apart). Author ids are the name
@@ -48,7 +52,9 @@ from functools import lru_cache
 
 from ..model import Author
 from ..util.textnorm import fold
+from .author_cache import block_digest
 from .names import COMMON_SURNAMES, block_key, could_be_same_person, is_full, name_key, name_parts
+from .word_df import WordDF, load_word_df
 
 __all__ = [
     "AuthorMention",
@@ -180,9 +186,10 @@ def _slug(name: str) -> str:
 
 
 class AuthorEvidence:
-    """Corpus-wide statistics the pair features need, computed once from all mentions of a build."""
+    """Corpus-wide statistics the pair features need, computed once from all mentions of a build.
+    `cache`: a kg.resolve.author_cache.AuthorBlockCache that keeps the papers' topic vectors."""
 
-    def __init__(self, mentions: list[AuthorMention]):
+    def __init__(self, mentions: list[AuthorMention], cache=None):
         self.mentions = mentions
         self.keys = [name_key(m.name) for m in mentions]
         self.forms = [normalise_person_name(m.name) for m in mentions]
@@ -208,7 +215,9 @@ class AuthorEvidence:
         for key, cos in zip(self.keys, self.coauthors, strict=True):
             for c in cos:
                 self.pair_count[(key, c)] += 1
-        self.topic_vectors = _topic_vectors(papers.values())
+        # what each paper's topic vector is made of, digested (the vector's key in `cache`, and in a block's digest)
+        self.text_keys = {paper_id: _text_key(m) for paper_id, m in papers.items()}
+        self.topic_vectors = _topic_vectors(papers.values(), cache=cache, keys=self.text_keys)
         # per block: how many of its mentions list each co-author name and each institution
         block_co: dict[tuple[str, str], Counter] = defaultdict(Counter)
         block_inst: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -407,26 +416,65 @@ def _words(text: str) -> list[str]:
     return [t for t in tokens if t not in _STOPWORDS and not t.isdigit()]
 
 
-def _topic_vectors(papers) -> dict[str, dict[str, float]]:
+def _topic_vectors(papers, background: WordDF | None = None, cache=None,
+                   keys: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
     """Per paper, its _TOP_WORDS highest tf-idf content words (title, abstract, topic labels) with
-    weights normalised by the whole vector's length, so a dot product is a (truncated) cosine."""
-    bags: dict[str, Counter] = {}
+    weights normalised by the whole vector's length, so a dot product is a (truncated) cosine.
+
+    The idf is a background corpus's (kg.resolve.word_df), not the build's: a paper's vector depends
+    on the paper alone, so an update reuses the clusters of every block whose mentions did not change
+    (kg.resolve.author_cache), and `cache` (an AuthorBlockCache) keeps each vector by the digest of
+    its text and topics (`keys`: _text_key of each paper, when the caller has them). A topic label
+    counts as common as its rarest word in the background (a phrase is no more common than any of
+    its words)."""
+    background = background if background is not None else load_word_df()
+    label_idf: dict[str, float] = {}
+    papers = list(papers)
+    if cache is None:
+        keys = {}
+    elif keys is None:
+        keys = {m.paper_id: _text_key(m) for m in papers}
+    stored = cache.get_vectors(keys.values()) if cache is not None else {}
+    vectors: dict[str, dict[str, float]] = {}
+    fresh: dict[str, dict[str, float]] = {}
     for m in papers:
-        bag = Counter(_words(m.text))
-        bag.update(f"topic:{fold(t)}" for t in m.topics)
-        if bag:
-            bags[m.paper_id] = bag
-    df = Counter(w for bag in bags.values() for w in bag)
-    n = len(bags)
-    vectors = {}
-    for pid, bag in bags.items():
-        weights = {w: (1.0 + math.log(c)) * math.log(n / df[w]) for w, c in bag.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values()))
-        if not norm:
-            continue
-        top = sorted(((v, w) for w, v in weights.items() if df[w] > 1), reverse=True)[:_TOP_WORDS]
-        vectors[pid] = {w: v / norm for v, w in top}
+        key = keys.get(m.paper_id)
+        vector = stored.get(key) if key is not None else None
+        if vector is None:
+            vector = _topic_vector(m, background, label_idf)
+            if key is not None:
+                fresh[key] = vector
+                if len(fresh) >= 5000:  # written as it goes (a full build stores every paper's), in few commits
+                    cache.put_vectors(fresh)
+                    fresh = {}
+        if vector:
+            vectors[m.paper_id] = vector
+    if fresh:
+        cache.put_vectors(fresh)
     return vectors
+
+
+def _text_key(m: AuthorMention) -> str:
+    """What a paper's topic vector is made of: its text and topic labels, digested."""
+    return hashlib.sha1("\x1f".join((str(len(m.text)), m.text, *m.topics)).encode("utf-8")).hexdigest()
+
+
+def _topic_vector(m: AuthorMention, background: WordDF, label_idf: dict[str, float]) -> dict[str, float]:
+    """The topic vector of one paper (see _topic_vectors); empty when it has no content word."""
+    idf = background.idf
+    bag = Counter(_words(m.text))
+    weights = {w: (1.0 + math.log(c)) * idf(w) for w, c in bag.items()}
+    for label, c in Counter(f"topic:{fold(t)}" for t in m.topics).items():
+        value = label_idf.get(label)
+        if value is None:
+            words = _words(label[6:])
+            value = label_idf[label] = max(map(idf, words)) if words else idf(label)
+        weights[label] = (1.0 + math.log(c)) * value
+    norm = math.sqrt(sum(v * v for v in weights.values()))
+    if not norm:
+        return {}
+    top = sorted(((v, w) for w, v in weights.items()), reverse=True)[:_TOP_WORDS]
+    return {w: v / norm for v, w in top}
 
 
 # ----------------------------------------------------------------------------------- clustering
@@ -531,25 +579,44 @@ def _cluster_block(ev: AuthorEvidence, members: list[int], weights: Weights,
 
 
 
-def resolve_authors(mentions: list[AuthorMention], weights: Weights = WEIGHTS) -> tuple[dict[tuple[str, int], str], list[Author]]:
+def resolve_authors(mentions: list[AuthorMention], weights: Weights = WEIGHTS,
+                    cache=None) -> tuple[dict[tuple[str, int], str], list[Author]]:
     """Cluster mentions into authors.
 
     Returns the author id of every (paper id, position) and the authors sorted by id. Ids are the
     name slug plus a hash of the cluster's first mention, so they do not depend on input order.
+    `cache`: a kg.resolve.author_cache.AuthorBlockCache; a block whose digest it holds is not
+    clustered again, and the clusters of every other block are stored in it.
     """
     mentions = list(mentions)
-    ev = AuthorEvidence(mentions)
+    ev = AuthorEvidence(mentions, cache)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, block in enumerate(ev.blocks):
         blocks[block].append(i)
+    ordered = [sorted(blocks[block], key=lambda i: (mentions[i].paper_id, mentions[i].position))
+               for block in sorted(blocks)]
+    del blocks
+    digests: dict[int, str] = {}
+    stored: dict = {}
+    if cache is not None:
+        digests = {k: block_digest(ev, members, weights) for k, members in enumerate(ordered) if len(members) > 1}
+        stored = cache.get_many(digests.values())
+    fresh: dict = {}
     assignment: dict[tuple[str, int], str] = {}
     authors: list[Author] = []
-    for block in sorted(blocks):
-        members = sorted(blocks[block], key=lambda i: (mentions[i].paper_id, mentions[i].position))
+    for k, members in enumerate(ordered):
         if len(members) == 1:
             groups = [(members, [])]
+        elif k in digests and digests[k] in stored:
+            groups = [([members[x] for x in positions], lines) for positions, lines in stored[digests[k]]]
         else:
             groups = _cluster_block(ev, members, weights)
+            if k in digests:
+                local = {i: x for x, i in enumerate(members)}
+                fresh[digests[k]] = [([local[i] for i in group], evidence) for group, evidence in groups]
+                if len(fresh) >= 2000:  # written as it goes (a full build stores every block), in few commits
+                    cache.put_many(fresh)
+                    fresh = {}
         for group, evidence in groups:
             keys = sorted((mentions[i].paper_id, mentions[i].position) for i in group)
             name = _display_name([mentions[i] for i in group])
@@ -558,6 +625,8 @@ def resolve_authors(mentions: list[AuthorMention], weights: Weights = WEIGHTS) -
             for key in keys:
                 assignment[key] = author_id
             authors.append(Author(id=author_id, name=name, mentions=tuple(keys), evidence=tuple(evidence)))
+    if fresh:
+        cache.put_many(fresh)
     authors.sort(key=lambda a: a.id)
     return assignment, authors
 

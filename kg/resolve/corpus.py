@@ -84,11 +84,13 @@ class _InstitutionRecord:
     printed: dict = field(default_factory=dict)  # printed form -> None, in order of first sight
 
 
-def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
+def resolve(entries, extractions, lexicon=None, max_topics: int = 10, author_cache=None) -> Corpus:
     """Turn entries and their extractions (same order) into a resolved Corpus.
 
     Papers are sorted by id; authors and institutions by id. Problems found here (unknown category
     tags, titles or texts shared across distinct arXiv ids) are returned on the corpus as warnings.
+    `author_cache`: the build's kg.resolve.author_cache.AuthorBlockCache (an update clusters only the
+    name blocks whose inputs changed).
     """
     if lexicon is None:
         from ..knowledge.institutions import load_lexicon
@@ -105,7 +107,7 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10) -> Corpus:
     drafts = canonical_entities(drafts)  # "CIFAR10" and "CIFAR-10" are one dataset on every paper
     author_keys = [d.author_keys() for d in drafts]
     refs, records = _read_institutions(drafts, author_keys, lexicon)
-    assignment, authors = resolve_authors(_author_mentions(drafts, author_keys, refs))
+    assignment, authors = resolve_authors(_author_mentions(drafts, author_keys, refs), cache=author_cache)
     papers = sorted((_paper(d, paper_refs, assignment) for d, paper_refs in zip(drafts, refs, strict=True)),
                     key=lambda p: p.id)
     institutions = tuple(
