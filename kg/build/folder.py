@@ -12,6 +12,8 @@ is read or made until asked. The layout, each name spelled once below::
         lock                one writer at a time (a build, or a command rebuilding the store)
         extract.sqlite      the caches an update reads: findings and ranked results of each text
                             (kg.extract.cache), parsed input files (kg.ingest.cache)
+        fragments/          an index of each of graph.graphml, graph.gexf and graph.json: where each
+                            node's and edge group's bytes are, which an update copies (kg.export.fragments)
         staging/            the build being written, laid out like OUT (its store in staging/.kg/store)
         store -> store-N    the current store (kg.build.store): store-N/db, store-N/store.json
 
@@ -48,6 +50,7 @@ STATE_DIR = ".kg"
 LOCK_FILE = "lock"
 CACHE_FILE = "extract.sqlite"
 STAGING_DIR = "staging"
+FRAGMENTS_DIR = "fragments"
 STORE_LINK = "store"
 STORE_PREFIX = "store-"  # store-1, store-2…: one folder per committed store
 # inside a store folder
@@ -160,6 +163,11 @@ class BuildDir:
         return self.state / STAGING_DIR
 
     @property
+    def fragments(self) -> Path:
+        """The outputs' indexes (kg.export.fragments), committed with the outputs they describe."""
+        return self.state / FRAGMENTS_DIR
+
+    @property
     def store(self) -> Path:
         """The store folder: in a build folder, a link to the current store-N."""
         return self.state / STORE_LINK
@@ -222,7 +230,8 @@ class BuildDir:
 
         Files replace their old versions atomically; a folder (neo4j/, ladybug/) replaces the old
         one by two renames, so it is never a mix of old and new files. The outputs go first: a
-        store whose record names another graph.nq than the one here is rebuilt by its next reader."""
+        store whose record names another graph.nq than the one here is rebuilt by its next reader,
+        and an index of fragments that does not describe the file here serves nothing."""
         from ..export.ladybug import SUBDIR as LADYBUG_SUBDIR, keep_databases  # here: readers of a folder need neither
 
         for item in sorted(stage.path.iterdir()):
@@ -236,6 +245,10 @@ class BuildDir:
             elif item.is_dir() and (target.exists() or target.is_symlink()):
                 target.unlink()  # a file where the new build writes a folder
             os.replace(item, target)
+        if stage.fragments.is_dir():
+            self.fragments.mkdir(parents=True, exist_ok=True)
+            for index in sorted(stage.fragments.iterdir()):
+                os.replace(index, self.fragments / index.name)
         if stage.store.is_dir():
             self._commit_store(stage.store)
         prefix = str(stage.path)

@@ -107,15 +107,43 @@ def read_corpus(path) -> Corpus:
 def write_graph_json(graph: nx.MultiDiGraph, path) -> list[str]:
     """The graph as node-link JSON (what ``json.dump(nx.node_link_data(graph, edges="edges"),
     sort_keys=True)`` writes, byte for byte), so later commands need not rebuild it. Written node by
-    node and edge by edge: the whole document as Python objects costs more memory than the graph."""
+    node and edge by edge: the whole document as Python objects costs more memory than the graph.
+    In a build, with its index, and copied where it can be from the previous build's
+    (kg.export.fragments)."""
+    from ..export.fragments import Section, graph_items, write_indexed  # here: readers of a build need none of it
+
     dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    with atomic_open(path) as handle:
-        handle.write(f'{{"directed": {dumps(graph.is_directed())}, "edges": [')
-        _write_items(handle, dumps, ({**data, "source": u, "target": v, "key": key} for u, v, key, data in graph.edges(keys=True, data=True)))
-        handle.write(f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": [')
-        _write_items(handle, dumps, ({**data, "id": n} for n, data in graph.nodes(data=True)))
-        handle.write("]}\n")
-    return [str(path)]
+    items = graph_items(graph)
+
+    def edges(batch: list, first: int) -> list[bytes]:
+        return _encoded(dumps, [[{**data, "source": u, "target": v, "key": key}
+                                 for v, keyed in adj.items() for key, data in keyed.items()] for u, adj in batch])
+
+    def nodes(batch: list, first: int) -> list[bytes]:
+        return _encoded(dumps, [[{**data, "id": n}] for n, data in batch])
+
+    frame = [f'{{"directed": {dumps(graph.is_directed())}, "edges": ['.encode(),
+             f'], "graph": {dumps(graph.graph)}, "multigraph": {dumps(graph.is_multigraph())}, "nodes": ['.encode(),
+             b"]}\n"]
+    sections = [Section("edges", items.groups(), items.group_fps, edges, separator=b", ", counts=items.group_counts),
+                Section("nodes", items.nodes(), items.node_fps, nodes, separator=b", ")]
+    return write_indexed(path, graph, b"".join(frame), frame, sections)
+
+
+# Between the items of a batch (`_encoded`): a JSON array's item that is this string alone
+_ITEM = "\x01"
+_ITEM_JSON = b', "\\u0001", '
+
+
+def _encoded(encode, items: list[list]) -> list[bytes]:
+    """Each item's records as UTF-8 JSON, ", " apart (a JSON array's items without brackets), the
+    whole batch in one encoder call. A record holding a list with the separator string in it
+    splits the batch's text once too often: that batch is then encoded item by item."""
+    records = [record for item in items for record in (*item, _ITEM)]
+    pieces = encode(records[:-1])[1:-1].encode().split(_ITEM_JSON)
+    if len(pieces) != len(items):
+        pieces = [encode(item)[1:-1].encode() for item in items]
+    return pieces
 
 
 def read_graph_json(path) -> nx.MultiDiGraph:

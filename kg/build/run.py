@@ -16,12 +16,14 @@ import networkx as nx
 from ..diff.output import build_changes, remove_changes
 from ..errors import KgError
 from ..export import DEFAULT_TARGETS, build_report, export, get_exporter, write_papers_jsonl, write_report
+from ..export.fragments import fragments_for
 from ..export.property_graph import tables_memo
-from ..export.rdf import VoidCounts, generate_void, write_rdf, write_void
+from ..export.rdf import generate_void, write_void
+from ..export.turtle_chunks import TurtleState, graphs_key, write_union_turtle
 from ..extract import ExtractConfig
 from ..extract.engines import can_fork, get_engine
 from ..graph.build import build_graph
-from ..graph.rdf import DEFAULT_BASE, nquads_blocks, quads_from_lines, source_keys, union_lines
+from ..graph.rdf import DEFAULT_BASE, Minter, nquads_blocks, source_keys, union_batches
 from ..ingest import Limits
 from ..model import Corpus
 from ..util.atomic import atomic_open
@@ -165,6 +167,7 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
             # holds it, and write the exports and maps while this process writes the RDF
             step("graph", 0, None)
             graph = build_graph(corpus)
+            stack.enter_context(_fragments(out, stage, config, graph))
             with _side_outputs(tasks, workers, (corpus, stage.path, config.base, graph), step) as side:
                 store = open_store()
                 rdf, void = _write_rdf_outputs(corpus, stage, config.base, store, step)
@@ -177,6 +180,7 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
             trim_heap()
             step("graph", 0, None)
             graph = build_graph(corpus)
+            stack.enter_context(_fragments(out, stage, config, graph))
             with _side_outputs(tasks, 0, (corpus, stage.path, config.base, graph), step) as side:
                 side_written = [path for paths in side for path in paths]
         step("writing graph.json", 0, None)
@@ -204,12 +208,15 @@ def _write_rdf_outputs(corpus: Corpus, stage: BuildDir, base: str, store: StoreU
     spans: list[tuple[str, int, int]] = []
     written = _write_nquads(corpus, stage.graph_nq, base, store, spans,
                             progress=lambda done, total: step("writing graph.nq", done, total))
-    # graph.ttl is the union of graph.nq's graphs, merged back from the file; VoID's counts ride
-    # along on the same pass
+    # graph.ttl is the union of graph.nq's graphs, merged back from the file, written chunk by
+    # chunk with VoID's counts; an update copies the chunks the previous build wrote (or the whole
+    # file, when no graph changed) from its graph.ttl (kg.export.turtle_chunks)
     step("writing graph.ttl", 0, None)
-    counts = VoidCounts()
-    union = counts.counting(union_lines(stage.graph_nq, spans))
-    written += write_rdf(corpus, stage.graph_ttl, "turtle", base, quads_from_lines(union))
+    prefixes = Minter(base).prefixes
+    earlier = TurtleState.read(store.earlier_state, store.earlier_turtle, prefixes)
+    counts, _ = write_union_turtle(stage.graph_ttl, union_batches(stage.graph_nq, spans), prefixes, store.state_folder,
+                                   earlier, graphs_key(store.graph_digests()))
+    written.append(str(stage.graph_ttl))
     return written, generate_void(corpus, base, counts=counts)
 
 
@@ -245,6 +252,15 @@ def _write_nquads(corpus: Corpus, path: Path, base: str, store: StoreUpdate, spa
 
 # What forked output workers read: set before the pool forks, inherited, never pickled.
 _SHARED: tuple | None = None
+
+
+def _fragments(out: BuildDir, stage: BuildDir, config: BuildConfig, graph: nx.MultiDiGraph):
+    """While it is entered, graph.graphml, graph.gexf and graph.json are written with their indexes,
+    and on an update copied where they can be from the previous build's (kg.export.fragments). It
+    is entered before the output workers fork, so they have the graph's fingerprints and the
+    previous build's folder as the building process has them."""
+    previous = out if config.update else None
+    return fragments_for(graph, stage.path, stage.fragments, previous and previous.path, previous and previous.fragments)
 
 
 def _export_tasks(targets) -> list[tuple[str, tuple[str, ...]]]:

@@ -13,6 +13,8 @@ leaves it unless another named graph still states it.
 
 The record also names the graph.nq the store holds (its size and modification time), the layout
 and the Oxigraph version: a reader rebuilds a store where one of them differs (`store_problem`).
+The store folder also keeps what the next build's graph.ttl is made from (kg.export.turtle_chunks):
+committed with the store, it always describes the build the folder holds.
 """
 
 from __future__ import annotations
@@ -129,6 +131,14 @@ class StoreUpdate:
         same_file = reusable and record.get("nquads") == _identity(previous.graph_nq)
         self.old_keys: dict[str, str] = record.get("keys", {}) if same_file else {}
         self.keys: dict[str, str] = {}
+        # the folder of state other writers keep beside the store, committed with it
+        # (kg.export.turtle_chunks), and the previous build's, with the graph.ttl it describes
+        self.state_folder: Path = target.store
+        self.earlier_state: Path | None = previous.store if previous is not None else None
+        self.earlier_turtle: Path | None = previous.graph_ttl if previous is not None else None
+        self._previous_fd: int | None = None  # the previous graph.nq, opened by `earlier` once
+        self._verified: tuple[str, bytes] | None = None  # the graph `earlier` gave last, and its N-Quads
+        self._known: tuple[str, bytes] | None = None  # the same, while that graph is the one being added
         self.spans: dict[str, list[int]] = {}  # each graph's byte range in the file being written
         self.patched: list[str] = []
         self.new: dict[str, str] = {}
@@ -157,11 +167,20 @@ class StoreUpdate:
         if span is None or self.old_keys.get(graph) != key:
             return None
         try:
-            with open(self.previous, "rb") as handle:
-                nquads = os.pread(handle.fileno(), span[1] - span[0], span[0])
+            if self._previous_fd is None:  # once for all the graphs an update copies
+                self._previous_fd = os.open(self.previous, os.O_RDONLY)
+            nquads = os.pread(self._previous_fd, span[1] - span[0], span[0])
         except OSError:
             return None
-        return nquads if hashlib.sha256(nquads).hexdigest() == self.old.get(graph) else None
+        if hashlib.sha256(nquads).hexdigest() != self.old.get(graph):
+            return None
+        self._verified = (graph, nquads)  # `add` knows its digest when given it whole
+        return nquads
+
+    def graph_digests(self) -> dict[str, str]:
+        """The digest of each graph's N-Quads given to `add` (call once the last block is added)."""
+        self._end_graph()
+        return dict(self.new)
 
     def add(self, graph: str, nquads: bytes, offset: int | None = None, key: str | None = None) -> None:
         """A graph's N-Quads, or the next piece of them (consecutive calls for one graph, as
@@ -174,7 +193,14 @@ class StoreUpdate:
             if graph in self.new:
                 raise ValueError(f"the quads of graph <{graph}> are not together: give each graph's pieces in one run")
             self._graph, self._digest = graph, hashlib.sha256()
-        self._digest.update(nquads)  # the digest of the whole graph's N-Quads, as one block gives
+            verified, self._verified = self._verified, None
+            if verified is not None and verified[0] == graph and verified[1] is nquads:
+                self._known = verified  # the whole graph as `earlier` read it: its digest is the recorded one
+        elif self._known is not None:  # more of a graph than `earlier` gave: hashed after all
+            self._digest.update(self._known[1])
+            self._known = None
+        if self._known is None:
+            self._digest.update(nquads)  # the digest of the whole graph's N-Quads, as one block gives
         self._parts.append(nquads if offset is None or self._fd is None else (offset, len(nquads)))
         if offset is not None:
             span = self.spans.setdefault(graph, [offset, offset])
@@ -192,7 +218,8 @@ class StoreUpdate:
         if graph is None:
             return
         self._graph, self._parts = None, []
-        digest = self.new[graph] = self._digest.hexdigest()
+        digest = self.new[graph] = self.old[graph] if self._known is not None else self._digest.hexdigest()
+        self._known = None
         if self.old.get(graph) == digest:
             return
         self.changed.append(graph)
@@ -288,9 +315,10 @@ class StoreUpdate:
         """Stop loading and let go of the store (after `finish`, nothing is left to do). Unfinished,
         the store has no record, and its staging folder is removed with it."""
         self._loader.shutdown(wait=True, cancel_futures=True)
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        for name in ("_fd", "_previous_fd"):
+            if getattr(self, name) is not None:
+                os.close(getattr(self, name))
+                setattr(self, name, None)
         self.__dict__.pop("store", None)
 
     def finish(self, progress: Callable[[int, int], None] | None = None, nquads=None) -> dict:

@@ -21,7 +21,7 @@ import itertools
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -32,7 +32,7 @@ from networkx.readwrite.graphml import GraphML
 from ..graph.build import build_graph
 from ..graph.schema import UNDIRECTED_EDGE_TYPES
 from ..model import Corpus
-from ..util.atomic import atomic_open
+from .fragments import GraphItems, Section, graph_items, write_indexed
 
 __all__ = ["export_graphml", "export_gexf", "generate_gephi_graph", "generate_graphml", "generate_gexf", "write_graphml", "write_gexf",
            "read_gephi", "LIST_SEPARATOR"]
@@ -339,25 +339,30 @@ def _marked(value: str) -> str:
     return _MARK + value + _MARK
 
 
-def _batches(elements: Iterable[str], escape=None) -> Iterator[bytes]:
-    """Elements written as text (each already led by its newline and indentation), as UTF-8 in
-    batches, with raw CRs kept as ElementTree's path keeps them (`_lines`). Writing the few tags of
-    a node or edge directly is much faster than building and serializing ElementTree elements.
+# Between the items of a batch (`_escaped`): no text holds it, as none holds _MARK.
+_ITEM = "\x01"
 
-    With `escape` (ElementTree's attribute or text escaping), the values marked in the text
-    (`_marked`) are escaped, all of a batch's in one call: escaping replaces characters one by one
-    and leaves the mark, so the escaped values, joined by marks, split back apart."""
-    elements = iter(elements)
-    for batch in iter(lambda: list(itertools.islice(elements, _BATCH)), []):
-        text = "".join(batch)
-        if escape is not None:
-            pieces = text.split(_MARK)  # markup, value, markup, …, markup
-            values = _MARK.join(pieces[1::2])
-            escaped = escape(values)
-            if escaped != values:
-                pieces[1::2] = escaped.split(_MARK)
-            text = "".join(pieces)
-        yield _keep_carriage_returns(text.encode("utf-8", "xmlcharrefreplace"))
+
+def _escaped(texts: list[str], escape) -> list[bytes]:
+    """Each item's text (its elements, each led by its newline and indentation) as UTF-8, with raw
+    CRs kept as ElementTree's path keeps them (`_lines`). Writing the few tags of a node or edge
+    directly is much faster than building and serializing ElementTree elements.
+
+    The values marked in the texts (`_marked`) are escaped (ElementTree's attribute or text
+    escaping), all of them in one call: escaping replaces characters one by one and leaves the
+    mark, so the escaped values, joined by marks, split back apart; so do the items."""
+    if not texts:
+        return []
+    text = _ITEM.join(texts)
+    pieces = text.split(_MARK)  # markup, value, markup, …, markup
+    values = _MARK.join(pieces[1::2])
+    escaped = escape(values)
+    if escaped != values:
+        pieces[1::2] = escaped.split(_MARK)
+    text = "".join(pieces)
+    items = _keep_carriage_returns(text.encode("utf-8", "xmlcharrefreplace")).split(_ITEM.encode())
+    assert len(items) == len(texts)
+    return items
 
 
 def _container(tag: str, attrib: dict, parts: Iterable[bytes], level: int) -> Iterator[bytes]:
@@ -373,9 +378,70 @@ def _container(tag: str, attrib: dict, parts: Iterable[bytes], level: int) -> It
     yield b"\n" + b"  " * level + f"</{tag}>".encode() + (b"" if level else b"\n")
 
 
+def _framed(document: Callable[[Callable[[str], list[bytes]]], Iterable[bytes]], names: list[str]) -> list[bytes]:
+    """The bytes of `document(place)` around the sections `names`, in order: `place(name)` is what
+    a container holds of that section (nothing when it is empty, which `names` then leaves out)."""
+    marks = {name: b"\0" + name.encode() + b"\0" for name in names}
+    data = b"".join(document(lambda name: [marks[name]] if name in marks else []))
+    frame = []
+    for name in names:
+        head, data = data.split(marks[name])
+        frame.append(head)
+    return [*frame, data]
+
+
 def _xml_type_names(table) -> dict[type, str]:
     table.construct_types()  # networkx's own Python type → XML type name tables
     return table.xml_type
+
+
+def _edge_numbers(pattern: bytes):
+    """Fragments' `renumber` for XML edges whose number follows `pattern` (their tag up to it)."""
+    split = re.compile(b"(" + pattern + b")([0-9]+)").split
+
+    def renumber(data: bytes, old_first: int, new_first: int, count: int) -> bytes | None:
+        pieces = split(data)  # text, tag, number, text, …
+        numbers = pieces[2::3]
+        if len(numbers) != count or (count and (int(numbers[0]) != old_first or int(numbers[-1]) != old_first + count - 1)):
+            return None
+        pieces[2::3] = "\n".join(map(str, range(new_first, new_first + count))).encode().split(b"\n")
+        return b"".join(pieces)
+
+    return renumber
+
+
+def _graph_facts(items: GraphItems) -> tuple[dict, dict, dict, dict]:
+    """What both formats need of the whole graph, made once per process for a build's graph: the
+    nodes' XML ids and those escaped as an attribute value (edges name nodes again and again),
+    each only where it is not the node's id itself (`ids.get(nid, nid)`: the kept dicts are small),
+    and the node and edge attributes' types."""
+    def make():
+        graph = items.graph
+        attr, _ = _escapes()
+        ids, escaped = {}, {}
+        for nid, xml_id in _xml_ids(graph.nodes).items():
+            if xml_id is not nid:
+                ids[nid] = xml_id
+            escaped_id = attr(xml_id)
+            if escaped_id is not nid:
+                escaped[nid] = escaped_id
+        return ids, escaped, _node_types(graph), _edge_types(graph)
+
+    return items.memoized("gephi", make)
+
+
+def _has_edges(graph: nx.MultiDiGraph) -> bool:
+    return next(iter(graph.edges()), None) is not None
+
+
+def _clashes(ids: dict) -> bytes:
+    """The XML ids that are not the node's own id (cleaned, or told apart), for the context: an
+    item's fingerprint has the node's id, not the XML id it gets."""
+    return repr([(repr(nid), xml_id) for nid, xml_id in ids.items()]).encode("utf-8", "surrogatepass")
+
+
+def _types_text(*tables: dict) -> bytes:
+    return repr([{name: kind.__name__ for name, kind in table.items()} for table in tables]).encode()
 
 
 def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
@@ -404,9 +470,16 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
       </graph>
     </graphml>
     """
+    return _chunks(*_graphml(graph)[1:])
+
+
+def _graphml(graph: nx.MultiDiGraph) -> tuple[bytes, list[bytes], list[Section]]:
+    """GraphML as kg.export.fragments writes it: its context, frame and sections (nodes, then the
+    edges of each node)."""
     xml_types = _xml_type_names(GraphML())
-    ids = _xml_ids(graph.nodes)
-    types = {"node": _node_types(graph), "edge": _edge_types(graph)}
+    items = graph_items(graph)
+    ids, escaped_ids, node_types, edge_types = _graph_facts(items)
+    types = {"node": node_types, "edge": edge_types}
     keys = {(scope, name): f"d{i}" for i, (scope, name) in
             enumerate((scope, name) for scope in ("node", "edge") for name in types[scope])}
 
@@ -414,11 +487,8 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
     # "<data key=…" at the data elements' depth (3), per (scope, name)
     opens = {scope_name: f'\n      <data key="{attr(key_id)}"' for scope_name, key_id in keys.items()}
 
-    # each node's id escaped once (edges name them again and again)
-    escaped_ids = {nid: attr(xml_id) for nid, xml_id in ids.items()}
-
     def data(parts, scope, attrs):
-        """The `<data>` of each attribute, its value marked (`_batches` escapes it)."""
+        """The `<data>` of each attribute, its value marked (`_escaped` escapes it)."""
         kinds = types[scope]
         for name, value in attrs.items():
             kind = kinds[name]
@@ -429,32 +499,61 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[bytes]:
             head = opens[scope, name]
             parts.append(f"{head}>{_MARK}{value}{_MARK}</data>" if value else head + " />")
 
-    def nodes():
-        record = _Records()
-        for nid, attrs in graph.nodes(data=True):
-            parts = [f'\n    <node id="{escaped_ids[nid]}">']
-            data(parts, "node", record(attrs, "label", ids[nid]))
+    node_record, edge_record = _Records(), _Records()
+
+    def nodes(batch: list, first: int) -> list[bytes]:
+        texts = []
+        for nid, attrs in batch:
+            parts = [f'\n    <node id="{escaped_ids.get(nid, nid)}">']
+            data(parts, "node", node_record(attrs, "label", ids.get(nid, nid)))
             parts.append("\n    </node>")
-            yield "".join(parts)
+            texts.append("".join(parts))
+        return _escaped(texts, text)
 
-    def edges():
-        record = _Records()
-        relations: dict = {}  # edge key → its text
-        for i, (u, v, key, attrs) in enumerate(_edges(graph)):
-            relation = relations.get(key) or relations.setdefault(key, _plain(str(key)))
-            attrs = record(attrs, "type", relation)
-            undirected = ' directed="false"' if attrs["type"] in UNDIRECTED_EDGE_TYPES else ""
-            parts = [f'\n    <edge source="{escaped_ids[u]}" target="{escaped_ids[v]}" id="e{i}"{undirected}>']
-            data(parts, "edge", attrs)
-            parts.append("\n    </edge>")
-            yield "".join(parts)
+    relations: dict = {}  # edge key → its text
 
-    declarations = [Element("key", {"id": key_id, "for": scope, "attr.name": name,
-                                    "attr.type": xml_types[types[scope][name]]})
-                    for (scope, name), key_id in reversed(keys.items())]
-    graph_part = _container("graph", {"edgedefault": "directed"}, _batches(itertools.chain(nodes(), edges()), text), 1)
-    root = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI, "xsi:schemaLocation": GraphML.SCHEMALOCATION}
-    yield from _container("graphml", root, itertools.chain(_lines(iter(declarations), 1), graph_part), 0)
+    def edges(batch: list, first: int) -> list[bytes]:
+        texts, i = [], first
+        for u, adj in batch:
+            parts, source = [], escaped_ids.get(u, u)
+            for v, keyed in adj.items():
+                for key, attrs in keyed.items():
+                    relation = relations.get(key) or relations.setdefault(key, _plain(str(key)))
+                    attrs = edge_record(attrs, "type", relation)
+                    undirected = ' directed="false"' if attrs["type"] in UNDIRECTED_EDGE_TYPES else ""
+                    parts.append(f'\n    <edge source="{source}" target="{escaped_ids.get(v, v)}" id="e{i}"{undirected}>')
+                    data(parts, "edge", attrs)
+                    parts.append("\n    </edge>")
+                    i += 1
+            texts.append("".join(parts))
+        return _escaped(texts, text)
+
+    def document(place):
+        declarations = [Element("key", {"id": key_id, "for": scope, "attr.name": name,
+                                        "attr.type": xml_types[types[scope][name]]})
+                        for (scope, name), key_id in reversed(keys.items())]
+        graph_part = _container("graph", {"edgedefault": "directed"}, itertools.chain(place("nodes"), place("edges")), 1)
+        root = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI, "xsi:schemaLocation": GraphML.SCHEMALOCATION}
+        return _container("graphml", root, itertools.chain(_lines(iter(declarations), 1), graph_part), 0)
+
+    sections = [Section("nodes", items.nodes(), items.node_fps, nodes),
+                Section("edges", items.groups(), items.group_fps, edges, counts=items.group_counts,
+                        renumber=_edge_numbers(rb'<edge source="[^"]*" target="[^"]*" id="e'))]
+    sections = sections[:2 if _has_edges(graph) else 1] if len(graph) else []
+    frame = _framed(document, [section.name for section in sections])
+    return b"".join([*frame, _types_text(node_types, edge_types), _clashes(ids)]), frame, sections
+
+
+def _chunks(frame: list[bytes], sections: list[Section]) -> Iterator[bytes]:
+    """The bytes of a frame and its sections, every item rendered, a batch at a time."""
+    yield frame[0]
+    for section, after in zip(sections, frame[1:]):
+        first = 0
+        while batch := list(itertools.islice(section.items, _BATCH)):
+            yield section.separator.join(section.render(batch, first))
+            if section.counts is not None:
+                first += sum(sum(map(len, adj.values())) for _, adj in batch)
+        yield after
 
 
 def _gexf_value(value, kind: type) -> str:
@@ -493,17 +592,23 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
       </graph>
     </gexf>
     """
+    return _chunks(*_gexf(graph)[1:])
+
+
+def _gexf(graph: nx.MultiDiGraph) -> tuple[bytes, list[bytes], list[Section]]:
+    """GEXF as kg.export.fragments writes it: its context, frame and sections (nodes, then the
+    edges of each node)."""
     xml_types = _xml_type_names(GEXF())
-    ids = _xml_ids(graph.nodes)
-    node_types, edge_types = _node_types(graph), _edge_types(graph)
+    items = graph_items(graph)
+    ids, escaped_ids, node_types, edge_types = _graph_facts(items)
     # attribute ids in networkx's order of first use: nodes', then edges' (the relation, as
     # "networkx_key", after each edge's own attributes); label, weight are XML attributes instead
     node_names = [name for name in node_types if name != "label"]
     # edges' attribute names in order of first use, "networkx_key" right after the first edge's own
     inline = ("type", "label", "weight")
-    first = next(iter(graph.edges(data=True)), None)
-    edge_names = {} if first is None else dict.fromkeys(itertools.chain(
-        (k for k, _ in _attribute_types([first[2]], "type") if k not in inline), ("networkx_key",),
+    first_edge = next(iter(graph.edges(data=True)), None)
+    edge_names = {} if first_edge is None else dict.fromkeys(itertools.chain(
+        (k for k, _ in _attribute_types([first_edge[2]], "type") if k not in inline), ("networkx_key",),
         (k for k in edge_types if k not in inline)))
     attr_ids = {(scope, name): str(i) for i, (scope, name) in
                 enumerate(itertools.chain((("node", n) for n in node_names), (("edge", n) for n in edge_names)))}
@@ -522,38 +627,43 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
             parts.append(f'{opens[scope, name]} value="{_MARK}{_gexf_value(value, kinds[name])}{_MARK}" />')
         parts.append(f"\n        </attvalues>\n      </{tag}>")
 
-    # each node's id escaped once (edges name them again and again); values are marked, and
-    # `_batches` escapes them
-    escaped_ids = {nid: attr(xml_id) for nid, xml_id in ids.items()}
+    node_record, edge_record = _Records(), _Records()
 
-    def nodes():
-        record = _Records()
-        for nid, data in graph.nodes(data=True):
+    def nodes(batch: list, first: int) -> list[bytes]:
+        texts = []
+        for nid, data in batch:
             attrs = {k: v if type(v) is node_types[k] else _cast(v, node_types[k])
-                     for k, v in record(data, "label", ids[nid]).items()}
+                     for k, v in node_record(data, "label", ids.get(nid, nid)).items()}
             parts: list[str] = []
-            element(parts, "node", f'\n      <node id="{escaped_ids[nid]}" label="{_marked(str(attrs.pop("label")))}"', "node",
+            element(parts, "node", f'\n      <node id="{escaped_ids.get(nid, nid)}" label="{_marked(str(attrs.pop("label")))}"', "node",
                     node_types, attrs)
-            yield "".join(parts)
+            texts.append("".join(parts))
+        return _escaped(texts, attr)
 
-    def edges():
-        record = _Records()
-        relations: dict = {}  # edge key → its text
-        for i, (u, v, key, data) in enumerate(_edges(graph)):
-            key = relations.get(key) or relations.setdefault(key, _plain(str(key)))
-            attrs = {k: val if type(val) is edge_types[k] else _cast(val, edge_types[k])
-                     for k, val in record(data, "type", key).items()}
-            relation = str(attrs.pop("type"))
-            head = f'\n      <edge source="{escaped_ids[u]}" target="{escaped_ids[v]}" id="{i}" label="{_marked(relation)}"'
-            attrs.pop("label", None)  # the relation is the label
-            if "weight" in attrs:
-                head += f' weight="{_marked(str(attrs.pop("weight")))}"'
-            if relation in UNDIRECTED_EDGE_TYPES:
-                head += ' type="undirected"'
-            attrs["networkx_key"] = key
+    relations: dict = {}  # edge key → its text
+
+    def edges(batch: list, first: int) -> list[bytes]:
+        texts, i = [], first
+        for u, adj in batch:
             parts: list[str] = []
-            element(parts, "edge", head, "edge", edge_kinds, attrs)
-            yield "".join(parts)
+            source = escaped_ids.get(u, u)
+            for v, keyed in adj.items():
+                for key, data in keyed.items():
+                    key = relations.get(key) or relations.setdefault(key, _plain(str(key)))
+                    attrs = {k: val if type(val) is edge_types[k] else _cast(val, edge_types[k])
+                             for k, val in edge_record(data, "type", key).items()}
+                    relation = str(attrs.pop("type"))
+                    head = f'\n      <edge source="{source}" target="{escaped_ids.get(v, v)}" id="{i}" label="{_marked(relation)}"'
+                    attrs.pop("label", None)  # the relation is the label
+                    if "weight" in attrs:
+                        head += f' weight="{_marked(str(attrs.pop("weight")))}"'
+                    if relation in UNDIRECTED_EDGE_TYPES:
+                        head += ' type="undirected"'
+                    attrs["networkx_key"] = key
+                    element(parts, "edge", head, "edge", edge_kinds, attrs)
+                    i += 1
+            texts.append("".join(parts))
+        return _escaped(texts, attr)
 
     def declarations():
         for scope, kinds, names in (("edge", edge_kinds, edge_names), ("node", node_types, node_names)):
@@ -563,16 +673,24 @@ def generate_gexf(graph: nx.MultiDiGraph) -> Iterator[bytes]:
                     SubElement(element, "attribute", id=attr_ids[scope, name], title=name, type=xml_types[kinds[name]])
                 yield element
 
-    meta = Element("meta")
-    SubElement(meta, "creator").text = f"NetworkX {nx.__version__}"
-    graph_part = itertools.chain(
-        _lines(declarations(), 2),
-        _container("nodes", {}, _batches(nodes(), attr), 2),
-        _container("edges", {}, _batches(edges(), attr), 2),
-    )
-    head = _lines(iter([meta]), 1)
-    graph_attrib = {"defaultedgetype": "directed", "mode": "static", "name": ""}
-    yield from _container("gexf", _GEXF_NS, itertools.chain(head, _container("graph", graph_attrib, graph_part, 1)), 0)
+    def document(place):
+        meta = Element("meta")
+        SubElement(meta, "creator").text = f"NetworkX {nx.__version__}"
+        graph_part = itertools.chain(
+            _lines(declarations(), 2),
+            _container("nodes", {}, place("nodes"), 2),
+            _container("edges", {}, place("edges"), 2),
+        )
+        head = _lines(iter([meta]), 1)
+        graph_attrib = {"defaultedgetype": "directed", "mode": "static", "name": ""}
+        return _container("gexf", _GEXF_NS, itertools.chain(head, _container("graph", graph_attrib, graph_part, 1)), 0)
+
+    sections = [Section("nodes", items.nodes(), items.node_fps, nodes),
+                Section("edges", items.groups(), items.group_fps, edges, counts=items.group_counts,
+                        renumber=_edge_numbers(rb'<edge source="[^"]*" target="[^"]*" id="'))]
+    sections = sections[:2 if _has_edges(graph) else 1] if len(graph) else []
+    frame = _framed(document, [section.name for section in sections])
+    return b"".join([*frame, _types_text(node_types, edge_kinds), _clashes(ids)]), frame, sections
 
 
 _UNDIRECTED_MARK = {
@@ -601,24 +719,19 @@ def read_gephi(path) -> nx.DiGraph:
     return nx.read_gexf(data)
 
 
-def _write(chunks: Iterable[bytes], path) -> list[str]:
-    with atomic_open(path, "wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-    return [str(path)]
-
-
 def write_graphml(graph: nx.MultiDiGraph, path) -> list[str]:
-    """Write the knowledge graph as GraphML (atomically, streamed); returns [path]."""
-    return _write(generate_graphml(graph), path)
+    """Write the knowledge graph as GraphML (atomically, streamed); returns [path]. In a build,
+    with its index, and copied where it can be from the previous build's (kg.export.fragments)."""
+    return write_indexed(path, graph, *_graphml(graph))
 
 
 def write_gexf(graph: nx.MultiDiGraph, path) -> list[str]:
     """Write the knowledge graph as GEXF 1.2 (atomically, streamed); returns [path].
 
-    Unlike networkx, no writing date in <meta>, so the same corpus gives the same bytes.
+    Unlike networkx, no writing date in <meta>, so the same corpus gives the same bytes. In a
+    build, with its index, and copied where it can be from the previous build's (kg.export.fragments).
     """
-    return _write(generate_gexf(graph), path)
+    return write_indexed(path, graph, *_gexf(graph))
 
 
 def export_graphml(corpus: Corpus, out_dir: Path, base: str, graph=None) -> list[str]:

@@ -161,12 +161,13 @@ _SHORT = 32  # bytes; no N-Triples term starts with a NUL, so a digest never equ
 _RDF_TYPE_TERM = f"<{PREFIXES['rdf']}type>".encode("utf-8")
 
 
-def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None, counts: VoidCounts | None = None):
+def generate_void(corpus: Corpus, base: str = DEFAULT_BASE, triples=None, counts=None):
     """A VoID description of one build: sizes, class and property partitions, vocabularies, and one
     subset per source document (its named graph), as sorted triples.
 
-    `counts`: the VoidCounts of the corpus's triples when the caller counted them on another pass;
-    else they are counted from `triples` (sorted and unique, as generate_triples gives them)."""
+    `counts`: the counts of the corpus's triples when the caller took them on another pass (a
+    VoidCounts, or the UnionTotals kg.export.turtle_chunks gives with graph.ttl); else they are
+    counted from `triples` (sorted and unique, as generate_triples gives them)."""
     from pyoxigraph import Literal, NamedNode, Triple
 
     from ..graph.rdf import RDF_TYPE, XSD_INTEGER, source_graph

@@ -13,13 +13,13 @@ percent-encoded, so any name gives a valid IRI.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import os
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from functools import cache, lru_cache
-from itertools import combinations, islice
+from itertools import chain, combinations, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
@@ -44,6 +44,7 @@ __all__ = [
     "triples_from_lines",
     "quads_from_lines",
     "union_lines",
+    "union_batches",
     "source_graph",
     "source_keys",
 ]
@@ -322,8 +323,12 @@ def _derived_triple_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
     typed = f"{RDF_TYPE} {_t('kgo:CoAuthorship')}"
     person = cache(lambda author_id: str(minter.entity(author_id)))
     number = cache(lambda n: str(Literal(str(n), datatype=XSD_INTEGER)))
+    # a link's IRI is minter.iri("coauthorship", a, b) as written, not minted: a NamedNode kept for
+    # each of a big corpus's co-authorships cost more than the lines
+    segment = cache(lambda author_id: _segment(author_id.split(":", 1)[1]))
+    links = f"<{minter.base}coauthorship/"
     for (a, b), n in sorted(counts.items()):
-        link = minter.iri("coauthorship", a.split(":", 1)[1], b.split(":", 1)[1])
+        link = f"{links}{segment(a)}/{segment(b)}>"
         pa, pb = person(a), person(b)
         yield f"{pa} {co_author} {pb}"  # undirected: stated both ways
         yield f"{pb} {co_author} {pa}"
@@ -334,19 +339,22 @@ def _derived_triple_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
     scheme = minter.iri(*TOPIC_SCHEME.split("/"))
     yield triple_line(Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme")))
     yield triple_line(Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en")))
-    yield from map(triple_line, _topic_hierarchy_triples(corpus, minter))
+    yield from _topic_hierarchy_lines(corpus, minter)
 
 
-def _topic_hierarchy_triples(corpus: Corpus, minter: Minter) -> Iterator[Triple]:
+def _topic_hierarchy_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
     """skos:broader from a topic to the topic its label ends with ("semantic segmentation" →
-    "segmentation"), and from each root topic to the arXiv category (top concept) of most of its papers."""
+    "segmentation"), and from each root topic to the arXiv category (top concept) of most of its
+    papers, as `triple_line`s (each topic's IRI printed once)."""
     broader, roots = topic_tree(corpus)
+    topic = cache(lambda label: str(minter.entity(f"topic:{label}")))
+    broader_term, narrower_term, category_term = _PROPERTY["BROADER"], SKOS_NARROWER, _PROPERTY["BROADER_CATEGORY"]
     for label, parent in broader.items():
-        t, b = minter.entity(f"topic:{label}"), minter.entity(f"topic:{parent}")
-        yield Triple(t, _PROPERTY["BROADER"], b)
-        yield Triple(b, SKOS_NARROWER, t)
+        t, b = topic(label), topic(parent)
+        yield f"{t} {broader_term} {b}"
+        yield f"{b} {narrower_term} {t}"
     for label, category in roots.items():
-        yield Triple(minter.entity(f"topic:{label}"), _PROPERTY["BROADER_CATEGORY"], minter.iri("category", category))
+        yield f"{topic(label)} {category_term} {minter.iri('category', category)}"
 
 
 def _sort_key(triple) -> str:
@@ -515,27 +523,92 @@ def quads_from_lines(lines: Iterable[str | bytes]) -> Iterator[Quad]:
         yield from parse(b" .\n".join(chunk) + b" .\n", format=RdfFormat.N_TRIPLES)
 
 
-MERGE_BUFFER = 16 << 20  # bytes read ahead by union_lines, over all its graphs
+MERGE_BUFFER = 16 << 20  # bytes read ahead by union_batches, over all its graphs
 
 
 def union_lines(path, spans: Iterable[tuple[str, int, int]]) -> Iterator[bytes]:
     """The union of the named graphs of an N-Quads file as sorted, unique triple lines (UTF-8
     `triple_line`), read back from disk: `spans` are (graph IRI, start, end) byte ranges, each a
-    graph's quads sorted by their triple (as generate_quads writes them).
+    graph's quads sorted by their triple (as generate_quads writes them). One by one, from
+    `union_batches`."""
+    return chain.from_iterable(union_batches(path, spans))
 
-    A k-way merge: only a small buffer per graph is in memory, never the millions of lines. UTF-8
-    bytes sort as their code points do, so the order is that of sorting the lines as strings."""
+
+def union_batches(path, spans: Iterable[tuple[str, int, int]], buffer: int = MERGE_BUFFER) -> Iterator[list[bytes]]:
+    """`union_lines` in consecutive sorted lists: a k-way merge done by C's sort a range at a time,
+    never with all the millions of lines in memory.
+
+    Each graph's block is read ahead in pieces (about `buffer` bytes in all, shared by size); each
+    round takes as its bound the median of the last lines read ahead, reads on in the graphs whose
+    lines end before it (a bounded number of lines, else the bound comes down to where it stopped),
+    and sorts everything up to it from every graph (Python's sort merges the
+    graphs' sorted runs; a heap in Python cost a comparison in the interpreter per line and level).
+    UTF-8 bytes sort as their code points do, so the order is that of sorting the lines as strings."""
     spans = list(spans)
-    # each stream reads ahead a chunk; their sum stays near MERGE_BUFFER however many graphs merge
-    size = max(4096, min(1 << 16, MERGE_BUFFER // max(1, len(spans))))
+    total = max(1, sum(end - start for _, start, end in spans))
     with open(path, "rb") as handle:
         fd = handle.fileno()
-        streams = [span_lines(fd, start, end, f" <{iri}> .".encode("utf-8"), size) for iri, start, end in spans]
-        previous = None
-        for line in heapq.merge(*streams):
-            if line != previous:
-                yield line
-                previous = line
+        runs = [_Run(fd, start, end, f" <{iri}> .".encode("utf-8"), max(4096, buffer * (end - start) // total))
+                for iri, start, end in spans]
+        runs = [run for run in runs if run.read()]
+        most = max(1, buffer // 256)  # lines one graph may read ahead for a round (~ a quarter of the buffer)
+        while runs:
+            bound = sorted(run.lines[-1] for run in runs)[len(runs) // 2]
+            for run in runs:
+                while run.lines[-1] < bound:
+                    if len(run.lines) >= most:
+                        # a graph dense where the others are sparse (the derived graph's co-authorships)
+                        # brings the bound down rather than read on: the others hold lines up to it already
+                        bound = run.lines[-1]
+                        break
+                    if not run.read():
+                        break
+            batch: list[bytes] = []
+            waiting = []
+            for run in runs:
+                cut = bisect_right(run.lines, bound)
+                batch += run.lines[:cut]
+                del run.lines[:cut]
+                if run.lines or run.read():
+                    waiting.append(run)
+            runs = waiting
+            yield sorted(set(batch))
+
+
+class _Run:
+    """The triple lines of one graph's block of an N-Quads file, read ahead a piece at a time."""
+
+    __slots__ = ("fd", "start", "end", "end_of_line", "size", "rest", "lines")
+
+    def __init__(self, fd: int, start: int, end: int, suffix: bytes, size: int):
+        self.fd, self.start, self.end, self.size = fd, start, end, size
+        self.end_of_line = suffix + b"\n"
+        self.rest = b""
+        self.lines: list[bytes] = []
+
+    def read(self) -> bool:
+        """Append the next piece's lines (each without its graph); False when the block has ended."""
+        while self.start < self.end:
+            chunk = os.pread(self.fd, min(self.size, self.end - self.start), self.start)
+            if not chunk:
+                raise ValueError(f"N-Quads file ends before byte {self.end}")
+            self.start += len(chunk)
+            data = self.rest + chunk
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                self.rest = data
+                continue
+            data, self.rest = data[:cut], data[cut:]
+            lines = data.split(self.end_of_line)
+            if len(lines) != data.count(b"\n") + 1 or lines[-1]:  # a newline without the graph before it
+                line = next((x for x in data.split(b"\n") if x and not x.endswith(self.end_of_line[:-1])), data)
+                raise ValueError(f"N-Quads line outside its graph{self.end_of_line[:-1].decode('utf-8', 'replace')}: {line[:200]!r}")
+            lines.pop()
+            self.lines += lines
+            return True
+        if self.rest:
+            raise ValueError(f"N-Quads graph block does not end with a newline: {self.rest[:200]!r}")
+        return False
 
 
 def span_lines(fd: int, start: int, end: int, suffix: bytes, size: int = 1 << 16) -> Iterator[bytes]:
