@@ -273,9 +273,11 @@ def _build_summary(report: dict) -> str:
 
 def _build_stats(stats: dict) -> str:
     """What the caches and the store did, e.g. "parsed 3 files, reused 0; extracted 20 texts, reused 0;
-    store: 4 of 4 graphs changed, 0 removed"."""
+    clustered 2 name blocks, reused 0; store: 4 of 4 graphs changed, 0 removed" (name blocks: those
+    of more than one author mention, kg.resolve.author_cache)."""
     return (f"parsed {_count(stats['files_parsed'], 'file')}, reused {stats['files_reused']}; "
             f"extracted {_count(stats['texts_extracted'], 'text')}, reused {stats['texts_reused']}; "
+            f"clustered {_count(stats['author_blocks_clustered'], 'name block')}, reused {stats['author_blocks_reused']}; "
             f"store: {stats['store_changed']} of {_count(stats['store_graphs'], 'graph')} changed, "
             f"{stats['store_removed']} removed")
 

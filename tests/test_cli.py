@@ -87,13 +87,13 @@ def test_build_summary_agrees_in_number():
     zero = {"papers": 0, "inputs": {"files": 0, "entries": 0}, "nodes": {}}
     assert _build_summary(zero) == "0 papers from 0 entries in 0 files"
     stats = {"files_parsed": 1, "files_reused": 0, "texts_extracted": 1, "texts_reused": 0, "store_changed": 1,
-             "store_graphs": 1, "store_removed": 0}
+             "store_graphs": 1, "store_removed": 0, "author_blocks_clustered": 1, "author_blocks_reused": 0}
     assert _build_stats(stats) == ("parsed 1 file, reused 0; extracted 1 text, reused 0; "
-                                   "store: 1 of 1 graph changed, 0 removed")
+                                   "clustered 1 name block, reused 0; store: 1 of 1 graph changed, 0 removed")
     stats = {"files_parsed": 0, "files_reused": 3, "texts_extracted": 24, "texts_reused": 1, "store_changed": 0,
-             "store_graphs": 4, "store_removed": 2}
+             "store_graphs": 4, "store_removed": 2, "author_blocks_clustered": 3, "author_blocks_reused": 8088}
     assert _build_stats(stats) == ("parsed 0 files, reused 3; extracted 24 texts, reused 1; "
-                                   "store: 0 of 4 graphs changed, 2 removed")
+                                   "clustered 3 name blocks, reused 8088; store: 0 of 4 graphs changed, 2 removed")
 
 
 @pytest.mark.model
@@ -118,7 +118,9 @@ def test_build_of_one_entry_says_one(tmp_path, monkeypatch):
     assert lines[0] == ("1 paper from 1 entry in 1 file: 1 Author, 1 Category, 1 Institution, 1 Method, 1 Paper, "
                         "1 Topic")
     # the file's graph and the derived graph
-    assert lines[1] == "parsed 1 file, reused 0; extracted 1 text, reused 0; store: 2 of 2 graphs changed, 0 removed"
+    # one author: no name block of more than one mention to cluster
+    assert lines[1] == ("parsed 1 file, reused 0; extracted 1 text, reused 0; clustered 0 name blocks, reused 0; "
+                        "store: 2 of 2 graphs changed, 0 removed")
     assert re.fullmatch(r"wrote \d+ files in out/ \(report: out/report\.json\)", lines[2])
     assert len(lines) == 3
 
@@ -194,7 +196,8 @@ def test_build_progress_names_each_stage_on_a_terminal(seeds_dir, tmp_path, monk
     summary = text.split("\n")[-4:]  # the pseudo-terminal ends lines with \r\n
     assert summary[0].endswith("\r24 papers from 25 entries in 3 files: 19 Author, 3 Category, 7 Code, 13 Dataset, "
                                "11 Institution, 85 Method, 7 Metric, 24 Paper, 32 Task, 215 Topic\r")
-    assert summary[1] == ("parsed 3 files, reused 0; extracted 24 texts, reused 0; "
+    # the seeds' 19 authors have 19 distinct name blocks: none of more than one mention to cluster
+    assert summary[1] == ("parsed 3 files, reused 0; extracted 24 texts, reused 0; clustered 0 name blocks, reused 0; "
                           "store: 4 of 4 graphs changed, 0 removed\r") and summary[3] == ""
 
 

@@ -92,6 +92,8 @@ def _stages(inputs, out, config, engine, step: Step):
         corpus = resolve(entries, extractions, max_topics=config.extract.max_topics, author_cache=blocks)
         if not config.update:
             blocks.prune()
+    # name blocks of more than one mention: clustered, or their clusters reused from the cache
+    stats.update(author_blocks_clustered=blocks.misses, author_blocks_reused=blocks.hits)
     _release_matchers()
     n_entries = len(entries)
     del entries, extractions  # the corpus holds what outputs need

@@ -80,7 +80,9 @@ class BuildResult:
     graph: nx.MultiDiGraph
     report: dict
     written: tuple[str, ...]
-    stats: dict = field(default_factory=dict)  # files parsed and reused, texts extracted, ranked and reused, store graphs changed
+    # files parsed and reused, texts extracted, ranked and reused, author name blocks clustered and reused,
+    # store graphs changed
+    stats: dict = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:

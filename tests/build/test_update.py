@@ -61,7 +61,7 @@ def test_update_adds_and_removes_sources_like_a_full_build(tmp_path, monkeypatch
     work = _seeds(tmp_path / "work", SEED_DIGEST, SEED_FEED_1)
     first = _build(work, "out")
     assert first.stats == {"files_parsed": 2, "files_reused": 0, "texts_extracted": 15, "texts_reused": 0,
-                           "texts_ranked": 15, "ranks_reused": 0,
+                           "texts_ranked": 15, "ranks_reused": 0, "author_blocks_clustered": 0, "author_blocks_reused": 0,
                            "store_graphs": 3, "store_changed": 3, "store_removed": 0, "store_patched": 0}
     shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
     added = _build(work, "out", BuildConfig(targets=(), pages=False, update=True))
