@@ -458,3 +458,30 @@ def test_source_keys_move_with_what_a_graph_is_made_from(fixture_corpus):
     moved = {g for g, k in source_keys(renamed).items() if keys[g] != k}
     named = {s.file for p in fixture_corpus.papers if any(a.author_id == author for a in p.authorships) for s in p.sources}
     assert moved and moved == {source_graph(Minter(), file).value for file in named}
+
+
+def test_small_updates_leave_compaction_to_every_seventh(tmp_path, monkeypatch):
+    """A full build compacts the store; an update that changes few graphs does not (compacting
+    rewrites most of the store), until COMPACT_EVERY updates in a row have not; an update that
+    changes many graphs does. The store holds the same quads either way."""
+    monkeypatch.setattr(kg_store, "COMPACT_EVERY", 3)
+    work = _seeds(tmp_path, SEED_DIGEST, SEED_FEED_1)
+    update = BuildConfig(targets=(), pages=False, update=True)
+
+    def uncompacted() -> int | None:
+        return json.loads(BuildDir(work / "out").store_record.read_text(encoding="utf-8")).get("uncompacted")
+
+    _build(work, "out")
+    full = _store_quads(work / "out")
+    assert uncompacted() is None
+    assert [(_build(work, "out", update).stats["store_changed"], uncompacted()) for _ in range(3)] == [(0, 1), (0, 2), (0, None)]
+    assert _store_quads(work / "out") == full
+    # 3 of 4 graphs changed (the new feed's; the first feed's, which shares a paper with it; the
+    # derived one): more than a tenth, compacted at once
+    _build(work, "out", update)
+    shutil.copy(SEEDS / SEED_FEED_2, work / "seeds" / SEED_FEED_2)
+    added = _build(work, "out", update)
+    assert (added.stats["store_changed"], uncompacted()) == (3, None)
+    fresh = _seeds(tmp_path / "fresh", SEED_DIGEST, SEED_FEED_1, SEED_FEED_2)
+    _build(fresh, "out")
+    assert _store_quads(work / "out") == _store_quads(fresh / "out")
