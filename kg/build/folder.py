@@ -12,7 +12,8 @@ is read or made until asked. The layout, each name spelled once below::
         lock                one writer at a time (a build, or a command rebuilding the store)
         extract.sqlite      the caches an update reads: findings, topic forms and ranked results of
                             each text (kg.extract.cache), parsed input files (kg.ingest.cache), the
-                            author resolver's name blocks and text vectors (kg.resolve.author_cache)
+                            author resolver's name blocks and text vectors (kg.resolve.author_cache),
+                            the affiliation matcher's index (kg.resolve.ror_index)
         fragments/          an index of each of graph.graphml, graph.gexf and graph.json: where each
                             node's and edge group's bytes are, which an update copies (kg.export.fragments)
         staging/            the build being written, laid out like OUT (its store in staging/.kg/store)

@@ -294,6 +294,9 @@ class InstitutionLexicon:
         self._places = MappingProxyType(dict(ror_places or {}))
         self._affiliations = None
         self._use_affiliations = True
+        # the files it was read from, when load_lexicon read it (what a kept matcher index is checked against)
+        self.source_files: tuple[Path, ...] = ()
+        self.matcher_index_cache = None  # given to the matcher it makes (AffiliationMatcher.index_cache)
 
     def __repr__(self) -> str:
         return (
@@ -479,6 +482,7 @@ class InstitutionLexicon:
             from .ror_match import AffiliationMatcher, load_learned
 
             self._affiliations = AffiliationMatcher(self, load_learned())
+            self._affiliations.index_cache = self.matcher_index_cache
         return self._affiliations
 
     def release_affiliations(self) -> None:
@@ -695,7 +699,9 @@ def load_lexicon(aliases_path=None, ror_path=None) -> InstitutionLexicon:
         for norm, ror_id in _read_labels(_data_path(LABELS_FILE)):
             if ror_id in ror_labels and (ror_id, "synonym") not in ror_names.get(norm, ()):
                 ror_names[norm] = ror_names.get(norm, ()) + ((ror_id, "synonym"),)
-    return InstitutionLexicon(exact, folded, ror_names, ror_labels, ror_places)
+    lexicon = InstitutionLexicon(exact, folded, ror_names, ror_labels, ror_places)
+    lexicon.source_files = (alias_file, ror_file, *(() if ror_path is not None else (_data_path(LABELS_FILE),)))
+    return lexicon
 
 
 def _read_labels(path) -> list[tuple[str, str]]:

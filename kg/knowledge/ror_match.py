@@ -41,9 +41,11 @@ training data (MIT licence); ``bench/ror_matching.py`` measures the matcher cros
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -388,6 +390,11 @@ FEATURES = (
 )
 
 
+# The matcher's index (AffiliationMatcher._make_index), made from the lexicon alone
+_INDEX_FIELDS = ("_loose", "_name_count", "_vocab", "_initials", "_cjk", "_idf", "_keys", "_key_words", "_key_weight",
+                 "_postings")
+
+
 class AffiliationMatcher:
     """Match affiliation strings to ROR ids; see the module docstring.
 
@@ -403,6 +410,8 @@ class AffiliationMatcher:
         self.learned = learned if learned is not None else LearnedTables(weights=dict(DEFAULT_WEIGHTS), threshold=0.5)
         self._loose: dict[str, dict[str, str]] = {}
         self._built = False
+        # where the built index may be kept between runs (kg.resolve.ror_index: a build's cache)
+        self.index_cache = None
         self._rates_of: dict | None = None
         self._fixes: dict[str, tuple[str, ...]] = {}
         self._rates_base = 0.5
@@ -424,7 +433,37 @@ class AffiliationMatcher:
 
     # -- index ---------------------------------------------------------------------------------
 
+    def index_key(self) -> str | None:
+        """A digest of everything the index is made from (this code, the lexicon's files, the
+        Python that marshals it), or None for a lexicon not read from files."""
+        files = self.lexicon.source_files
+        if not files:
+            return None
+        digest = hashlib.sha256(f"python-{sys.version_info[0]}.{sys.version_info[1]}".encode())
+        for path in (Path(__file__), Path(__file__).with_name("institutions.py"), *files):
+            digest.update(str(path.name).encode() + b"\0" + Path(path).read_bytes())
+        return digest.hexdigest()[:16]
+
     def _build(self) -> None:
+        # building the index takes ~2 s; a build keeps it (index_cache) so an update that meets one
+        # new affiliation does not pay that again
+        key = self.index_key() if self.index_cache is not None else None
+        index = self.index_cache.get(key) if key is not None else None
+        if index is None or set(index) != set(_INDEX_FIELDS):
+            index = self._make_index()
+            if key is not None:
+                self.index_cache.put(key, index)
+        self.__dict__.update(index)
+        import numpy as np
+
+        self._key_weight_array = np.asarray(self._key_weight, dtype=float)
+        self._acc = np.zeros(len(self._keys), dtype=float)
+        self._arrays: dict[str, object] = {}
+        self._built = True
+
+    def _make_index(self) -> dict:
+        """The index's tables (_INDEX_FIELDS), from the lexicon: plain dicts, lists, tuples, strings
+        and numbers, so marshal keeps them."""
         rank = {"name": 0, "synonym": 1, "short": 2}
         loose: dict[str, dict[str, str]] = defaultdict(dict)
         names: Counter = Counter()  # names in the index of each organisation
@@ -440,35 +479,33 @@ class AffiliationMatcher:
             for ror_id, status in rows:
                 if ror_id not in bucket or rank[status] < rank[bucket[ror_id]]:
                     bucket[ror_id] = status
-        self._loose = dict(loose)
-        self._name_count = dict(names)
-        self._vocab = dict(vocab)
         initials: dict[str, set[str]] = defaultdict(set)
         for ror_id, label in self.lexicon._labels.items():
             words = [w for w in _norm(strip_country_suffix(label)).split() if w not in _STOP]
             if len(words) >= 4:
                 initials["".join(w[0] for w in words)].add(ror_id)
-        self._initials = {key: tuple(sorted(ids)) for key, ids in initials.items() if len(ids) <= 3}
-        self._cjk = [(norm, sorted({r for r, _ in rows})) for norm, rows in self.lexicon.ror_names.items()
-                     if len(norm) >= 2 and _CJK.search(norm) and " " not in norm]
         # the fuzzy index: loose keys by word, with inverse document frequencies
-        keys = list(self._loose)
+        keys = list(loose)
         postings: dict[str, list[int]] = defaultdict(list)
         for number, key in enumerate(keys):
             for word in key.split():
                 postings[word].append(number)
         total = len(keys) + 1
-        self._idf = {word: math.log(total / len(ids)) for word, ids in postings.items()}
-        self._keys = keys
-        self._key_words = [tuple(key.split()) for key in keys]
-        self._key_weight = [sum(self._idf[w] for w in words) for words in self._key_words]
-        self._postings = dict(postings)
-        self._arrays: dict[str, object] = {}
-        import numpy as np
-
-        self._key_weight_array = np.asarray(self._key_weight, dtype=float)
-        self._acc = np.zeros(len(keys), dtype=float)
-        self._built = True
+        idf = {word: math.log(total / len(ids)) for word, ids in postings.items()}
+        key_words = [tuple(key.split()) for key in keys]
+        return {
+            "_loose": dict(loose),
+            "_name_count": dict(names),
+            "_vocab": dict(vocab),
+            "_initials": {key: tuple(sorted(ids)) for key, ids in initials.items() if len(ids) <= 3},
+            "_cjk": [(norm, sorted({r for r, _ in rows})) for norm, rows in self.lexicon.ror_names.items()
+                     if len(norm) >= 2 and _CJK.search(norm) and " " not in norm],
+            "_idf": idf,
+            "_keys": keys,
+            "_key_words": key_words,
+            "_key_weight": [sum(idf[w] for w in words) for words in key_words],
+            "_postings": dict(postings),
+        }
 
     # -- candidates ----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from .categories import category_for_tag
 from .entities import canonical_entities, merge_entities
 from .institutions import read_in_context
 from .names import full_names_for
-from .papers import canonical_arxiv_id, group_entries, paper_id, paper_keys, year_from_arxiv_id
+from .papers import canonical_arxiv_id, group_entries, labelled_keys, paper_id, year_from_arxiv_id
 
 __all__ = ["resolve", "resolve_institution"]
 
@@ -100,10 +100,13 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10, author_cac
     extractions = list(extractions)
     problems: list[Problem] = []
     # distinct arXiv ids never merge; shared titles or texts that did not merge are warned about there
+    labelled = [labelled_keys(e) for e in entries]  # read twice: grouping, then each paper's id
     drafts = [
-        _draft_paper([entries[i] for i in group], [extractions[i] for i in group], max_topics, problems)
-        for group in group_entries(entries, problems)
+        _draft_paper([entries[i] for i in group], [extractions[i] for i in group], max_topics, problems,
+                     [key for i in group for key, _ in labelled[i]])
+        for group in group_entries(entries, problems, labelled)
     ]
+    del labelled
     drafts = canonical_entities(drafts)  # "CIFAR10" and "CIFAR-10" are one dataset on every paper
     author_keys = [d.author_keys() for d in drafts]
     refs, records = _read_institutions(drafts, author_keys, lexicon)
@@ -118,9 +121,10 @@ def resolve(entries, extractions, lexicon=None, max_topics: int = 10, author_cac
     return Corpus(papers=tuple(papers), authors=tuple(authors), institutions=institutions, problems=tuple(problems))
 
 
-def _draft_paper(members: list[Entry], found: list[Extraction], max_topics: int, problems: list[Problem]) -> _PaperDraft:
-    """The draft of the paper the entries `members` (and their extractions `found`) describe."""
-    keys = [k for e in members for k in paper_keys(e)]
+def _draft_paper(members: list[Entry], found: list[Extraction], max_topics: int, problems: list[Problem],
+                 keys: list[str]) -> _PaperDraft:
+    """The draft of the paper the entries `members` (and their extractions `found`) describe;
+    `keys`: the members' paper keys (kg.resolve.papers.paper_keys)."""
     arxiv_ids = sorted({canonical_arxiv_id(e.arxiv_id) for e in members if e.arxiv_id})
     arxiv_id = arxiv_ids[0] if arxiv_ids else None
     # the richest entry gives the author and institution lists (digests print them, feeds do not)

@@ -55,14 +55,27 @@ def _is_acronym(name: str) -> bool:
 def canonical_entities(papers: list) -> list:
     """`papers` (Papers, or drafts with the same entity fields) with every entity named canonically
     across the corpus (same order, same papers)."""
-    out = papers
-    for kind, fld in KIND_FIELDS.items():
-        names = _canonical_names(kind, [getattr(p, fld) for p in out])
-        out = [replace(p, **{fld: _renamed(getattr(p, fld), names)}) for p in out]
-    return out
+    entity_key = _Keys()  # a corpus prints the same few thousand spellings hundreds of thousands of times
+    names = {fld: _canonical_names(kind, [getattr(p, fld) for p in papers], entity_key)
+             for kind, fld in KIND_FIELDS.items()}
+    # one copy of each paper with all four fields renamed (a copy per field cost more than the renaming)
+    return [replace(p, **{fld: _renamed(getattr(p, fld), names[fld], entity_key) for fld in KIND_FIELDS.values()})
+            for p in papers]
 
 
-def _canonical_names(kind: str, lists: list[tuple[Entity, ...]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+class _Keys(dict):
+    """entity_key of a name, each name's computed once."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = entity_key(name)
+        return key
+
+    def __call__(self, name: str) -> str:
+        return self[name]
+
+
+def _canonical_names(kind: str, lists: list[tuple[Entity, ...]],
+                     entity_key=entity_key) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Key of every name printed -> (canonical name, aliases) of the entity it belongs to."""
     gazetteer = load_gazetteer(kind)
     # an acronym's long forms over the corpus: "CNN" -> Counter({key of "convolutional neural network": 5})
@@ -120,7 +133,7 @@ def _distinct_aliases(name: str, spellings: set) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _renamed(entities: tuple[Entity, ...], names: dict) -> tuple[Entity, ...]:
+def _renamed(entities: tuple[Entity, ...], names: dict, entity_key=entity_key) -> tuple[Entity, ...]:
     """The entities of one paper under their canonical names; two that became one keep the stronger via."""
     out: dict[str, Entity] = {}
     for e in entities:

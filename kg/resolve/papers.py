@@ -26,7 +26,7 @@ import unicodedata
 from ..model import Entry, Problem
 from ..util.textnorm import fold
 
-__all__ = ["normalise_title", "text_fingerprint", "paper_keys", "group_entries", "paper_id", "canonical_arxiv_id",
+__all__ = ["normalise_title", "text_fingerprint", "labelled_keys", "paper_keys", "group_entries", "paper_id", "canonical_arxiv_id",
            "year_from_arxiv_id"]
 
 
@@ -39,9 +39,12 @@ def normalise_title(title: str) -> str:
     return fold(title)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def text_fingerprint(text: str) -> str:
     """A digest of an abstract that ignores case, punctuation, spacing and width variants."""
-    norm = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
+    norm = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
@@ -57,7 +60,7 @@ def canonical_arxiv_id(value: str | None) -> str | None:
     return re.sub(r"v\d+$", "", value) or None
 
 
-def _labelled_keys(entry: Entry) -> list[tuple[str, str]]:
+def labelled_keys(entry: Entry) -> list[tuple[str, str]]:
     """(key, what the key is, as warnings name it) for every identity key of `entry`."""
     keys = []
     arxiv_id = canonical_arxiv_id(entry.arxiv_id)
@@ -81,7 +84,7 @@ def _labelled_keys(entry: Entry) -> list[tuple[str, str]]:
 
 def paper_keys(entry: Entry) -> list[str]:
     """Every identity key an entry offers (``arxiv:``, ``title:``, ``text:``); group_entries says which merge."""
-    return [key for key, _ in _labelled_keys(entry)]
+    return [key for key, _ in labelled_keys(entry)]
 
 
 def paper_id(keys) -> str:
@@ -98,11 +101,14 @@ def paper_id(keys) -> str:
     raise ValueError("an entry with no identity key cannot become a paper")
 
 
-def group_entries(entries: list[Entry], problems: list[Problem] | None = None) -> list[list[int]]:
+def group_entries(entries: list[Entry], problems: list[Problem] | None = None,
+                  labelled: list[list[tuple[str, str]]] | None = None) -> list[list[int]]:
     """Indices of `entries` grouped into papers by the rule in this module's docstring, each group in
     input order, groups ordered by their first entry. Its warnings, in input order of the entry each
-    names, are appended to `problems` when given."""
-    labelled = [_labelled_keys(e) for e in entries]
+    names, are appended to `problems` when given. `labelled`: each entry's `labelled_keys`, when the
+    caller has them already."""
+    if labelled is None:
+        labelled = [labelled_keys(e) for e in entries]
     parent = list(range(len(entries)))
     members = {i: [i] for i in range(len(entries))}
     ids: dict[int, str | None] = {i: canonical_arxiv_id(e.arxiv_id) for i, e in enumerate(entries)}
