@@ -155,6 +155,7 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
     corpus, files, n_entries, skipped, stats = (prepared.corpus, prepared.files, prepared.n_entries,
                                                 prepared.skipped, prepared.stats)
     tasks = [*_export_tasks(config.targets), *((("pages", ()),) if config.pages else ())]
+    previous = out if config.update else None  # whose kept state the side outputs may read
     workers = config.extract.n_process - 1 if can_fork() else 0
     with out.staging() as stage, ExitStack() as stack:
         step("writing papers.jsonl", 0, None)
@@ -170,7 +171,7 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
             step("graph", 0, None)
             graph = build_graph(corpus)
             stack.enter_context(_fragments(out, stage, config, graph))
-            with _side_outputs(tasks, workers, (corpus, stage.path, config.base, graph), step) as side:
+            with _side_outputs(tasks, workers, (corpus, stage, config.base, graph, previous), step) as side:
                 store = open_store()
                 rdf, void = _write_rdf_outputs(corpus, stage, config.base, store, step)
                 side_written = [path for paths in side for path in paths]
@@ -183,7 +184,7 @@ def _write(out: BuildDir, config: BuildConfig, prepared: Prepared, step=_no_prog
             step("graph", 0, None)
             graph = build_graph(corpus)
             stack.enter_context(_fragments(out, stage, config, graph))
-            with _side_outputs(tasks, 0, (corpus, stage.path, config.base, graph), step) as side:
+            with _side_outputs(tasks, 0, (corpus, stage, config.base, graph, previous), step) as side:
                 side_written = [path for paths in side for path in paths]
         step("writing graph.json", 0, None)
         graph_json = write_graph_json(graph, stage.graph_json)
@@ -286,13 +287,15 @@ def _write_side_output(task: tuple[str, tuple[str, ...]]) -> list[str]:
 
     The task's garbage is collected as it ends: the cyclic collector is paused during a build, and
     networkx graphs (the maps and VOSviewer make some) are reference cycles, which only it frees."""
-    corpus, stage, base, graph = _SHARED
+    corpus, stage, base, graph, previous = _SHARED
     kind, targets = task
     try:
         if kind == "pages":
-            return write_pages(corpus, stage)
+            # the maps' component layouts are kept beside the fragment indexes (kg.viz.layout_cache)
+            return write_pages(corpus, stage.path, state=stage.fragments,
+                               previous_state=previous.fragments if previous is not None else None)
         with tables_memo():
-            return [path for target in targets for path in export(target, corpus, stage, base, graph)]
+            return [path for target in targets for path in export(target, corpus, stage.path, base, graph)]
     finally:
         gc.collect()  # cheap: what existed before the tasks is frozen (_side_outputs)
         trim_heap()

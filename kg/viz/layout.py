@@ -36,6 +36,7 @@ import unicodedata
 import networkx as nx
 
 from ..graph.communities import leiden_communities
+from .layout_cache import MIN_CACHED, LayoutCache
 
 __all__ = ["clusters", "layout", "detached", "detached_limit", "DETACHED_MAX", "SMALL_SHARE", "label_sizes",
            "footprints", "text_width", "node_scale", "SPRING_LIMIT", "SEED"]
@@ -207,12 +208,18 @@ def _induced(g: nx.Graph, nodes) -> nx.Graph:
     Python's string hashing from one process to the next: layouts would too.
     """
     keep = set(nodes)
+    order = sorted(keep)
     h = nx.Graph()
-    for n in sorted(keep):
-        h.add_node(n, **g.nodes[n])
-    for u in sorted(keep):
-        for v in sorted(v for v in g.adj[u] if v in keep and u < v):
-            h.add_edge(u, v, **g.adj[u][v])
+    # the dicts filled as add_node and add_edge fill them (copies of the data, one per edge shared
+    # by both ends), without their checks: this runs for every component and cluster of a map
+    node, adj, g_node, g_adj = h._node, h._adj, g._node, g._adj
+    for n in order:
+        node[n] = dict(g_node[n])
+        adj[n] = {}
+    for u in order:
+        near = g_adj[u]
+        for v in sorted(v for v in near if v in keep and u < v):
+            adj[u][v] = adj[v][u] = dict(near[v])
     return h
 
 
@@ -258,33 +265,45 @@ def _radius(pos: dict, boxes: dict | None = None) -> float:
 def _separate(centres: list[list[float]], radii: list[float], rounds: int = 200) -> None:
     """Push discs apart (in place) until none overlap, keeping their arrangement."""
     k = len(centres)
+    xs = [c[0] for c in centres]
+    ys = [c[1] for c in centres]
+    hypot, half_gap = math.hypot, _GAP / 2
     for _ in range(rounds):
         moved = False
         for i in range(k):
+            ri = radii[i]
             for j in range(i + 1, k):
-                dx = centres[j][0] - centres[i][0]
-                dy = centres[j][1] - centres[i][1]
-                d = math.hypot(dx, dy)
-                need = radii[i] + radii[j] + _GAP / 2
+                need = ri + radii[j] + half_gap
+                # discs further apart than `need` along one axis are further apart than that: skipped
+                # before the distance (most pairs; the arithmetic of the others is unchanged)
+                dx = xs[j] - xs[i]
+                if dx >= need or -dx >= need:
+                    continue
+                dy = ys[j] - ys[i]
+                if dy >= need or -dy >= need:
+                    continue
+                d = hypot(dx, dy)
                 if d < need:
                     if d < 1e-9:
                         dx, dy, d = 1.0, 0.0, 1.0
                     push = (need - d) / 2
                     ux, uy = dx / d * push, dy / d * push
                     # the bigger disc moves less
-                    wi = radii[j] / (radii[i] + radii[j])
+                    wi = radii[j] / (ri + radii[j])
                     wj = 1.0 - wi
-                    centres[i][0] -= 2 * ux * wi
-                    centres[i][1] -= 2 * uy * wi
-                    centres[j][0] += 2 * ux * wj
-                    centres[j][1] += 2 * uy * wj
+                    xs[i] -= 2 * ux * wi
+                    ys[i] -= 2 * uy * wi
+                    xs[j] += 2 * ux * wj
+                    ys[j] += 2 * uy * wj
                     moved = True
         if not moved:
             break
+    for c, x, y in zip(centres, xs, ys):
+        c[0], c[1] = x, y
 
 
 def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None,
-                 boxes: dict | None = None) -> dict:
+                 boxes: dict | None = None, cache: LayoutCache | None = None) -> dict:
     """Layout of a connected graph too big for one spring layout: clusters laid out apart, then
     placed by the links between them. `given` are the page's clusters (so colours and groups agree);
     clusters still too big are split again at a higher resolution."""
@@ -297,7 +316,7 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
         members.setdefault(c, []).append(node)
     if len(members) == 1:  # Leiden could not split it
         if given is not None or depth < 3:
-            return _cluster_map(g, weight, seed + 1, depth + 1 if given is None else depth, boxes=boxes)
+            return _cluster_map(g, weight, seed + 1, depth + 1 if given is None else depth, boxes=boxes, cache=cache)
         pos = nx.forceatlas2_layout(g, weight=weight, seed=seed, max_iter=60) if hasattr(nx, "forceatlas2_layout") \
             else nx.circular_layout(g)
         radius = UNIT * math.sqrt(g.number_of_nodes()) * 0.6
@@ -306,7 +325,7 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
     inner: dict[int, dict] = {}
     for c in sorted(members):
         sub = _induced(g, members[c])
-        inner[c] = _component(sub, weight, seed, depth + 1, boxes=boxes)
+        inner[c] = _component(sub, weight, seed, depth + 1, boxes=boxes, cache=cache)
     # the graph between clusters, with the summed weight of the links across
     q = nx.Graph()
     q.add_nodes_from(sorted(members))
@@ -333,10 +352,26 @@ def _cluster_map(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dic
 
 
 def _component(g: nx.Graph, weight: str, seed: int, depth: int = 0, given: dict | None = None,
-               boxes: dict | None = None) -> dict:
+               boxes: dict | None = None, cache: LayoutCache | None = None) -> dict:
+    """The layout of a connected graph (`_induced`: sorted), or the one `cache` holds for the same inputs."""
+    if cache is None or g.number_of_nodes() < MIN_CACHED:
+        return _lay_out(g, weight, seed, depth, given, boxes, cache)
+    big = g.number_of_nodes() > SPRING_LIMIT  # a spring layout reads neither the depth nor the clusters
+    key = cache.key(g, weight, seed, depth if big else 0, given if big else None, boxes)
+    nodes = list(g)
+    pos = cache.get(key, nodes)
+    if pos is None:
+        cache.begin()
+        pos = _lay_out(g, weight, seed, depth, given, boxes, cache)
+        cache.end(key, nodes, pos)
+    return pos
+
+
+def _lay_out(g: nx.Graph, weight: str, seed: int, depth: int, given: dict | None, boxes: dict | None,
+             cache: LayoutCache | None) -> dict:
     if g.number_of_nodes() <= SPRING_LIMIT:
         return _spring(g, weight, seed, boxes)
-    return _cluster_map(g, weight, seed, depth, given, boxes)
+    return _cluster_map(g, weight, seed, depth, given, boxes, cache)
 
 
 def _centre(pos: dict, boxes: dict | None = None) -> tuple[dict, float, float]:
@@ -443,7 +478,7 @@ def _pack_columns(placed: list, gap: float, height: float) -> dict:
 
 
 def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict | None = None,
-           boxes: dict | None = None) -> dict:
+           boxes: dict | None = None, cache: LayoutCache | None = None) -> dict:
     """Node → (x, y) in page pixels, rounded to 0.1.
 
     The main map: the connected components of more than `DETACHED_MAX` nodes, laid out apart and
@@ -474,13 +509,14 @@ def layout(g: nx.Graph, weight: str = "weight", seed: int = SEED, groups: dict |
         # without label boxes (big maps) each component is turned to lie wide; with boxes, turning
         # would make the labels the boxes kept apart collide
         turn = _landscape if boxes is None else (lambda pos: pos)
-        out = _pack_rows([_centre(turn(_component(_induced(g, c), weight, seed, given=groups, boxes=boxes)), boxes)
+        out = _pack_rows([_centre(turn(_component(_induced(g, c), weight, seed, given=groups, boxes=boxes,
+                                                  cache=cache)), boxes)
                           for c in main], gap)
     if side:
         # detached components as cells; without boxes, wide cells so their labels stay apart
         cell = boxes if boxes is not None else \
             {n: (-1.5 * UNIT, -0.3 * UNIT, 1.5 * UNIT, 0.3 * UNIT) for c in side for n in c}
-        cells = [_centre(_component(_induced(g, c), weight, seed, boxes=boxes), cell) for c in side]
+        cells = [_centre(_component(_induced(g, c), weight, seed, boxes=boxes, cache=cache), cell) for c in side]
         gap = 0.0 if boxes is None else UNIT / 3
         height = math.sqrt(sum((w + gap) * (h + gap) for _, w, h in cells))  # a square block...
         if out:

@@ -34,6 +34,7 @@ from ..util.gcpause import paused_gc
 from ..util.htmlpage import csp_hash, templates
 from .graphs import (
     TOPIC_MAX_NODES,
+    TopLinks,
     _threshold,
     _topic_graph,
     _topic_parts,
@@ -43,6 +44,7 @@ from .graphs import (
     topic_map_graph,
 )
 from .layout import clusters, detached, footprints, label_sizes, layout
+from .layout_cache import LAYOUTS_FILE, LayoutCache
 
 __all__ = [
     "VIEWS",
@@ -133,14 +135,23 @@ def view_graph(view: str, corpus: Corpus, min_occurrences: int | None = None,
     return full, kept
 
 
-def _shown_graph(view: str, corpus: Corpus, min_occurrences: int | None, max_nodes: int) -> tuple[int, int, nx.Graph]:
-    """(nodes, edges of the whole graph of a view, the graph a page draws from). For ``topics``: the
-    terms (topics and typed entities) over the occurrence threshold, then the most relevant of them
-    (VOSviewer's selection, `kg.viz.graphs.topic_map_graph`)."""
+def _shown_graph(view: str, corpus: Corpus, min_occurrences: int | None, max_nodes: int, max_edges: int,
+                 min_weight: int) -> tuple[int, int, int, dict, nx.Graph, int]:
+    """(nodes, edges of the whole graph of a view, nodes and attributes of the graph a page draws
+    from, what the page shows of it (`select_top`), the edges of weight `min_weight` or more
+    between the nodes shown). For ``topics`` the graph drawn from is the terms (topics and typed
+    entities) over the occurrence threshold, then the most relevant of them (VOSviewer's selection,
+    `kg.viz.graphs.topic_map_graph`); for the others the whole graph, which is not made
+    (`kg.viz.graphs.TopLinks`)."""
     if view != "topics":
-        g = view_graph(view, corpus)[1]
-        return g.number_of_nodes(), g.number_of_edges(), g
-    return topic_map_graph(corpus, max_nodes=max_nodes, min_occurrences=min_occurrences)
+        top = TopLinks(view, corpus, max_nodes, max_edges, min_weight)
+        return top.nodes, top.edges, top.nodes, {}, top.shown, top.candidate_edges
+    total_nodes, total_edges, g = topic_map_graph(corpus, max_nodes=max_nodes, min_occurrences=min_occurrences)
+    shown = select_top(g, max_nodes, max_edges, min_weight)
+    adj = g._adj  # not the view: hundreds of nodes
+    candidate_edges = sum(1 for u in shown for v, d in adj[u].items()
+                          if v in shown._node and u <= v and d["weight"] >= min_weight)
+    return total_nodes, total_edges, g.number_of_nodes(), g.graph, shown, candidate_edges
 
 
 def default_max_nodes(view: str) -> int:
@@ -161,20 +172,21 @@ def _paper_row(paper, categories: dict[str, int]) -> list:
 
 def page_data(view: str, corpus: Corpus, *, max_nodes: int | None = None,
               max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
-              min_occurrences: int | None = None) -> dict:
+              min_occurrences: int | None = None, cache: LayoutCache | None = None) -> dict:
     """Everything a page shows, as plain JSON-ready data (nodes with positions and clusters, edges,
-    the papers they refer to, categories, years, totals)."""
+    the papers they refer to, categories, years, totals). `cache`: component layouts to take
+    instead of computing them again, and to record those computed (`kg.viz.layout_cache`)."""
     spec = _check_view(view)
     if max_nodes is None:
         max_nodes = default_max_nodes(view)
     with paused_gc():  # a third of the pages' time went to full collections on the dev corpus
-        return _page_data(spec, view, corpus, max_nodes, max_edges, min_weight, min_occurrences)
+        return _page_data(spec, view, corpus, max_nodes, max_edges, min_weight, min_occurrences, cache)
 
 
 def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edges: int, min_weight: int,
-               min_occurrences: int | None) -> dict:
-    total_nodes, total_edges, g = _shown_graph(view, corpus, min_occurrences, max_nodes)
-    shown = select_top(g, max_nodes, max_edges, min_weight)
+               min_occurrences: int | None, cache: LayoutCache | None) -> dict:
+    total_nodes, total_edges, drawn_from, attrs, shown, candidate_edges = _shown_graph(
+        view, corpus, min_occurrences, max_nodes, max_edges, min_weight)
     weight = "strength" if view == "topics" else "weight"
     groups = clusters(shown, weight=weight)
     # a first layout gives the map's extent, hence the label sizes; the second makes room for the labels.
@@ -182,9 +194,10 @@ def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edg
     # boxes apart squeezed the collaboration map of the dev corpus into vertical slivers with no
     # label readable (screenshots compared; bench/viz_speed.py)
     big = shown.number_of_nodes() > PHYSICS_LIMIT
-    first = layout(shown, weight=weight, groups=groups)
+    first = layout(shown, weight=weight, groups=groups, cache=cache)
     fonts = label_sizes(first, big)
-    pos = first if big else layout(shown, weight=weight, groups=groups, boxes=footprints(shown, first, fonts))
+    pos = first if big else layout(shown, weight=weight, groups=groups, boxes=footprints(shown, first, fonts),
+                                   cache=cache)
 
     # papers referred to by the shown nodes, in id order
     by_id = {p.id: p for p in corpus.papers}
@@ -231,18 +244,15 @@ def _page_data(spec: MapView, view: str, corpus: Corpus, max_nodes: int, max_edg
     edge_rows.sort(key=lambda r: (r[0], r[1]))
 
     notes = []
-    if view == "topics" and g.graph.get("min_occurrences", 1) > 1:
-        notes.append(f"{g.graph['candidates']:,} of {total_nodes:,} terms occur at least "
-                     f"{g.graph['min_occurrences']} times")
-    if view == "topics" and g.number_of_nodes() < g.graph.get("candidates", 0):
-        notes.append(f"the {g.number_of_nodes():,} most relevant of them (VOSviewer's relevance: terms linked "
+    if view == "topics" and attrs.get("min_occurrences", 1) > 1:
+        notes.append(f"{attrs['candidates']:,} of {total_nodes:,} terms occur at least "
+                     f"{attrs['min_occurrences']} times")
+    if view == "topics" and drawn_from < attrs.get("candidates", 0):
+        notes.append(f"the {drawn_from:,} most relevant of them (VOSviewer's relevance: terms linked "
                      f"evenly to every part of the map are left out)")
-    if shown.number_of_nodes() < g.number_of_nodes():
-        notes.append(f"the page holds the top {shown.number_of_nodes():,} of {g.number_of_nodes():,} "
+    if shown.number_of_nodes() < drawn_from:
+        notes.append(f"the page holds the top {shown.number_of_nodes():,} of {drawn_from:,} "
                      f"{spec.nouns[1]} by number of links")
-    adj = g.adj
-    candidate_edges = sum(1 for u in node_index for v, d in adj[u].items()
-                          if v in node_index and u <= v and d["weight"] >= min_weight)
     if shown.number_of_edges() < candidate_edges:
         notes.append(f"the {shown.number_of_edges():,} heaviest of their {candidate_edges:,} {spec.edge_nouns[1]}")
     if min_weight > 1:
@@ -323,7 +333,7 @@ def render_page(view: str, corpus: Corpus, **options) -> str:
 
 def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int | None = None,
                max_edges: int = DEFAULT_MAX_EDGES, min_weight: int = 1,
-               min_occurrences: int | None = None) -> str:
+               min_occurrences: int | None = None, cache: LayoutCache | None = None) -> str:
     """Write one interactive map and return its path.
 
     Parameters
@@ -337,6 +347,8 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int | None = N
     min_weight : edges of smaller weight (papers together) are left out
     min_occurrences : topics only: minimum papers per topic; None picks the smallest threshold
         that leaves at most `max_nodes` topics
+    cache : layouts of components to reuse and to record (`kg.viz.layout_cache.LayoutCache`); the
+        page is the same with or without
 
     Raises
     ------
@@ -348,15 +360,25 @@ def write_page(view: str, corpus: Corpus, out_path, *, max_nodes: int | None = N
     if (max_nodes is not None and max_nodes < 1) or max_edges < 0 or min_weight < 1 or (min_occurrences is not None and min_occurrences < 1):
         raise ValueError("max_nodes, min_weight and min_occurrences must be at least 1, max_edges at least 0")
     html = render_page(view, corpus, max_nodes=max_nodes, max_edges=max_edges, min_weight=min_weight,
-                       min_occurrences=min_occurrences)
+                       min_occurrences=min_occurrences, cache=cache)
     with atomic_open(out_path) as handle:
         handle.write(html)
     return str(out_path)
 
 
-def write_pages(corpus: Corpus, out_dir, **options) -> list[str]:
+def write_pages(corpus: Corpus, out_dir, *, state=None, previous_state=None, **options) -> list[str]:
     """Write every view as ``<out_dir>/<view>.html`` (collaboration, institutions, topics); returns
-    the paths. `options` are those of `write_page`."""
+    the paths. `options` are those of `write_page`.
+
+    With a `state` folder (a build's ``.kg/fragments``), the layouts of the maps' components are
+    also written there (`LAYOUTS_FILE`, kg.viz.layout_cache), not among the returned paths; those
+    of `previous_state` (the previous build's), when it holds any made by this code, are taken
+    where a component's inputs are unchanged. The pages are the same bytes either way."""
     out = Path(out_dir)
-    return [write_page(view, corpus, out / PAGE_FILES[view], **options) for view in VIEWS]
+    if state is None:
+        return [write_page(view, corpus, out / PAGE_FILES[view], **options) for view in VIEWS]
+    cache = LayoutCache.read(Path(previous_state) / LAYOUTS_FILE if previous_state is not None else None)
+    written = [write_page(view, corpus, out / PAGE_FILES[view], cache=cache, **options) for view in VIEWS]
+    cache.write(Path(state) / LAYOUTS_FILE)
+    return written
 
