@@ -23,7 +23,7 @@ import threading
 
 import networkx as nx
 
-__all__ = ["leiden_communities", "leiden_partition", "SEED", "ITERATIONS"]
+__all__ = ["leiden_communities", "leiden_partition", "leiden_membership", "SEED", "ITERATIONS"]
 
 SEED = 42
 _RNG_LOCK = threading.Lock()  # igraph's generator is process-wide: one seeded call at a time
@@ -50,20 +50,29 @@ def leiden_partition(nodes: list, edges: list[tuple[int, int, float]], resolutio
                      seed: int = SEED, iterations: int = ITERATIONS) -> list[set]:
     """`leiden_communities` of the graph on `nodes` (sorted) with weighted `edges` given as
     (index, index, weight), for callers that hold links rather than a networkx graph."""
-    import igraph
-
     if not nodes:
         return []
     edges = sorted((min(a, b), max(a, b), w) for a, b, w in edges)
-    h = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
-    with _RNG_LOCK:
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            membership = h.community_leiden(objective_function="modularity", weights=[w for _, _, w in edges],
-                                            resolution=resolution, n_iterations=iterations).membership
-        finally:
-            igraph.set_random_number_generator(random)
+    membership = leiden_membership(len(nodes), [(a, b) for a, b, _ in edges], [w for _, _, w in edges],
+                                   resolution, seed, iterations)
     groups: dict[int, set] = {}
     for node, group in zip(nodes, membership, strict=True):
         groups.setdefault(group, set()).add(node)
     return sorted(groups.values(), key=lambda members: (-len(members), min(members)))
+
+
+def leiden_membership(n: int, pairs, weights, resolution: float = 1.0, seed: int = SEED,
+                      iterations: int = ITERATIONS) -> list[int]:
+    """The community (an arbitrary number) of each of nodes 0..n-1, for edges already in the order
+    `leiden_partition` gives igraph: `pairs` (a, b) with a < b, sorted, as a sequence of pairs or an
+    (m, 2) integer array (which igraph reads several times faster), and their `weights`."""
+    import igraph
+
+    h = igraph.Graph(n=n, edges=pairs)
+    with _RNG_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            return h.community_leiden(objective_function="modularity", weights=weights,
+                                      resolution=resolution, n_iterations=iterations).membership
+        finally:
+            igraph.set_random_number_generator(random)

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import fields, is_dataclass
 from functools import cache, lru_cache
 from itertools import chain, combinations, islice
+from operator import attrgetter, eq
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
@@ -131,12 +134,29 @@ class Minter:
         return self.iri(kind, key)
 
 
+class _PercentEncoding(dict):
+    """str.translate's table for ``quote(text, safe="-._~")``: the unreserved ASCII characters stay,
+    every other character becomes its UTF-8 bytes as %XX (its entry made when first met; a lone
+    surrogate raises UnicodeEncodeError, as quote does). One C pass over the text rather than
+    quote's Python loop over its bytes."""
+
+    def __init__(self):
+        super().__init__((ord(c), c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    def __missing__(self, code: int) -> str:
+        escaped = self[code] = "".join(f"%{byte:02X}" for byte in chr(code).encode("utf-8"))
+        return escaped
+
+
+_PERCENT_ENCODING = _PercentEncoding()
+
+
 @lru_cache(maxsize=1 << 16)  # "paper", "authorship", positions and ids repeat across IRIs
 def _segment(text: str) -> str:
-    """One percent-encoded path segment. Trailing dots are encoded too: Turtle writes a prefixed
-    name ending in "." as "\\." ("source:notes\\."), which rdflib's parser rejects, and "." or ".."
-    alone would be a dot segment."""
-    quoted = quote(text, safe="-._~")
+    """One percent-encoded path segment (``quote(text, safe="-._~")``). Trailing dots are encoded
+    too: Turtle writes a prefixed name ending in "." as "\\." ("source:notes\\."), which rdflib's
+    parser rejects, and "." or ".." alone would be a dot segment."""
+    quoted = text.translate(_PERCENT_ENCODING)
     stripped = quoted.rstrip(".")
     return stripped + "%2E" * (len(quoted) - len(stripped))
 
@@ -309,8 +329,9 @@ def _url_term(url: str) -> NamedNode | Literal:
         return Literal(url, datatype=XSD_ANYURI)
 
 
-def _derived_triple_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
-    """Corpus-level facts as `triple_line`s: weighted co-authorships and the topic scheme.
+def _derived_triple_lines(corpus: Corpus, minter: Minter) -> list[str]:
+    """Corpus-level facts as `triple_line`s, in no particular order: weighted co-authorships and the
+    topic scheme.
 
     The co-authorships (most of a big corpus's derived graph) are written as lines straight from
     their terms' N-Triples forms, each author's and each count's made once: a Triple object per
@@ -327,34 +348,39 @@ def _derived_triple_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
     # each of a big corpus's co-authorships cost more than the lines
     segment = cache(lambda author_id: _segment(author_id.split(":", 1)[1]))
     links = f"<{minter.base}coauthorship/"
-    for (a, b), n in sorted(counts.items()):
+    lines: list[str] = []
+    add = lines.extend  # six lines a link at once: a generator's yield a line cost more than the lines
+    for (a, b), n in counts.items():
         link = f"{links}{segment(a)}/{segment(b)}>"
         pa, pb = person(a), person(b)
-        yield f"{pa} {co_author} {pb}"  # undirected: stated both ways
-        yield f"{pb} {co_author} {pa}"
-        yield f"{link} {typed}"
-        yield f"{link} {co_author_of} {pa}"
-        yield f"{link} {co_author_of} {pb}"
-        yield f"{link} {paper_count} {number(n)}"
+        add((f"{pa} {co_author} {pb}", f"{pb} {co_author} {pa}",  # undirected: stated both ways
+             f"{link} {typed}", f"{link} {co_author_of} {pa}", f"{link} {co_author_of} {pb}",
+             f"{link} {paper_count} {number(n)}"))
     scheme = minter.iri(*TOPIC_SCHEME.split("/"))
-    yield triple_line(Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme")))
-    yield triple_line(Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en")))
-    yield from _topic_hierarchy_lines(corpus, minter)
+    lines.append(triple_line(Triple(scheme, RDF_TYPE, _t("skos:ConceptScheme"))))
+    lines.append(triple_line(Triple(scheme, _t("skos:prefLabel"), _lit("Topic keywords", "en"))))
+    lines += _topic_hierarchy_lines(corpus, minter)
+    return lines
 
 
-def _topic_hierarchy_lines(corpus: Corpus, minter: Minter) -> Iterator[str]:
+def _topic_hierarchy_lines(corpus: Corpus, minter: Minter) -> list[str]:
     """skos:broader from a topic to the topic its label ends with ("semantic segmentation" →
     "segmentation"), and from each root topic to the arXiv category (top concept) of most of its
     papers, as `triple_line`s (each topic's IRI printed once)."""
     broader, roots = topic_tree(corpus)
-    topic = cache(lambda label: str(minter.entity(f"topic:{label}")))
+    # minter.entity(f"topic:{label}") as written, not minted (a NamedNode kept for each of a big
+    # corpus's topics costs more than the lines)
+    topics = f"<{minter.base}topic/"
+    topic = cache(lambda label: f"{topics}{_segment(label)}>")
     broader_term, narrower_term, category_term = _PROPERTY["BROADER"], SKOS_NARROWER, _PROPERTY["BROADER_CATEGORY"]
+    lines: list[str] = []
+    add = lines.extend
     for label, parent in broader.items():
         t, b = topic(label), topic(parent)
-        yield f"{t} {broader_term} {b}"
-        yield f"{b} {narrower_term} {t}"
+        add((f"{t} {broader_term} {b}", f"{b} {narrower_term} {t}"))
     for label, category in roots.items():
-        yield f"{topic(label)} {category_term} {minter.iri('category', category)}"
+        lines.append(f"{topic(label)} {category_term} {minter.iri('category', category)}")
+    return lines
 
 
 def _sort_key(triple) -> str:
@@ -419,7 +445,8 @@ def _blocks(graph: NamedNode, lines: Iterable[str], max_quads: int) -> Iterator[
 
 def _pieces(graph: str, nquads: bytes, max_quads: int) -> Iterator[tuple[str, bytes]]:
     """A whole graph's N-Quads in the blocks `_blocks` gives: at most `max_quads` lines each."""
-    if nquads.count(b"\n") <= max_quads:
+    # each line ends with " <graph> .\n" after a triple: a block too short for more lines is not counted
+    if len(nquads) // (len(graph.encode("utf-8")) + 6) <= max_quads or nquads.count(b"\n") <= max_quads:
         yield graph, nquads
         return
     lines = nquads.splitlines(keepends=True)
@@ -446,7 +473,6 @@ def source_keys(corpus: Corpus, base: str = DEFAULT_BASE) -> dict[str, str]:
     papers (each as a whole: its other sources are stated too), the names of their authors, the
     institutions they name, the base, and the code and tables that make quads. Equal keys, equal
     N-Quads; a build records them so that an update makes again only the graphs whose key moved."""
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=record_fields).encode
     minter = Minter(base)
     index = _index(corpus)
     keys = {}
@@ -457,9 +483,55 @@ def source_keys(corpus: Corpus, base: str = DEFAULT_BASE) -> dict[str, str]:
             # what _institution_triples reads of each (not its printed forms across the corpus)
             institutions = [(i.id, i.name, i.ror_id) for i in (index["institutions"][ref.institution_id]
                                                               for ref in paper.institutions)]
-            digest.update(encode([paper, names, institutions]).encode("utf-8"))
+            digest.update(_key_bytes(paper, names, institutions))
         keys[source_graph(minter, file).value] = digest.hexdigest()
     return keys
+
+
+_KEY_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=record_fields).encode
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _key_bytes(paper: Paper, names: list, institutions: list) -> bytes:
+    """What a source graph's key reads of one paper, as bytes that tell it from any other and end
+    where they show: marshal's format 2 (no back-references, so equal values give equal bytes
+    whatever objects hold them) of its fields, records inside as tuples of theirs (several times
+    faster than JSON); JSON, as keys were made before, for a paper marshal cannot write. A leading
+    letter tells the two apart."""
+    try:
+        return b"m" + marshal.dumps((_fields(paper), names, institutions), 2)
+    except (ValueError, TypeError):  # a value marshal does not know, or a record where _plain looks for none
+        return b"j" + _KEY_JSON([paper, names, institutions]).encode("utf-8")
+
+
+def _fields(record) -> list:
+    """A record's field values in order; a record, or a tuple of records of one class, among them as
+    (class name, field values) — a record deeper down is left for marshal to refuse."""
+    values = list(_field_getter(type(record))(record))
+    for i, value in enumerate(values):
+        kind = type(value)
+        if kind is tuple:
+            if value and _is_record(type(value[0])):
+                if len(set(map(type, value))) != 1:
+                    raise TypeError("records of several classes in one field")
+                cls = type(value[0])
+                values[i] = (cls.__qualname__, tuple(map(_field_getter(cls), value)))
+        elif kind not in _PLAIN_TYPES and _is_record(kind):
+            values[i] = (kind.__qualname__, _field_getter(kind)(value))
+    return values
+
+
+@lru_cache(maxsize=None)
+def _is_record(cls) -> bool:
+    return is_dataclass(cls)
+
+
+@lru_cache(maxsize=None)
+def _field_getter(cls) -> Callable[[object], tuple]:
+    names = [f.name for f in fields(cls)]  # TypeError for a class that is no dataclass
+    if len(names) == 1:
+        return lambda record: (getattr(record, names[0]),)
+    return attrgetter(*names)
 
 
 def _index(corpus: Corpus) -> dict:
@@ -488,8 +560,11 @@ def _source_graphs(corpus: Corpus, minter: "Minter") -> Iterator[tuple[NamedNode
 def _derived_lines(corpus: Corpus, minter: "Minter") -> Iterator[str]:
     """The derived graph's triples as sorted, unique `triple_line`s: most of a big corpus's triples
     are co-authorships, and a line costs a fraction of the memory of a Triple object."""
-    lines = sorted(_derived_triple_lines(corpus, minter))
-    return (line for i, line in enumerate(lines) if not i or line != lines[i - 1])
+    lines = _derived_triple_lines(corpus, minter)
+    lines.sort()
+    if any(map(eq, lines, islice(lines, 1, None))):  # (a comparison a line in C: there are rarely any)
+        lines = [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
+    return iter(lines)
 
 
 def generate_triples(corpus: Corpus, base: str = DEFAULT_BASE) -> Iterator[Triple]:
