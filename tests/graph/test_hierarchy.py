@@ -46,3 +46,28 @@ def test_rdf_states_broader_and_chinese_labels(fixture_corpus, tmp_path):
     write_rdf(fixture_corpus, tmp_path / "graph.ttl", "turtle")
     text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
     assert "skos:broader topic:segmentation" in text and 'skos:altLabel "语义分割"@zh' in text
+
+
+def test_topic_tree_is_made_once_per_corpus(fixture_corpus, monkeypatch):
+    import gc
+    import weakref
+
+    from kg.graph import hierarchy
+    from kg.model import Corpus
+
+    made = []
+    monkeypatch.setattr(hierarchy, "_LAST_TREE", None)
+    original = hierarchy._topic_tree
+    monkeypatch.setattr(hierarchy, "_topic_tree", lambda corpus: made.append(corpus) or original(corpus))
+    first = hierarchy.topic_tree(fixture_corpus)
+    assert hierarchy.topic_tree(fixture_corpus) is first and len(made) == 1  # graph.nq, then the graph
+    assert first == original(fixture_corpus) and first[0]  # the tree itself, not an empty one
+    # another corpus, even an equal one, is read anew
+    twin = Corpus(fixture_corpus.papers, fixture_corpus.authors, fixture_corpus.institutions)
+    assert hierarchy.topic_tree(twin) == first and len(made) == 2
+    # the tree kept does not keep its corpus alive
+    gone = weakref.ref(twin)
+    del twin
+    made.clear()
+    gc.collect()
+    assert gone() is None
