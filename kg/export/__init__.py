@@ -64,8 +64,8 @@ class ExportFunction(Protocol):
 @dataclass(frozen=True)
 class Exporter:
     """A registered export target: its name (an alias resolves to it), description, `write`
-    function (ExportFunction), and `reads_tables`: the target is written from
-    kg.export.property_graph.graph_tables, which kg build then makes once for all such targets."""
+    function (ExportFunction), and `reads_tables`: the target is written from the graph's table
+    layout (kg.export.table_files.graph_layout), which kg build then makes once for all such targets."""
 
     name: str
     description: str

@@ -9,8 +9,9 @@ it), but for the XML edges' numbers (``id="e17"``), which count edges in file or
 * every build writes, beside each of these outputs, an index (OUT/.kg/fragments/<name>.idx): per
   item a 64-bit fingerprint of its data (BLAKE2b of ``marshal.dumps(item, 2)``: version 2 writes
   no back-references, so equal data gives equal bytes whatever shares it), where its bytes start in
-  the file, their length and how many numbered elements they hold; and the fingerprint of the
-  output's context, and the file's size, inode and mtime. Its rows are written as the output is,
+  the file, their length, how many numbered elements they hold and a tag its writer keeps
+  (`Section.tags`, given back by `previous_rows`); and the fingerprint of the output's context,
+  the file's size, inode and mtime, and what else its writer keeps (`extra`). Its rows are written as the output is,
   a batch at a time, so a full build holds no more than a batch of them.
 * an update looks each item's fingerprint up in the previous index and copies the bytes of the
   items found from the previous file (those that sit together there in one read), renumbering XML
@@ -20,6 +21,8 @@ it), but for the XML edges' numbers (``id="e17"``), which count edges in file or
 
 Either way the file's bytes are those of rendering every item. The fingerprints of the graph's items
 are made once per build (`fragments_for`, before the forked output workers start) for every output.
+The CSV files of the Neo4j and LadybugDB exports are written so too, a table row (or a node's rows
+of one relationship type) an item (kg.export.table_files).
 """
 
 from __future__ import annotations
@@ -42,11 +45,13 @@ import numpy as np
 from ..util.atomic import atomic_open
 from ..util.files import digest_files
 
-__all__ = ["INDEX_SUFFIX", "GraphItems", "Section", "fragments_for", "graph_items", "write_indexed"]
+__all__ = ["INDEX_SUFFIX", "GraphItems", "Section", "fragments_for", "graph_items", "previous_rows", "write_indexed"]
 
 INDEX_SUFFIX = ".idx"
 _MAGIC = b"kg-fragments-1\0\0"  # the index's last 16 bytes: this, then its trailer's length
-_ROW = np.dtype([("fp", "<u8"), ("start", "<u8"), ("length", "<u8"), ("count", "<u8")])
+# count: the item's numbered (or counted) elements; tag: what its writer notes of it (Section.tags).
+# (Once count was 8 bytes: little-endian, an index of then reads as count and a tag 0.)
+_ROW = np.dtype([("fp", "<u8"), ("start", "<u8"), ("length", "<u8"), ("count", "<u4"), ("tag", "<u4")])
 _BATCH = 1000  # items (or edges of groups) rendered together
 _COPY_BYTES = 1 << 20  # the most read from the previous file at once (more is slower: fresh pages)
 # the code whose bytes an item's fragment is made of (relative to kg/)
@@ -159,14 +164,25 @@ def fragments_for(graph: nx.MultiDiGraph, folder, index_dir, previous=None, prev
         _SESSION = None
 
 
-def _session(graph, path: Path) -> _Session | None:
+def _session(graph, path: Path) -> tuple[_Session, Path] | tuple[None, None]:
+    """The build's session for `graph` and `path`'s place in its folder (path relative to the
+    folder: an output in it or in a subfolder of it, such as neo4j/nodes_Paper.csv)."""
     session = _SESSION
     if session is None or session.items.graph is not graph:
-        return None
-    try:
-        return session if os.path.samefile(path.parent, session.folder) else None
-    except OSError:
-        return None
+        return None, None
+    for folder in list(path.parents)[:2]:
+        try:
+            if os.path.samefile(folder, session.folder):
+                return session, path.relative_to(folder)
+        except OSError:  # not there (yet: atomic_open makes an output's folder)
+            continue
+    return None, None
+
+
+def _index_name(relative: Path) -> str:
+    """An output's index file name: its path in the build folder, "/" made "." (the indexes sit
+    side by side in one folder: neo4j/nodes_Paper.csv → neo4j.nodes_Paper.csv.idx)."""
+    return ".".join(relative.parts) + INDEX_SUFFIX
 
 
 def graph_items(graph: nx.MultiDiGraph) -> GraphItems:
@@ -181,11 +197,15 @@ def graph_items(graph: nx.MultiDiGraph) -> GraphItems:
 class Section:
     """A run of items in an output: their `items` (an iterator), their fingerprints `fps` (None:
     not indexed), `render(items, first) -> [bytes of each]` (`first`: the number of the first
-    counted element), written `separator` apart. Items of several elements (edge groups) give
+    counted element; or -> (their bytes `separator` apart, an array of each one's length)),
+    written `separator` apart. Items of several elements (edge groups) give
     their `counts`: a batch rendered together holds _BATCH elements, not items. Numbered sections
     (XML edges, numbered in file order) give `renumber(data, old_first, new_first, count)`: `data`
     (the bytes of items whose `count` elements are numbered from `old_first`) numbered from
-    `new_first`, or None when `data` does not hold those numbers."""
+    `new_first`, or None when `data` does not hold those numbers. `copied(data, elements)`, when
+    given, is told of the bytes copied from the previous file (items holding `elements` counted
+    elements, or items when not counted): what a writer learns from rendering, it learns there.
+    `tags`: a number per item kept in the index (`previous_rows` gives them back)."""
 
     name: str
     items: Iterator
@@ -194,33 +214,36 @@ class Section:
     separator: bytes = b""
     counts: np.ndarray | None = None
     renumber: Callable[[bytes, int, int, int], bytes | None] | None = None
+    copied: Callable[[bytes, int], None] | None = None
+    tags: np.ndarray | None = None
 
 
-def write_indexed(path, graph: nx.MultiDiGraph, context: bytes, frame: list[bytes], sections: list[Section]) -> list[str]:
+def write_indexed(path, graph: nx.MultiDiGraph, context: bytes, frame: list[bytes], sections: list[Section],
+                  extra=None) -> list[str]:
     """Write `frame[0]`, the first section, `frame[1]`, …, `frame[-1]` to `path` (atomically); with a
     build's session for `graph` and this folder, the file's index beside, and on an update, the
     items found in the previous index copied from the previous file. `context`: everything besides
-    an item's data that its bytes depend on. Returns [path]."""
+    an item's data that its bytes depend on; `extra`: JSON kept in the index (`previous_rows`).
+    Returns [path]."""
     path = Path(path)
-    session = _session(graph, path)
+    session, relative = _session(graph, path)
     if session is None or any(section.fps is None for section in sections):
         with atomic_open(path, "wb") as handle:
             _Writer(handle).write_all(frame, sections)
         return [str(path)]
     context = _context_fingerprint(context)
     with ExitStack() as stack:
-        index = stack.enter_context(atomic_open(session.index_dir / (path.name + INDEX_SUFFIX), "wb"))
+        index = stack.enter_context(atomic_open(session.index_dir / _index_name(relative), "wb"))
         previous = None
         if session.previous is not None:
-            previous = _Previous.open(session.previous / path.name,
-                                      session.previous_index_dir / (path.name + INDEX_SUFFIX), context)
+            previous = _Previous.open(session.previous / relative, session.previous_index_dir / _index_name(relative), context)
             if previous is not None:
                 stack.callback(previous.close)
         with atomic_open(path, "wb") as handle:
             writer = _Writer(handle, index, previous)
             writer.write_all(frame, sections)
         status = os.stat(path)  # as the commit's rename keeps it
-        trailer = json.dumps({"context": context, "sections": writer.rows,
+        trailer = json.dumps({"context": context, "sections": writer.rows, "extra": extra,
                               "output": {"size": status.st_size, "ino": status.st_ino, "mtime_ns": status.st_mtime_ns}})
         index.write(trailer.encode())
         index.write(_MAGIC + len(trailer.encode()).to_bytes(8, "little"))
@@ -239,6 +262,41 @@ def _context_fingerprint(context: bytes) -> str:
     return hashlib.blake2b(_code_fingerprint() + context, digest_size=16).hexdigest()
 
 
+def _read_index(index: Path) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """An index's trailer and its rows by section; None when there is none or it is damaged."""
+    try:
+        data = index.read_bytes()
+        if len(data) < 24 or data[-24:-8] != _MAGIC:
+            return None
+        size = int.from_bytes(data[-8:], "little")
+        trailer = json.loads(data[-24 - size: -24])
+        sections = [(str(name), int(count)) for name, count in trailer["sections"]]
+        if not isinstance(trailer, dict) or sum(n for _, n in sections) * _ROW.itemsize != len(data) - 24 - size:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    rows = np.frombuffer(data, _ROW, count=sum(n for _, n in sections))
+    by_name, at = {}, 0
+    for name, n in sections:
+        by_name[name] = rows[at: at + n]
+        at += n
+    return trailer, by_name
+
+
+def previous_rows(graph: nx.MultiDiGraph, relative: str, section: str) -> tuple[np.ndarray, object] | None:
+    """On an update, the rows (fingerprint, tag, …) of `section` in the previous build's index of
+    its output `relative` (a path in the build's folder), and the index's `extra`, whatever its
+    context and whether or not it still describes the previous file: what the index says of items
+    is so of any item with their fingerprint. None when there is no such index (or it is damaged)."""
+    session = _SESSION
+    if session is None or session.items.graph is not graph or session.previous_index_dir is None:
+        return None
+    read = _read_index(session.previous_index_dir / _index_name(Path(relative)))
+    if read is None or section not in read[1]:
+        return None
+    return read[1][section], read[0].get("extra")
+
+
 class _Previous:
     """The previous build's file and its index, when the index describes that file in this context."""
 
@@ -249,28 +307,19 @@ class _Previous:
     @classmethod
     def open(cls, output: Path, index: Path, context: str) -> "_Previous | None":
         """None when there is no index, or it is damaged, of another context or of another file."""
+        read = _read_index(index)
+        if read is None or read[0]["context"] != context:
+            return None
+        trailer, by_name = read
         try:
-            data = index.read_bytes()
-            if len(data) < 24 or data[-24:-8] != _MAGIC:
-                return None
-            size = int.from_bytes(data[-8:], "little")
-            trailer = json.loads(data[-24 - size: -24])
             described = tuple(trailer["output"][k] for k in ("size", "ino", "mtime_ns"))
-            sections = [(str(name), int(count)) for name, count in trailer["sections"]]
-            if trailer["context"] != context or sum(n for _, n in sections) * _ROW.itemsize != len(data) - 24 - size:
-                return None
             fd = os.open(output, os.O_RDONLY)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, KeyError, TypeError):
             return None
         status = os.fstat(fd)
         if (status.st_size, status.st_ino, status.st_mtime_ns) != described:
             os.close(fd)
             return None
-        rows = np.frombuffer(data, _ROW, count=sum(n for _, n in sections))
-        by_name, at = {}, 0
-        for name, n in sections:
-            by_name[name] = rows[at: at + n]
-            at += n
         return cls(fd, by_name)
 
     def close(self) -> None:
@@ -341,6 +390,9 @@ class _Writer:
 
     def _rendered(self, section: Section, batch: list, first: int, fps, counts=None) -> None:
         pieces = section.render(batch, first)
+        if isinstance(pieces, tuple):  # the items' bytes already `separator` apart, and their lengths
+            self._emit(section, *pieces, fps, counts)
+            return
         lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
         self._emit(section, section.separator.join(pieces), lengths, fps, counts)
 
@@ -368,6 +420,8 @@ class _Writer:
                            section.fps[c0:c1], counts)
             return
         _skip(section.items, c1 - c0)
+        if section.copied is not None:
+            section.copied(data, int(counts.sum()) if counts is not None else c1 - c0)
         self._emit(section, data, lengths, section.fps[c0:c1], counts)
 
     def _emit(self, section: Section, data: bytes, lengths: np.ndarray, fps, counts) -> None:
@@ -382,6 +436,8 @@ class _Writer:
             rows["length"] = lengths
             if counts is not None:
                 rows["count"] = counts
+            if section.tags is not None:
+                rows["tag"] = section.tags[self.rows[-1][1]: self.rows[-1][1] + len(lengths)]
             self.index.write(rows.tobytes())
         if not first:
             self.write(section.separator)

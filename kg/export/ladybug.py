@@ -28,10 +28,9 @@ from .property_graph import (
     CYPHER_QUERIES,
     Column,  # noqa: F401  (used by the doctests)
     NodeTable,  # noqa: F401
-    graph_tables,
-    write_table_csv,
     write_texts,
 )
+from .table_files import graph_layout, write_items_csv
 
 __all__ = ["export_ladybug", "export_ladybug_db", "write_ladybug", "create_ladybug_database", "keep_databases",
            "database_state", "generate_schema_cypher", "generate_copy_cypher", "LADYBUG_TYPES", "DATABASE_FILE", "STAMP_SUFFIX"]
@@ -108,9 +107,9 @@ def generate_copy_cypher(node_tables, rel_tables, delimiter: str = ";", multilin
 
 
 def generate_readme(node_tables, rel_tables, delimiter: str) -> str:
-    counts = "\n".join(f"| `{node_file(t.label)}` | node table `{t.label}` | {len(t.rows)} |" for t in node_tables)
+    counts = "\n".join(f"| `{node_file(t.label)}` | node table `{t.label}` | {t.row_count} |" for t in node_tables)
     rel_counts = "\n".join(f"| `{rel_file(t.type)}` | rel table `{t.type}` ({t.start} "
-                           f"{'— ' + t.end + ', undirected' if t.type in UNDIRECTED_EDGE_TYPES else '→ ' + t.end}) | {len(t.rows)} |"
+                           f"{'— ' + t.end + ', undirected' if t.type in UNDIRECTED_EDGE_TYPES else '→ ' + t.end}) | {t.row_count} |"
                            for t in rel_tables)
     queries = "\n\n".join(f"**{q.name}** — {q.description}\n\n```cypher\n{q.text}\n```" for q in CYPHER_QUERIES)
     shown = repr(delimiter) if delimiter.isprintable() else f"U+{ord(delimiter):04X}"
@@ -206,17 +205,19 @@ def write_ladybug(corpus: Corpus, out_dir, graph=None) -> list[str]:
     from .neo4j import generate_queries_cypher
 
     folder = Path(out_dir) / SUBDIR
-    node_tables, rel_tables, delimiter = graph_tables(graph if graph is not None else build_graph(corpus))
+    graph = graph if graph is not None else build_graph(corpus)
+    layout = graph_layout(graph)
+    node_tables, rel_tables, delimiter = layout.nodes, layout.rels, layout.delimiter
     written: list[str] = []
     multiline: set[str] = set()
     for t in node_tables:
-        paths, broken = write_table_csv(folder / node_file(t.label), ["id", *(c.name for c in t.columns)], t, delimiter)
+        paths, broken = write_items_csv(folder / node_file(t.label), graph, ["id", *(c.name for c in t.columns)], t, layout)
         written += paths
         if broken:
             multiline.add(node_file(t.label))
     for t in rel_tables:
         header = [FROM_COLUMN, TO_COLUMN, *(c.name for c in t.columns)]
-        paths, broken = write_table_csv(folder / rel_file(t.type), header, t, delimiter)
+        paths, broken = write_items_csv(folder / rel_file(t.type), graph, header, t, layout)
         written += paths
         if broken:
             multiline.add(rel_file(t.type))

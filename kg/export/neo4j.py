@@ -16,10 +16,9 @@ from ..model import Corpus
 from .property_graph import (
     CYPHER_QUERIES,
     Column,
-    graph_tables,
-    write_table_csv,
     write_texts,
 )
+from .table_files import graph_layout, write_items_csv
 
 __all__ = ["export_neo4j", "write_neo4j", "header_field", "generate_load_cypher", "generate_constraints_cypher", "NEO4J_TYPES"]
 
@@ -131,9 +130,9 @@ def _admin_delimiter(delimiter: str) -> str:
 def generate_readme(node_tables, rel_tables, delimiter: str) -> str:
     nodes = " \\\n  ".join(f"--nodes={node_file(t.label)}" for t in node_tables)
     rels = " \\\n  ".join(f"--relationships={rel_file(t.type)}" for t in rel_tables)
-    counts = "\n".join(f"| `{node_file(t.label)}` | `:{t.label}` | {len(t.rows)} |" for t in node_tables)
+    counts = "\n".join(f"| `{node_file(t.label)}` | `:{t.label}` | {t.row_count} |" for t in node_tables)
     rel_counts = "\n".join(f"| `{rel_file(t.type)}` | `(:{t.start})-[:{t.type}]-{'' if t.type in UNDIRECTED_EDGE_TYPES else '>'}"
-                           f"(:{t.end})` | {len(t.rows)} |" for t in rel_tables)
+                           f"(:{t.end})` | {t.row_count} |" for t in rel_tables)
     queries = "\n\n".join(
         f"**{q.name}** — {q.description}\n\n```cypher\n{q.text}\n```" for q in CYPHER_QUERIES
     )
@@ -246,14 +245,16 @@ def write_neo4j(corpus: Corpus, out_dir, graph=None) -> list[str]:
         The corpus graph when the caller has it already.
     """
     folder = Path(out_dir) / SUBDIR
-    node_tables, rel_tables, delimiter = graph_tables(graph if graph is not None else build_graph(corpus))
+    graph = graph if graph is not None else build_graph(corpus)
+    layout = graph_layout(graph)
+    node_tables, rel_tables, delimiter = layout.nodes, layout.rels, layout.delimiter
     written: list[str] = []
     for table in node_tables:
         header = [f"id:ID({table.label})", ":LABEL", *(header_field(c) for c in table.columns)]
-        written += write_table_csv(folder / node_file(table.label), header, table, delimiter, table.label)[0]
+        written += write_items_csv(folder / node_file(table.label), graph, header, table, layout, table.label)[0]
     for table in rel_tables:
         header = [f":START_ID({table.start})", f":END_ID({table.end})", ":TYPE", *(header_field(c) for c in table.columns)]
-        written += write_table_csv(folder / rel_file(table.type), header, table, delimiter, table.type)[0]
+        written += write_items_csv(folder / rel_file(table.type), graph, header, table, layout, table.type)[0]
     texts = {
         "constraints.cypher": generate_constraints_cypher(node_tables),
         "load.cypher": generate_load_cypher(node_tables, rel_tables, delimiter),

@@ -1,7 +1,9 @@
 """The knowledge graph as typed tables for property-graph databases (Neo4j, LadybugDB).
 
 One node table per label and one relationship table per type, with typed columns; CSV cells made
-safe for spreadsheets; the example Cypher queries both databases answer the same way.
+safe for spreadsheets; the example Cypher queries both databases answer the same way. The exports
+write the tables' files item by item (kg.export.table_files, which makes the same bytes as
+`write_table_csv` of `graph_tables`, and on an update copies unchanged rows).
 """
 
 from __future__ import annotations
@@ -91,6 +93,10 @@ class NodeTable:
     columns: tuple[Column, ...]
     rows: tuple[tuple, ...]
 
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
 
 @dataclass(frozen=True)
 class RelTable:
@@ -101,6 +107,10 @@ class RelTable:
     end: str
     columns: tuple[Column, ...]
     rows: tuple[tuple, ...]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
 
 def _kind_of_type(kind: type) -> str:
@@ -138,6 +148,13 @@ def _columns(declared, pairs: Iterable[tuple[str, str]]) -> tuple[Column, ...]:
     default = dict(declared)
     ordered = [name for name, _ in declared] + sorted(set(kinds) - set(default))
     return tuple(Column(name, kinds[name] or default.get(name, "string")) for name in ordered)
+
+
+def infer_columns(declared, records: Sequence[dict]) -> tuple[Column, ...]:
+    """The columns of a table whose rows hold `records` (what `_table` gives, without the rows)."""
+    keys = set().union(*records) - _DROPPED
+    return _columns(declared, {(key, _kind_of_type(kind)) for key in keys
+                               for kind in set(map(type, map(dict.get, records, repeat(key)))) if kind is not type(None)})
 
 
 def _array(value) -> tuple:
@@ -229,14 +246,15 @@ def generate_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tupl
     return tuple(node_tables), tuple(rel_tables)
 
 
-_MEMO: dict[int, tuple] | None = None  # graph id → (graph, graph_tables(graph)), inside `tables_memo`
+_MEMO: dict[tuple, tuple] | None = None  # (what, graph id) → (graph, what of the graph), inside `tables_memo`
 
 
 @contextmanager
 def tables_memo():
-    """Within it, `graph_tables` computes a graph's tables once: kg build writes Neo4j and LadybugDB
-    from the same unchanged graph (making the tables takes seconds on a big corpus). The graph must not change
-    while the memo is open; the tables are released when it closes."""
+    """Within it, `graph_tables` computes a graph's tables once, and kg.export.table_files.graph_layout
+    their layout: kg build writes Neo4j and LadybugDB from the same unchanged graph (making them takes
+    seconds on a big corpus). The graph must not change while the memo is open; what it holds is
+    released when it closes."""
     global _MEMO
     outer, _MEMO = _MEMO, ({} if _MEMO is None else _MEMO)
     try:
@@ -248,12 +266,21 @@ def tables_memo():
 
 def graph_tables(graph: nx.MultiDiGraph) -> tuple[tuple[NodeTable, ...], tuple[RelTable, ...], str]:
     """generate_tables(graph) and the array delimiter its values allow (choose_array_delimiter)."""
-    if _MEMO is not None and id(graph) in _MEMO and _MEMO[id(graph)][0] is graph:
-        return _MEMO[id(graph)][1]
-    node_tables, rel_tables = generate_tables(graph)
-    result = (node_tables, rel_tables, choose_array_delimiter([*node_tables, *rel_tables]))
+    def make():
+        node_tables, rel_tables = generate_tables(graph)
+        return node_tables, rel_tables, choose_array_delimiter([*node_tables, *rel_tables])
+
+    return memoized(graph, "tables", make)
+
+
+def memoized(graph: nx.MultiDiGraph, what: str, make):
+    """make(), what of `graph`: inside `tables_memo`, made once per graph."""
+    key = (what, id(graph))
+    if _MEMO is not None and key in _MEMO and _MEMO[key][0] is graph:
+        return _MEMO[key][1]
+    result = make()
     if _MEMO is not None:
-        _MEMO[id(graph)] = (graph, result)  # the graph held too, so its id is not reused
+        _MEMO[key] = (graph, result)  # the graph held too, so its id is not reused
     return result
 
 
@@ -357,13 +384,19 @@ def _table_cells(table: NodeTable | RelTable, delimiter: str, constant: str | No
     caches: list[dict[int, str]] = [{} for _ in kinds]
     rows = iter(table.rows)
     for batch in iter(lambda: list(islice(rows, _CSV_BATCH)), []):
-        values = list(zip(*batch, strict=True))
-        if len(values) != len(kinds):
-            raise ValueError(f"{len(values)} values in a row of {len(kinds)} columns")
-        cells: list = [_format_column(v, kind, delimiter, cache) for v, kind, cache in zip(values, kinds, caches)]
-        if constant is not None:
-            cells.insert(keys, repeat(constant, len(batch)))
-        yield list(zip(*cells))
+        yield row_cells(list(zip(*batch, strict=True)), kinds, keys, delimiter, constant, caches)
+
+
+def row_cells(values: list[Sequence], kinds: Sequence[str], keys: int, delimiter: str, constant: str | None,
+              caches: list[dict[int, str]]) -> list[tuple]:
+    """The CSV rows (every cell a str) of rows given as their columns' `values` (the first `keys`
+    of them ids), `constant` after the ids when given. `caches`: one dict per column (_format_column)."""
+    if len(values) != len(kinds):
+        raise ValueError(f"{len(values)} values in a row of {len(kinds)} columns")
+    cells: list = [_format_column(v, kind, delimiter, cache) for v, kind, cache in zip(values, kinds, caches)]
+    if constant is not None:
+        cells.insert(keys, repeat(constant, len(values[0]) if values else 0))
+    return list(zip(*cells))
 
 
 def _format_column(values: Sequence, kind: str, delimiter: str, cache: dict[int, str]) -> Sequence[str]:
