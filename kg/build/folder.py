@@ -14,8 +14,9 @@ is read or made until asked. The layout, each name spelled once below::
                             each text (kg.extract.cache), parsed input files (kg.ingest.cache), the
                             author resolver's name blocks and text vectors (kg.resolve.author_cache),
                             the affiliation matcher's index (kg.resolve.ror_index)
-        fragments/          an index of each of graph.graphml, graph.gexf and graph.json: where each
-                            node's and edge group's bytes are, which an update copies (kg.export.fragments);
+        fragments/          an index of each of graph.graphml, graph.gexf, graph.json and the neo4j/ and
+                            ladybug/ CSVs (named like neo4j.nodes_Paper.csv.idx): where each node's and
+                            edge group's bytes are, which an update copies (kg.export.fragments);
                             layouts.bin, the maps' component layouts an update reuses (kg.viz.layout_cache)
         staging/            the build being written, laid out like OUT (its store in staging/.kg/store)
         store -> store-N    the current store (kg.build.store): store-N/db, store-N/store.json
