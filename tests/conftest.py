@@ -101,6 +101,28 @@ def fixture_graph(fixture_corpus):
     return build_graph(fixture_corpus)
 
 
+def seeds_folder(folder: Path, *names: str) -> Path:
+    """`folder` with the seed files `names` copied into its seeds/ (made when missing); the folder."""
+    (folder / "seeds").mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SEEDS / name, folder / "seeds" / name)
+    return folder
+
+
+def build_in(folder: Path, config):
+    """`kg build seeds --out out` run from `folder` (relative inputs, as a user types them): the BuildResult."""
+    import os
+
+    from kg.build import build
+
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return build(["seeds"], "out", config)
+    finally:
+        os.chdir(cwd)
+
+
 def output_files(folder: Path) -> dict[str, bytes]:
     """Every output file of a build folder by relative path, without the state folder .kg/ (cache and
     store are working state, not outputs)."""

@@ -4,16 +4,15 @@ and without output workers, and everything made anew when the previous build's i
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.build import BuildConfig, BuildDir, build
+from kg.build import BuildConfig, BuildDir
 from kg.export import fragments
 from kg.extract import ExtractConfig
-from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, output_files
+from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, build_in, output_files, seeds_folder
 
 pytestmark = pytest.mark.slow  # builds
 
@@ -21,20 +20,7 @@ TARGETS = ("graphml", "gexf")
 INDEXED = ["graph.gexf", "graph.graphml", "graph.json"]
 
 
-def _build(folder: Path, config: BuildConfig):
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        return build(["seeds"], "out", config)
-    finally:
-        os.chdir(cwd)
-
-
-def _seeds(folder: Path, *names: str) -> Path:
-    (folder / "seeds").mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copy(SEEDS / name, folder / "seeds" / name)
-    return folder
+_build, _seeds = build_in, seeds_folder
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:

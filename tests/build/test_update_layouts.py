@@ -4,36 +4,21 @@ the same bytes as a full build's."""
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
-from kg.build import BuildConfig, BuildDir, build
+from kg.build import BuildConfig, BuildDir
 from kg.viz import layout_cache
 from kg.viz.page import LAYOUTS_FILE
-from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS
+from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, build_in, seeds_folder
 
 pytestmark = pytest.mark.slow  # builds
 
 MAPS = ("collaboration.html", "institutions.html", "topics.html")
 
 
-def _build(folder: Path, config: BuildConfig):
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        return build(["seeds"], "out", config)
-    finally:
-        os.chdir(cwd)
-
-
-def _seeds(folder: Path, *names: str) -> Path:
-    (folder / "seeds").mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copy(SEEDS / name, folder / "seeds" / name)
-    return folder
+_build, _seeds = build_in, seeds_folder
 
 
 @pytest.fixture

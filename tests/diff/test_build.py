@@ -4,16 +4,15 @@ measure: a one-digest update lists exactly that digest's new papers); a first bu
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.build import BuildConfig, build
+from kg.build import BuildConfig
 from kg.diff import changes_text, compute_changes
 from kg.ingest import read_file
-from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS
+from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, build_in
 
 pytestmark = pytest.mark.slow  # five builds of the seeds (each text through spaCy once: --update)
 
@@ -23,12 +22,7 @@ DIGEST_PAPERS = ["arxiv:2104.08696", "arxiv:2109.14124", "arxiv:2204.03609", "ar
 
 
 def _build(work: Path, config: BuildConfig = UPDATE):
-    cwd = os.getcwd()
-    os.chdir(work)
-    try:
-        return build(["seeds"], "out", config)
-    finally:
-        os.chdir(cwd)
+    return build_in(work, config)
 
 
 def _ids(papers_jsonl: Path) -> set[str]:
