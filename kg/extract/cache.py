@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..util.files import digest_files
+from ..util.keyed_rows import keep_only, rows_of_keys
 from .findings import Findings, TopicForms
 
 __all__ = ["FindingsCache", "extractor_fingerprint"]
@@ -38,7 +39,6 @@ _SHARED_CODE = ("knowledge/glossary.py", "util/words.py", "knowledge/entity_name
 # extraction); tests/extract/test_rank_cache.py checks every table the code above names is here.
 _DATA_FILES = ("topic_df.tsv.gz", "glossary_zh_en.tsv.gz", "topic_variants.tsv", "datasets.txt", "methods.txt",
                "metrics.txt", "entity_lexicon.tsv", "boilerplate.tsv")
-_CHUNK = 500  # keys per lookup: under SQLite's limit on bound parameters
 _PICKLE = 5
 
 
@@ -153,22 +153,12 @@ class FindingsCache:
         with self.db:
             dropped = self.db.execute("DELETE FROM findings WHERE fingerprint != ?", (self.fingerprint,)).rowcount
             dropped += self.db.execute("DELETE FROM forms WHERE fingerprint != ?", (self.fingerprint,)).rowcount
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-            self.db.execute("DELETE FROM kept")
-            self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((key,) for key in self._ranked_keys))
-            dropped += self.db.execute(
-                "DELETE FROM ranked WHERE fingerprint != ? OR key NOT IN (SELECT key FROM kept)", (self.fingerprint,)
-            ).rowcount
+            dropped += keep_only(self.db, "ranked", self.fingerprint, self._ranked_keys)
         return dropped
 
     def _rows(self, table: str, keys: list):
         """(key, data) of the given keys found in `table` under this fingerprint; none unless reading."""
-        for start in range(0, len(keys) if self.read else 0, _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            yield from self.db.execute(
-                f"SELECT key, data FROM {table} WHERE fingerprint = ? AND key IN ({','.join('?' * len(chunk))})",
-                [self.fingerprint, *chunk],
-            )
+        return rows_of_keys(self.db, table, self.fingerprint, keys if self.read else [])
 
     def close(self) -> None:
         self.db.close()

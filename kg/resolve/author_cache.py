@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..util.files import digest_files
+from ..util.keyed_rows import keep_only, rows_of_keys
 from .names import name_parts
 
 __all__ = ["AuthorBlockCache", "resolver_fingerprint", "block_digest"]
@@ -37,9 +38,8 @@ _KG = Path(__file__).resolve().parent.parent
 # hold positions and lines, not records). tests/resolve/test_author_cache.py checks this list
 # against what kg/resolve/authors.py imports.
 _CODE = ("resolve/authors.py", "resolve/names.py", "resolve/word_df.py", "resolve/author_cache.py",
-         "util/names.py", "util/textnorm.py", "util/files.py")
+         "util/names.py", "util/textnorm.py", "util/files.py", "util/keyed_rows.py")
 _DATA_FILES = ("author_word_df.tsv.gz",)
-_CHUNK = 500  # keys per lookup: under SQLite's limit on bound parameters
 
 
 def resolver_fingerprint() -> str:
@@ -134,14 +134,8 @@ class AuthorBlockCache:
 
     def _get(self, table: str, keys: list[str]):
         self._used[table].update(keys)
-        for start in range(0, len(keys) if self.read else 0, _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            rows = self.db.execute(
-                f"SELECT key, data FROM {table} WHERE fingerprint = ? AND key IN ({','.join('?' * len(chunk))})",
-                [self.fingerprint, *chunk],
-            )
-            for key, data in rows:
-                yield key, json.loads(data)  # JSON floats round-trip exactly
+        for key, data in rows_of_keys(self.db, table, self.fingerprint, keys if self.read else []):
+            yield key, json.loads(data)  # JSON floats round-trip exactly
 
     def _put(self, table: str, values: dict) -> None:
         self._used[table].update(values)
@@ -155,17 +149,8 @@ class AuthorBlockCache:
     def prune(self) -> int:
         """Drop the rows of other fingerprints and those this build did not use (a full build
         resolves every block and paper; the other rows are of ones that are gone); the number dropped."""
-        dropped = 0
         with self.db:
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept_keys (key TEXT PRIMARY KEY)")
-            for table, used in self._used.items():
-                self.db.execute("DELETE FROM kept_keys")
-                self.db.executemany("INSERT OR IGNORE INTO kept_keys VALUES (?)", ((key,) for key in used))
-                dropped += self.db.execute(
-                    f"DELETE FROM {table} WHERE fingerprint != ? OR key NOT IN (SELECT key FROM kept_keys)",
-                    (self.fingerprint,),
-                ).rowcount
-        return dropped
+            return sum(keep_only(self.db, table, self.fingerprint, used) for table, used in self._used.items())
 
     def close(self) -> None:
         self.db.close()
