@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..util.files import open_shipped
+from ..util.files import open_shipped, table_rows
 
 __all__ = ["Background", "load_background", "parse_background", "BACKGROUND_FILE", "KNOWN_TERM_DF"]
 
@@ -38,28 +38,19 @@ class Background:
 def parse_background(lines) -> Background:
     """Read the table: a header ``#docs<TAB>N``, then ``label|word<TAB>key<TAB>df`` rows and
     ``spread<TAB>key<TAB>ratio`` and ``wspread<TAB>word<TAB>ratio`` rows."""
-    n_docs = 0
+    header: dict[str, str] = {}
     labels: dict[str, int] = {}
     words: dict[str, int] = {}
     spread: dict[str, float] = {}
     word_spread: dict[str, float] = {}
-    for line in lines:
-        line = line.rstrip("\n")
-        if not line:
-            continue
-        if line.startswith("#"):
-            name, _, value = line[1:].partition("\t")
-            if name == "docs":
-                n_docs = int(value)
-            continue
-        kind, key, value = line.split("\t")
+    for kind, key, value in table_rows(lines, header):
         if kind == "spread":
             spread[key] = float(value)
         elif kind == "wspread":
             word_spread[key] = float(value)
         else:
             (labels if kind == "label" else words)[key] = int(value)
-    return Background(n_docs, labels, words, spread, word_spread)
+    return Background(int(header.get("docs", 0)), labels, words, spread, word_spread)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from ..util.files import open_shipped
+from ..util.files import open_shipped, table_rows
 
 __all__ = ["WordDF", "load_word_df", "parse_word_df", "WORD_DF_FILE"]
 
@@ -42,19 +42,9 @@ class WordDF:
 
 def parse_word_df(lines) -> WordDF:
     """Read the table: a header ``#docs<TAB>N``, then ``word<TAB>df`` rows."""
-    n_docs, df = 0, {}
-    for line in lines:
-        line = line.rstrip("\n")
-        if not line:
-            continue
-        if line.startswith("#"):
-            name, _, value = line[1:].partition("\t")
-            if name == "docs":
-                n_docs = int(value)
-            continue
-        word, count = line.split("\t")
-        df[word] = int(count)
-    return WordDF(n_docs, df)
+    header: dict[str, str] = {}
+    df = {word: int(count) for word, count in table_rows(lines, header)}
+    return WordDF(int(header.get("docs", 0)), df)
 
 
 @lru_cache(maxsize=1)

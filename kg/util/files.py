@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["sha256_of", "open_shipped", "digest_files"]
+__all__ = ["sha256_of", "open_shipped", "digest_files", "table_rows"]
 
 
 def sha256_of(path) -> str:
@@ -44,3 +44,17 @@ def open_shipped(name: str) -> Iterator[io.TextIOBase | None]:
         with (gzip.open(raw, "rt", encoding="utf-8") if name.endswith(".gz")
               else io.TextIOWrapper(raw, encoding="utf-8")) as handle:
             yield handle
+
+
+def table_rows(lines, header: dict) -> Iterator[list[str]]:
+    """The tab-separated fields of each row of a shipped table's `lines`, blank lines skipped; its
+    ``#name<TAB>value`` lines go into `header` (name → value text) as they are met."""
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        if line.startswith("#"):
+            name, _, value = line[1:].partition("\t")
+            header[name] = value
+            continue
+        yield line.split("\t")
