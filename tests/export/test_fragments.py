@@ -20,19 +20,6 @@ from .hostile import hostile_corpus
 WRITERS = {"graph.graphml": write_graphml, "graph.gexf": write_gexf, "graph.json": write_graph_json}
 
 
-@pytest.fixture
-def rendered(monkeypatch):
-    """Items rendered per section ("nodes", "edges": groups), all outputs together, by the writes that follow."""
-    counts: dict[str, int] = {}
-    original = fragments._Writer._rendered
-
-    def counting(self, section, batch, first, fps, counts_=None):
-        counts[section.name] = counts.get(section.name, 0) + len(batch)
-        return original(self, section, batch, first, fps, counts_)
-
-    monkeypatch.setattr(fragments._Writer, "_rendered", counting)
-    return counts
-
 
 def _graph(fixture_corpus):
     graph = build_graph(fixture_corpus)

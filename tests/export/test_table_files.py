@@ -19,20 +19,6 @@ from kg.graph.build import build_graph
 from .hostile import hostile_corpus
 
 
-@pytest.fixture
-def rendered(monkeypatch):
-    """Rows' items rendered, both exports together, by the writes that follow."""
-    counts = {"rows": 0}
-    original = fragments._Writer._rendered
-
-    def counting(self, section, batch, first, fps, counts_=None):
-        counts[section.name] = counts.get(section.name, 0) + len(batch)
-        return original(self, section, batch, first, fps, counts_)
-
-    monkeypatch.setattr(fragments._Writer, "_rendered", counting)
-    return counts
-
-
 def _graph(fixture_corpus):
     graph = build_graph(fixture_corpus)
     hostile = build_graph(hostile_corpus())  # quotes, line breaks, formulas, ";" in sources
