@@ -123,6 +123,27 @@ def build_in(folder: Path, config):
         os.chdir(cwd)
 
 
+def prepare_in(folder: Path, config):
+    """The first half of `kg build seeds --out out` (read, extract, resolve) run in this process from
+    `folder` (paths as the user gives them: "seeds/<file>"): its kg.build.prepare.Prepared."""
+    import os
+
+    from kg.build import BuildDir
+    from kg.build.prepare import prepare_in_process
+    from kg.extract.engines import get_engine
+
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        out = BuildDir("out")
+        with prepare_in_process(["seeds"], out, config, get_engine("local", None), lambda *step: None) as half:
+            half.read()
+            with out.lock():
+                return half.finish()
+    finally:
+        os.chdir(cwd)
+
+
 def output_files(folder: Path) -> dict[str, bytes]:
     """Every output file of a build folder by relative path, without the state folder .kg/ (cache and
     store are working state, not outputs)."""

@@ -4,7 +4,6 @@ full build prepares."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,25 +11,14 @@ import pytest
 
 import kg.extract.mentions as mentions
 import kg.ingest as ingest
-from kg.build import BuildConfig, BuildDir
-from kg.build.prepare import prepare_in_process
-from kg.extract.engines import get_engine
-from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS
+from kg.build import BuildConfig
+from tests.conftest import SEED_DIGEST, SEED_FEED_1, SEED_FEED_2, SEEDS, prepare_in
 
 pytestmark = pytest.mark.slow  # spaCy over the seeds
 
 
 def _prepare(folder: Path, config: BuildConfig):
-    cwd = os.getcwd()
-    os.chdir(folder)  # paths as the user gives them: "seeds/<file>"
-    try:
-        out = BuildDir("out")
-        with prepare_in_process(["seeds"], out, config, get_engine("local", None), lambda *step: None) as half:
-            half.read()
-            with out.lock():
-                return half.finish()
-    finally:
-        os.chdir(cwd)
+    return prepare_in(folder, config)
 
 
 def _counting(monkeypatch) -> tuple[list, list]:

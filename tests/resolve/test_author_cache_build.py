@@ -7,7 +7,6 @@ which adds six names of two mentions) in the second, added by the update."""
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from pathlib import Path
@@ -17,9 +16,8 @@ import pytest
 import kg.build.prepare as prepare
 import kg.resolve.authors as authors
 from kg.build import BuildConfig, BuildDir
-from kg.build.prepare import prepare_in_process
-from kg.extract.engines import get_engine
 from kg.resolve.author_cache import resolver_fingerprint
+from tests.conftest import prepare_in
 
 EXCERPT = Path(__file__).resolve().parent.parent / "data" / "authors" / "digest_excerpt.txt"
 
@@ -36,16 +34,7 @@ def _inputs(folder: Path, with_paper_3: bool) -> None:
 
 
 def _prepare(folder: Path, config: BuildConfig):
-    cwd = os.getcwd()
-    os.chdir(folder)  # paths as the user gives them: "seeds/<file>"
-    try:
-        out = BuildDir("out")
-        with prepare_in_process(["seeds"], out, config, get_engine("local", None), lambda *step: None) as half:
-            half.read()
-            with out.lock():
-                return half.finish()
-    finally:
-        os.chdir(cwd)
+    return prepare_in(folder, config)
 
 
 def _clustered(monkeypatch) -> list[int]:
